@@ -226,10 +226,13 @@ public final class Wire {
             String message = mapping.getOriginalMessage();
             if (message != null && message.startsWith("Missing required creator property")) {
                 String field = message.replaceFirst("^Missing required creator property '([^']*)'.*$", "$1");
+                // Jackson's path may already end at the missing property; the object is its parent.
+                String escaped = "/" + field.replace("~", "~0").replace("/", "~1");
+                String object = path.endsWith(escaped) ? path.substring(0, path.length() - escaped.length()) : path;
                 return new JsonException(
                         "missing_field",
-                        path.isEmpty() ? "/" + field : path + "/" + field,
-                        messageAt("missing field `" + field + "`", path),
+                        object + escaped,
+                        messageAt("missing field `" + field + "`", object),
                         "Add the field; only optional fields may be left out.",
                         failure);
             }

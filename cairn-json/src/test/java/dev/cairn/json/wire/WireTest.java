@@ -145,6 +145,9 @@ class WireTest {
                 .hasMessageContaining("missing field `seq`")
                 .extracting(e -> ((JsonException) e).code())
                 .isEqualTo("missing_field");
+        assertThatThrownBy(() -> Wire.read(CONFIG.replace("\"seq\":9,", ""), Config.class))
+                .extracting(e -> ((JsonException) e).path())
+                .isEqualTo("/seq");
         assertThatThrownBy(() -> Wire.read("{\"retryable\":true}", Detail.class))
                 .hasMessageContaining("missing field `code`");
     }
