@@ -6,20 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.json.wire.Wire;
 import dev.cairn.json.wire.WireEnum;
 import dev.cairn.machine.GoldenCases.Case;
-import dev.cairn.machine.engine.StartRun;
-import dev.cairn.machine.engine.Stores;
-import dev.cairn.machine.ids.IdValidationError;
-import dev.cairn.machine.plan.ExecutionPlan;
-import dev.cairn.machine.plan.StateGraph;
-import dev.cairn.machine.plan.StateNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,15 +26,6 @@ import org.junit.jupiter.api.TestFactory;
  * value.
  */
 class GoldenWireTest {
-
-    /** Records of the API that are not wire types, and why. */
-    private static final Set<Class<?>> NOT_WIRE = Set.of(
-            StateNode.class, // holds code (a State)
-            StateGraph.class, // holds StateNodes
-            ExecutionPlan.class, // holds a StateGraph
-            StartRun.class, // holds a DynContext and a plan
-            Stores.class, // holds ports
-            IdValidationError.class); // no serde derives in the seed
 
     private static final Map<String, Map<String, Case>> CASES = GoldenCases.all();
 
@@ -87,7 +68,7 @@ class GoldenWireTest {
     }
 
     @Test
-    void everyWireTypeAndVariantHasAGoldenCase() throws Exception {
+    void everyWireTypeAndVariantHasAGoldenCase() {
         Set<Object> covered = new LinkedHashSet<>();
         CASES.values().forEach(cases -> cases.values().forEach(c -> {
             covered.add(c.value().getClass());
@@ -97,7 +78,7 @@ class GoldenWireTest {
         }));
         List<String> missing = new ArrayList<>();
         int checked = 0;
-        for (Class<?> type : apiClasses()) {
+        for (Class<?> type : ApiClasses.all()) {
             if (type.isEnum()) {
                 for (Object constant : type.getEnumConstants()) {
                     checked++;
@@ -105,7 +86,7 @@ class GoldenWireTest {
                         missing.add(type.getSimpleName() + "." + constant);
                     }
                 }
-            } else if (type.isRecord() && !NOT_WIRE.contains(type)) {
+            } else if (type.isRecord() && !ApiClasses.NOT_WIRE.contains(type)) {
                 checked++;
                 if (!covered.contains(type)) {
                     missing.add(type.getName());
@@ -116,28 +97,5 @@ class GoldenWireTest {
         }
         assertThat(missing).as("wire types or variants without a golden case").isEmpty();
         assertThat(checked).as("types and constants checked").isGreaterThan(100);
-    }
-
-    /** Every class of {@code dev.cairn.machine} (main code), except the internal package. */
-    private static List<Class<?>> apiClasses() throws URISyntaxException, IOException, ClassNotFoundException {
-        Path anchor = Path.of(dev.cairn.machine.MachineApi.class
-                .getResource("MachineApi.class")
-                .toURI());
-        Path root = anchor.getParent();
-        Path classes = root.getParent().getParent().getParent();
-        List<Class<?>> out = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Iterator<Path> it = files.iterator(); it.hasNext(); ) {
-                Path file = it.next();
-                String name = classes.relativize(file).toString();
-                if (!name.endsWith(".class") || name.endsWith("package-info.class") || name.contains("/internal/")) {
-                    continue;
-                }
-                out.add(Class.forName(
-                        name.substring(0, name.length() - ".class".length()).replace('/', '.')));
-            }
-        }
-        assertThat(out).as("classes found under %s", root).hasSizeGreaterThan(50);
-        return out;
     }
 }

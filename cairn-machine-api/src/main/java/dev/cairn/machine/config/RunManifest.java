@@ -2,6 +2,7 @@ package dev.cairn.machine.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.machine.ids.OpId;
+import dev.cairn.machine.internal.JsonValues;
 import java.util.Objects;
 
 /**
@@ -21,7 +22,7 @@ public record RunManifest(
     public RunManifest {
         Objects.requireNonNull(opId, "op_id");
         Objects.requireNonNull(opVersion, "op_version");
-        inputParams = Objects.requireNonNull(inputParams, "input_params").deepCopy();
+        inputParams = JsonValues.copy(inputParams, "input_params");
         Objects.requireNonNull(runConfig, "run_config");
         Objects.requireNonNull(build, "build");
     }

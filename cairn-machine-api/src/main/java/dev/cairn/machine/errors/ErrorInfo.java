@@ -2,6 +2,7 @@ package dev.cairn.machine.errors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.machine.ids.ErrorCode;
+import dev.cairn.machine.internal.JsonValues;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -25,7 +26,7 @@ public record ErrorInfo(
         Objects.requireNonNull(message, "message");
         details = Objects.requireNonNull(details, "details")
                 .filter(node -> !node.isNull())
-                .map(JsonNode::deepCopy);
+                .map(node -> JsonValues.copy(node, "details"));
     }
 
     /** An error without details. */

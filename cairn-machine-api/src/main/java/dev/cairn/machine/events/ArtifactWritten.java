@@ -3,6 +3,7 @@ package dev.cairn.machine.events;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.json.wire.Wire;
 import dev.cairn.machine.ids.ArtifactId;
+import dev.cairn.machine.internal.JsonValues;
 import dev.cairn.machine.stores.ArtifactKind;
 import java.util.Objects;
 
@@ -19,7 +20,7 @@ public record ArtifactWritten(ArtifactId artifactId, ArtifactKind kind, JsonNode
     public ArtifactWritten {
         Objects.requireNonNull(artifactId, "artifact_id");
         Objects.requireNonNull(kind, "kind");
-        meta = Objects.requireNonNull(meta, "meta").deepCopy();
+        meta = JsonValues.copy(meta, "meta");
     }
 
     /** The {@value DomainEvent#DOMAIN_EVENT_ARTIFACT_WRITTEN} event carrying this payload. */

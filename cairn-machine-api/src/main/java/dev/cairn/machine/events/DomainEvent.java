@@ -2,6 +2,7 @@ package dev.cairn.machine.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.machine.ids.ArtifactId;
+import dev.cairn.machine.internal.JsonValues;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -34,7 +35,7 @@ public record DomainEvent(String name, JsonNode payload, Optional<ArtifactId> pa
 
     public DomainEvent {
         Objects.requireNonNull(name, "name");
-        payload = Objects.requireNonNull(payload, "payload").deepCopy();
+        payload = JsonValues.copy(payload, "payload");
         Objects.requireNonNull(payloadRef, "payload_ref");
     }
 

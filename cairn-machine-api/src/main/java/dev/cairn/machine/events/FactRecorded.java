@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.json.wire.Wire;
 import dev.cairn.machine.ids.ArtifactId;
 import dev.cairn.machine.ids.FactKey;
+import dev.cairn.machine.internal.JsonValues;
 import java.util.Objects;
 
 /**
@@ -20,7 +21,7 @@ public record FactRecorded(FactKey key, ArtifactId payloadId, JsonNode meta) {
     public FactRecorded {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(payloadId, "payload_id");
-        meta = Objects.requireNonNull(meta, "meta").deepCopy();
+        meta = JsonValues.copy(meta, "meta");
     }
 
     /** The {@value DomainEvent#DOMAIN_EVENT_FACT_RECORDED} event carrying this payload. */

@@ -2,6 +2,7 @@ package dev.cairn.machine.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.machine.ids.FactKey;
+import dev.cairn.machine.internal.JsonValues;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -20,7 +21,7 @@ public record IoCall(String namespace, JsonNode request, Optional<FactKey> factK
 
     public IoCall {
         Objects.requireNonNull(namespace, "namespace");
-        request = Objects.requireNonNull(request, "request").deepCopy();
+        request = JsonValues.copy(request, "request");
         Objects.requireNonNull(factKey, "fact_key");
     }
 }

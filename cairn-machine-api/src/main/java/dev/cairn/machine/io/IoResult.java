@@ -2,6 +2,7 @@ package dev.cairn.machine.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.machine.ids.ArtifactId;
+import dev.cairn.machine.internal.JsonValues;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -14,7 +15,7 @@ import java.util.Optional;
 public record IoResult(JsonNode response, Optional<ArtifactId> recordedPayloadId) {
 
     public IoResult {
-        response = Objects.requireNonNull(response, "response").deepCopy();
+        response = JsonValues.copy(response, "response");
         Objects.requireNonNull(recordedPayloadId, "recorded_payload_id");
     }
 }
