@@ -7,6 +7,7 @@ import dev.cairn.json.JsonException;
 import dev.cairn.json.wire.Wire;
 import dev.cairn.machine.errors.ContextException;
 import dev.cairn.machine.ids.ContextKey;
+import dev.cairn.machine.internal.JsonValues;
 import java.io.IOException;
 import java.util.Optional;
 
@@ -76,7 +77,7 @@ public interface DynContext extends TypedContextExt {
     default void writeTyped(ContextKey key, Object value) {
         JsonNode tree;
         try {
-            tree = value == null ? NullNode.getInstance() : Wire.toTree(value);
+            tree = value == null ? NullNode.getInstance() : JsonValues.copy(Wire.toTree(value), "value");
         } catch (JsonException e) {
             throw ContextException.serializeFailed(key, value.getClass().getSimpleName(), e);
         }
