@@ -20,6 +20,7 @@ public record ContextKey(String value) implements Comparable<ContextKey> {
         }
     }
 
+    /** The context key {@code value}; only {@code null} is refused. */
     public static ContextKey of(String value) {
         return new ContextKey(value);
     }

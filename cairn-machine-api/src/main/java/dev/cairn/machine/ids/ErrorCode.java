@@ -20,6 +20,7 @@ public record ErrorCode(String value) implements Comparable<ErrorCode> {
         }
     }
 
+    /** The error code {@code value}; only {@code null} is refused. */
     public static ErrorCode of(String value) {
         return new ErrorCode(value);
     }

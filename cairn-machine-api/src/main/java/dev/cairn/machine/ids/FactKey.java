@@ -20,6 +20,7 @@ public record FactKey(String value) implements Comparable<FactKey> {
         }
     }
 
+    /** The fact key {@code value}; only {@code null} is refused. */
     public static FactKey of(String value) {
         return new FactKey(value);
     }

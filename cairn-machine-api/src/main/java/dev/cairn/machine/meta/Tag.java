@@ -23,6 +23,7 @@ public record Tag(String value) implements Comparable<Tag> {
         }
     }
 
+    /** The tag {@code value}; only {@code null} is refused. */
     public static Tag of(String value) {
         return new Tag(value);
     }

@@ -26,22 +26,27 @@ public final class PlanValidationException extends MachineException {
         this.info = info;
     }
 
+    /** {@link PlanValidationError.EmptyPlan}: the plan has no states. */
     public static PlanValidationException emptyPlan() {
         return new PlanValidationException(new PlanValidationError.EmptyPlan());
     }
 
+    /** {@link PlanValidationError.DuplicateStateId}: {@code stateId} names two nodes. */
     public static PlanValidationException duplicateStateId(StateId stateId) {
         return new PlanValidationException(new PlanValidationError.DuplicateStateId(stateId));
     }
 
+    /** {@link PlanValidationError.MissingStateForEdge}: an edge names {@code missing}, which no node has. */
     public static PlanValidationException missingStateForEdge(StateId missing) {
         return new PlanValidationException(new PlanValidationError.MissingStateForEdge(missing));
     }
 
+    /** {@link PlanValidationError.CircularDependency}: the states of a cycle, in a deterministic order chosen by the validator. */
     public static PlanValidationException circularDependency(List<StateId> cycle) {
         return new PlanValidationException(new PlanValidationError.CircularDependency(cycle));
     }
 
+    /** {@link PlanValidationError.DanglingDependencyTag}: no state carries {@code missingTag}. */
     public static PlanValidationException danglingDependencyTag(StateId stateId, Tag missingTag) {
         return new PlanValidationException(new PlanValidationError.DanglingDependencyTag(stateId, missingTag));
     }
