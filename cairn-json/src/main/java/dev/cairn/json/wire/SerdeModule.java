@@ -376,7 +376,14 @@ public final class SerdeModule extends SimpleModule {
                 }
                 Variants.Variant variant = lookup(family, name, ctxt);
                 p.nextToken();
-                Object value = variantDeserializer(variant, ctxt).readContent(p, ctxt);
+                Object value;
+                try {
+                    value = variantDeserializer(variant, ctxt).readContent(p, ctxt);
+                } catch (JsonMappingException inside) {
+                    // The variant's key is a level of the document: keep it in the JSON Pointer.
+                    inside.prependPath(type, variant.wireName());
+                    throw inside;
+                }
                 if (p.nextToken() != JsonToken.END_OBJECT) {
                     return ctxt.reportInputMismatch(
                             type, "expected an object with exactly one key, the variant `%s`", variant.wireName());

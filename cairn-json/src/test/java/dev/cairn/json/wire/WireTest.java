@@ -207,7 +207,20 @@ class WireTest {
                 .isInstanceOf(JsonException.class)
                 .hasMessageContaining("unknown variant `Nope`")
                 .extracting(e -> ((JsonException) e).path())
-                .isEqualTo("/items/1");
+                .isEqualTo("/items/1/Inner");
+    }
+
+    @Test
+    void pointersIntoVariantsNameTheVariantKey() {
+        assertThatThrownBy(() -> Wire.read("{\"FanOutJoin\":{\"max_concurrency\":\"4\"}}", Profile.class))
+                .extracting(e -> ((JsonException) e).path())
+                .isEqualTo("/FanOutJoin/max_concurrency");
+        assertThatThrownBy(() -> Wire.read("{\"FanOutJoin\":{}}", Profile.class))
+                .extracting(e -> ((JsonException) e).path())
+                .isEqualTo("/FanOutJoin/max_concurrency");
+        assertThatThrownBy(() -> Wire.read("{\"Info\":{\"code\":\"c\",\"retryable\":1}}", Outer.class))
+                .extracting(e -> ((JsonException) e).path())
+                .isEqualTo("/Info/retryable");
     }
 
     @Test

@@ -1,0 +1,70 @@
+package dev.cairn.machine.stores;
+
+import dev.cairn.machine.errors.StorageException;
+import dev.cairn.machine.ids.ArtifactId;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Seed {@code stores::ArtifactStore}: immutable, content-addressed blobs (manifests, context
+ * snapshots, fact payloads, encrypted secrets, outputs).
+ *
+ * <p>Contract: an artifact's id is the lowercase hex SHA-256 of its bytes exactly as stored (the
+ * kind is not part of the id); {@code put} is idempotent, and the same bytes always give the same
+ * id. Artifacts never change once stored. A store that finds stored bytes not hashing to their id
+ * reports {@code StorageError.Corruption} rather than returning them.
+ *
+ * <p>Methods block and fail with {@link StorageException}; implementations must be thread-safe.
+ * On interrupt they stop as soon as they can, leave the flag set and throw {@link
+ * StorageException#interrupted()}.
+ *
+ * <p>Cairn additions, as defaults over the seed's methods: {@link #putStream} and {@link
+ * #openStream} move large blobs without the caller holding them in memory. The defaults buffer
+ * (they are only as good as {@code put}/{@code get}); stores SHOULD override them to stream.
+ */
+public interface ArtifactStore {
+
+    /**
+     * Stores {@code bytes} and returns their id. {@code kind} is metadata for retention and
+     * validation; storing the same bytes again returns the same id.
+     */
+    ArtifactId put(ArtifactKind kind, byte[] bytes);
+
+    /**
+     * The bytes of artifact {@code id}.
+     *
+     * @throws StorageException {@code NotFound} ({@code artifact_not_found}) when it does not exist;
+     *     {@code Corruption} when the stored bytes do not hash to {@code id}
+     */
+    byte[] get(ArtifactId id);
+
+    /** Whether artifact {@code id} exists, without loading it. */
+    boolean exists(ArtifactId id);
+
+    /**
+     * Cairn addition: stores the bytes read from {@code content} (to its end) and returns their id,
+     * as {@link #put}. The caller keeps ownership of {@code content} and closes it.
+     *
+     * @throws StorageException {@code artifact_stream_failed} when reading {@code content} fails;
+     *     nothing is stored then
+     */
+    default ArtifactId putStream(ArtifactKind kind, InputStream content) {
+        byte[] bytes;
+        try {
+            bytes = content.readAllBytes();
+        } catch (IOException e) {
+            throw StorageException.streamFailed(e);
+        }
+        return put(kind, bytes);
+    }
+
+    /**
+     * Cairn addition: the bytes of artifact {@code id} as a stream, which the caller closes. Failures
+     * known before reading (not found) are thrown here; a store that streams may report corruption
+     * only when the stream ends, as an {@link IOException} from {@code read}.
+     */
+    default InputStream openStream(ArtifactId id) {
+        return new ByteArrayInputStream(get(id));
+    }
+}
