@@ -376,7 +376,13 @@ public final class SerdeModule extends SimpleModule {
                 }
                 Variants.Variant variant = lookup(family, name, ctxt);
                 p.nextToken();
-                Object value = variantDeserializer(variant, ctxt).readContent(p, ctxt);
+                Object value;
+                try {
+                    value = variantDeserializer(variant, ctxt).readContent(p, ctxt);
+                } catch (JsonMappingException e) {
+                    // The variant's key is a step of the JSON Pointer: {"Allow":[...]} fails at /Allow/0.
+                    throw JsonMappingException.wrapWithPath(e, type, name);
+                }
                 if (p.nextToken() != JsonToken.END_OBJECT) {
                     return ctxt.reportInputMismatch(
                             type, "expected an object with exactly one key, the variant `%s`", variant.wireName());

@@ -226,10 +226,13 @@ public final class Wire {
             String message = mapping.getOriginalMessage();
             if (message != null && message.startsWith("Missing required creator property")) {
                 String field = message.replaceFirst("^Missing required creator property '([^']*)'.*$", "$1");
+                // Jackson 2.22 already records the missing property in the path; older versions do not.
+                String leaf = "/" + field.replace("~", "~0").replace("/", "~1");
+                String object = path.endsWith(leaf) ? path.substring(0, path.length() - leaf.length()) : path;
                 return new JsonException(
                         "missing_field",
-                        path.isEmpty() ? "/" + field : path + "/" + field,
-                        messageAt("missing field `" + field + "`", path),
+                        object + leaf,
+                        messageAt("missing field `" + field + "`", object),
                         "Add the field; only optional fields may be left out.",
                         failure);
             }
