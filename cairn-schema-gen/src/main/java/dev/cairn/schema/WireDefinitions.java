@@ -185,7 +185,9 @@ final class WireDefinitions implements CustomDefinitionProviderV2 {
         ObjectNode properties = NODES.objectNode().set(tag, tagSchema);
         properties.setAll((ObjectNode) body.get("properties"));
         ArrayNode required = NODES.arrayNode().add(tag);
-        required.addAll((ArrayNode) body.get("required"));
+        if (body.has("required")) {
+            required.addAll((ArrayNode) body.get("required"));
+        }
         body.set("properties", properties);
         body.set("required", required);
         return body;
@@ -231,7 +233,9 @@ final class WireDefinitions implements CustomDefinitionProviderV2 {
         }
         ObjectNode schema = NODES.objectNode().put("type", "object");
         schema.set("properties", properties);
-        schema.set("required", required);
+        if (!required.isEmpty()) {
+            schema.set("required", required);
+        }
         if (record.isAnnotationPresent(DenyUnknownFields.class)) {
             schema.put("additionalProperties", false);
         }
