@@ -37,6 +37,9 @@ import java.util.Objects;
  *   <li>{@code Duration} is {@code {secs, nanos}}; {@code UUID} a string of format {@code uuid};
  *       {@code Instant} a {@code date-time} string; {@code byte[]} a base64 string;
  *       {@code JsonNode} any value ({@code ObjectNode} any object).
+ *   <li>A record with a static {@code @JsonCreator(mode = DELEGATING)} factory is also read from
+ *       the factory's parameter (a TypeScript {@code string | {...}} union): its schema is a
+ *       {@code oneOf} of that type and the object.
  *   <li>{@code @WireRange}, {@code @WireSize}, {@code @WirePattern} and {@code @WireFormat} on a
  *       component become {@code minimum}/{@code maximum}, {@code minLength}/{@code minItems}/{@code
  *       minProperties}, {@code pattern}/{@code propertyNames} and {@code format}.

@@ -1,6 +1,7 @@
 package dev.cairn.schema;
 
 import com.fasterxml.classmate.ResolvedType;
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,6 +21,8 @@ import dev.cairn.json.wire.WireEnum;
 import dev.cairn.json.wire.WireName;
 import dev.cairn.json.wire.WireRange;
 import dev.cairn.json.wire.WireSize;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -118,7 +121,34 @@ final class WireDefinitions implements CustomDefinitionProviderV2 {
             RecordComponent only = onlyComponent(raw);
             return schema(resolve(only, context), Constraints.of(only), where(raw, only), context);
         }
-        return struct(raw, context);
+        ObjectNode struct = struct(raw, context);
+        Method delegating = delegatingCreator(raw);
+        if (delegating == null) {
+            return struct;
+        }
+        ResolvedType from = context.getTypeContext().resolve(delegating.getGenericParameterTypes()[0]);
+        ObjectNode alternative =
+                schema(from, Constraints.NONE, raw.getSimpleName() + "." + delegating.getName(), context);
+        return NODES.objectNode()
+                .set("oneOf", NODES.arrayNode().add(alternative).add(struct));
+    }
+
+    /**
+     * A static factory annotated {@code @JsonCreator(mode = DELEGATING)}: the record is then also
+     * read from the factory's parameter type (a TypeScript union such as {@code string | {name}}),
+     * and its schema is a {@code oneOf} of that type and the object.
+     */
+    private static Method delegatingCreator(Class<?> record) {
+        for (Method method : record.getDeclaredMethods()) {
+            JsonCreator creator = method.getAnnotation(JsonCreator.class);
+            if (creator != null
+                    && creator.mode() == JsonCreator.Mode.DELEGATING
+                    && Modifier.isStatic(method.getModifiers())
+                    && method.getParameterCount() == 1) {
+                return method;
+            }
+        }
+        return null;
     }
 
     private static ObjectNode duration() {

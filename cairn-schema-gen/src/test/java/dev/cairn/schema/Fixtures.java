@@ -109,6 +109,17 @@ final class Fixtures {
             Optional<ObjectNode> details,
             Map<String, Integer> counts) {}
 
+    /** A TypeScript {@code string | {name, input?}} union: read from both, written as the object. */
+    @JsonNaming(PropertyNamingStrategies.LowerCamelCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_ABSENT)
+    record NameOrConfig(String name, Optional<ObjectNode> input) {
+        @com.fasterxml.jackson.annotation.JsonCreator(
+                mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
+        static NameOrConfig named(String name) {
+            return new NameOrConfig(name, Optional.empty());
+        }
+    }
+
     record Unsupported(Thread thread) {}
 
     record Misplaced(@WirePattern("^x$") int number) {}

@@ -157,6 +157,19 @@ class SchemaGenTest {
     }
 
     @Test
+    void delegatingCreatorsMakeAUnion() {
+        ObjectNode schema = SchemaGen.schemaFor(Fixtures.NameOrConfig.class);
+        assertThat(schema.at("/oneOf/0")).isEqualTo(json("{\"type\":\"string\"}"));
+        assertThat(schema.at("/oneOf/1/required")).isEqualTo(json("[\"name\"]"));
+        new Case("\"lint\"", true).check(schema, Fixtures.NameOrConfig.class);
+        new Case("{\"name\":\"lint\",\"input\":{\"url\":\"x\"}}", true).check(schema, Fixtures.NameOrConfig.class);
+        new Case("{\"input\":{}}", false).check(schema, Fixtures.NameOrConfig.class);
+        new Case("7", false).check(schema, Fixtures.NameOrConfig.class);
+        assertThat(Wire.toTree(Wire.read("\"lint\"", Fixtures.NameOrConfig.class)))
+                .isEqualTo(json("{\"name\":\"lint\"}"));
+    }
+
+    @Test
     void typesWithoutAWireFormAreRefused() {
         assertThatThrownBy(() -> SchemaGen.schemaFor(Fixtures.Unsupported.class))
                 .isInstanceOf(SchemaGenException.class)
