@@ -113,7 +113,8 @@ public final class SchemaCatalog {
                 differences.add(file.getFileName() + " is not valid JSON");
             } else if (!entry.getValue().equals(actual)) {
                 differences.add(file.getFileName() + " differs from the schema generated from "
-                        + types.get(entry.getKey()).getName());
+                        + types.get(entry.getKey()).getName() + " at `" + firstDifference(entry.getValue(), actual, "")
+                        + "`");
             }
         }
         for (String stale : schemaFiles(dir)) {
@@ -167,6 +168,34 @@ public final class SchemaCatalog {
         }
         Path name = moduleDir.toAbsolutePath().normalize().getFileName();
         throw SchemaGenException.drift(name == null ? moduleDir.toString() : name.toString(), differences);
+    }
+
+    /** The JSON Pointer of the first place where two trees differ. */
+    static String firstDifference(JsonNode expected, JsonNode actual, String path) {
+        if (expected.isObject() && actual.isObject()) {
+            TreeSet<String> keys = new TreeSet<>();
+            expected.fieldNames().forEachRemaining(keys::add);
+            actual.fieldNames().forEachRemaining(keys::add);
+            for (String key : keys) {
+                JsonNode e = expected.get(key);
+                JsonNode a = actual.get(key);
+                String child = path + "/" + key.replace("~", "~0").replace("/", "~1");
+                if (e == null || a == null) {
+                    return child;
+                }
+                if (!e.equals(a)) {
+                    return firstDifference(e, a, child);
+                }
+            }
+        }
+        if (expected.isArray() && actual.isArray() && expected.size() == actual.size()) {
+            for (int i = 0; i < expected.size(); i++) {
+                if (!expected.get(i).equals(actual.get(i))) {
+                    return firstDifference(expected.get(i), actual.get(i), path + "/" + i);
+                }
+            }
+        }
+        return path;
     }
 
     private static List<String> readLines(Path file) {

@@ -57,13 +57,13 @@ public class SchemaGenException extends RuntimeException implements CodedError {
 
     /** The checked-in schemas of {@code module} differ from the ones generated from its types. */
     public static SchemaGenException drift(String module, List<String> differences) {
+        String update = "./mvnw -B -q -pl " + module + " -am verify -D" + SchemaCatalog.UPDATE_PROPERTY + "=true";
         return new SchemaGenException(
                 "schema_drift",
                 "the checked-in JSON Schemas of " + module + " do not match its wire types:\n  - "
-                        + String.join("\n  - ", differences),
-                "If the change to the wire types is intended, regenerate the schemas with `./mvnw -B -q -pl "
-                        + module + " -am verify -D" + SchemaCatalog.UPDATE_PROPERTY
-                        + "=true`, review the diff and commit it.");
+                        + String.join("\n  - ", differences) + "\nIf the change is intended, regenerate them with `"
+                        + update + "`, review the diff and commit it.",
+                "Regenerate the schemas with `" + update + "`, review the diff and commit it.");
     }
 
     /** Reading or writing the checked-in schemas failed. */

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,8 @@ class SchemaCatalogTest {
     /** A second type named {@code Hit}, to collide with {@link Fixtures.Decision.Hit}. */
     record Hit(String name) {}
 
+    /** The flag may be set for the whole build (`-Dcairn.schemas.update=true`); these tests set it themselves. */
+    @BeforeEach
     @AfterEach
     void clearUpdateFlag() {
         System.clearProperty(SchemaCatalog.UPDATE_PROPERTY);
@@ -53,7 +56,7 @@ class SchemaCatalogTest {
                 .containsExactlyInAnyOrder(
                         "index.txt lists [Decision, Everything] but the schemas are [Decision, Everything, Lenient]",
                         "Decision.schema.json differs from the schema generated from "
-                                + Fixtures.Decision.class.getName(),
+                                + Fixtures.Decision.class.getName() + " at `/$defs`",
                         "Everything.schema.json is not valid JSON",
                         "Lenient.schema.json is missing",
                         "Gone.schema.json has no type in the catalog");
@@ -76,6 +79,8 @@ class SchemaCatalogTest {
                 .isInstanceOf(SchemaGenException.class)
                 .hasMessageContaining("the checked-in JSON Schemas of " + moduleName)
                 .hasMessageContaining("Lenient.schema.json differs")
+                .hasMessageContaining("regenerate them with `./mvnw -B -q -pl " + moduleName
+                        + " -am verify -Dcairn.schemas.update=true`")
                 .satisfies(e -> {
                     SchemaGenException drift = (SchemaGenException) e;
                     assertThat(drift.code()).isEqualTo("schema_drift");
@@ -92,6 +97,17 @@ class SchemaCatalogTest {
         assertThat(dir().resolve("Gone.schema.json")).doesNotExist();
         System.clearProperty(SchemaCatalog.UPDATE_PROPERTY);
         assertThat(CATALOG.drift(dir())).isEmpty();
+    }
+
+    @Test
+    void theFirstDifferenceIsNamedByPointer() {
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        var a = mapper.valueToTree(java.util.Map.of("p", java.util.Map.of("x/y", java.util.List.of(1, 2))));
+        var b = mapper.valueToTree(java.util.Map.of("p", java.util.Map.of("x/y", java.util.List.of(1, 3))));
+        assertThat(SchemaCatalog.firstDifference(a, b, "")).isEqualTo("/p/x~1y/1");
+        var c = mapper.valueToTree(java.util.Map.of("p", 1, "q", 2));
+        assertThat(SchemaCatalog.firstDifference(c, mapper.valueToTree(java.util.Map.of("p", 1)), ""))
+                .isEqualTo("/q");
     }
 
     @Test
