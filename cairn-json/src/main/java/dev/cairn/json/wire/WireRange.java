@@ -7,8 +7,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Inclusive bounds of an integer component, for the JSON Schema generated from the record
- * ({@code minimum}/{@code maximum}). On a collection component the bounds apply to its elements.
+ * Inclusive bounds of a numeric component, for the JSON Schema generated from the record
+ * ({@code minimum}/{@code maximum}). On a list they apply to its elements, on a map to its values.
  *
  * <p>Declarative only: the codec does not check it. The record's constructor enforces the same
  * bounds, and each contract module's example tests keep the two in agreement.
