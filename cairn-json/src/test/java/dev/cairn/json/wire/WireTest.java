@@ -142,12 +142,15 @@ class WireTest {
     void requiredFieldsMustBePresent() {
         assertThatThrownBy(() -> Wire.read(CONFIG.replace("\"seq\":9,", ""), Config.class))
                 .isInstanceOf(JsonException.class)
-                .hasMessageContaining("missing field `seq`")
-                .extracting(e -> ((JsonException) e).code())
-                .isEqualTo("missing_field");
-        assertThatThrownBy(() -> Wire.read(CONFIG.replace("\"seq\":9,", ""), Config.class))
+                .hasMessage("missing field `seq`")
+                .extracting(e -> ((JsonException) e).code(), e -> ((JsonException) e).path())
+                .containsExactly("missing_field", "/seq");
+        String nested = "{\"items\":[{\"Info\":{\"retryable\":true}}],\"status\":\"queued\","
+                + "\"run\":\"0b0c5e33-3f0a-4c1e-9a8a-0c4d6a1e2f30\"}";
+        assertThatThrownBy(() -> Wire.read(nested, Holder.class))
+                .hasMessage("missing field `code` at /items/0/Info")
                 .extracting(e -> ((JsonException) e).path())
-                .isEqualTo("/seq");
+                .isEqualTo("/items/0/Info/code");
         assertThatThrownBy(() -> Wire.read("{\"retryable\":true}", Detail.class))
                 .hasMessageContaining("missing field `code`");
     }
@@ -208,6 +211,13 @@ class WireTest {
                 .hasMessageContaining("unknown variant `Nope`")
                 .extracting(e -> ((JsonException) e).path())
                 .isEqualTo("/items/1/Inner");
+        String badName = "{\"name\":\"a\",\"cache_lookup\":{\"kind\":\"hit\",\"tag\":\"Bad-Name\"}}";
+        assertThatThrownBy(() -> Wire.read(badName, Strict.class))
+                .extracting(e -> ((JsonException) e).code(), e -> ((JsonException) e).path())
+                .containsExactly("invalid_id", "/cache_lookup/tag");
+        assertThatThrownBy(() -> Wire.read("{\"FanOutJoin\":{\"max_concurrency\":\"4\"}}", Profile.class))
+                .extracting(e -> ((JsonException) e).path())
+                .isEqualTo("/FanOutJoin/max_concurrency");
     }
 
     @Test

@@ -1,0 +1,51 @@
+package dev.cairn.contracts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.schema.SchemaCatalog;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The checked-in schemas are the ones generated from the types, and the classpath lists them. */
+class ContractSchemasTest {
+
+    /** Every request and response body of the five routes, and the error envelope. */
+    static final SchemaCatalog CATALOG = SchemaCatalog.of(
+            ErrorEnvelope.class,
+            RunRequest.class,
+            RunRunnersRequest.class,
+            RunRunnersResponse.class,
+            RunStatus.class,
+            RunSummary.class,
+            RunnerInfoResponse.class,
+            SubmitRunResponse.class);
+
+    @Test
+    void checkedInSchemasMatchTheTypes() {
+        // Fails with the command to run when they drift; -Dcairn.schemas.update=true rewrites them.
+        assertThat(CATALOG.verifyOrUpdate(Path.of(System.getProperty("basedir", "."))))
+                .isEmpty();
+    }
+
+    @Test
+    void theClasspathIndexListsEverySchema() throws IOException {
+        assertThat(List.copyOf(CATALOG.types().keySet())).isEqualTo(Contracts.SCHEMAS);
+        String index = resource(SchemaCatalog.RESOURCE_DIR + "/" + SchemaCatalog.INDEX);
+        assertThat(index.lines().toList()).isEqualTo(Contracts.SCHEMAS);
+        for (String name : Contracts.SCHEMAS) {
+            assertThat(resource(SchemaCatalog.RESOURCE_DIR + "/" + name + SchemaCatalog.SUFFIX))
+                    .contains("\"title\": \"" + name + "\"");
+        }
+    }
+
+    private static String resource(String path) throws IOException {
+        try (InputStream in = ContractSchemasTest.class.getClassLoader().getResourceAsStream(path)) {
+            assertThat(in).as(path).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
