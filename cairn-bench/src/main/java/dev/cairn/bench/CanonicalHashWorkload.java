@@ -1,7 +1,9 @@
 package dev.cairn.bench;
 
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.cairn.bench.BenchReport.Figure;
 import dev.cairn.bench.BenchReport.Input;
 import dev.cairn.bench.BenchReport.Ratio;
@@ -69,7 +71,9 @@ public final class CanonicalHashWorkload implements Workload {
         selfCheck(small.getFirst(), smallCanonical.getFirst(), Wire.writeBytes(small.getFirst()));
 
         MessageDigest sha = ArtifactIds.sha256();
-        ObjectMapper jackson = new ObjectMapper();
+        ObjectMapper jackson = JsonMapper.builder()
+                .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+                .build();
         OutputStream nowhere = OutputStream.nullOutputStream();
         int[] next = {0, 0};
         List<Task> tasks = List.of(

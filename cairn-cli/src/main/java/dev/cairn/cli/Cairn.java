@@ -98,7 +98,7 @@ public final class Cairn implements Callable<Integer> {
     static CliException failure(Throwable e) {
         return switch (e) {
             case CliException cli -> cli;
-            case JsonException json -> CliException.json("input", json);
+            case JsonException json -> CliException.json("document", json);
             case BenchException bench ->
                 new CliException(
                         bench.code(),
@@ -111,8 +111,8 @@ public final class Cairn implements Callable<Integer> {
                         bench);
             case CodedError coded ->
                 new CliException(coded.code(), coded.getMessage(), coded.hint(), ExitCodes.DATA, e);
-            case UncheckedIOException io -> CliException.io("input", io.getCause());
-            case IOException io -> CliException.io("input", io);
+            case UncheckedIOException io -> CliException.io(io.getCause());
+            case IOException io -> CliException.io(io);
             default -> CliException.internal(e);
         };
     }

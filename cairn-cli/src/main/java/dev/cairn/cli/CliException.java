@@ -46,6 +46,16 @@ public class CliException extends RuntimeException implements CodedError {
                 e);
     }
 
+    /** Reading or writing something other than the command's input failed. */
+    public static CliException io(IOException e) {
+        return new CliException(
+                "io_error",
+                "I/O failed: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()),
+                "Check disk space and permissions; rerun with --debug for details.",
+                ExitCodes.IO,
+                e);
+    }
+
     /** The JSON read from {@code source} was refused; keeps the JSON error's code and hint. */
     public static CliException json(String source, JsonException e) {
         String at = e.path().isEmpty() || e.getMessage().contains(e.path()) ? "" : " at " + e.path();

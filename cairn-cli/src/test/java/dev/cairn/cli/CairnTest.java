@@ -54,5 +54,9 @@ class CairnTest {
         assertThat(e.exitCode()).isEqualTo(ExitCodes.INTERNAL);
         assertThat(e.getMessage()).contains("IllegalStateException: boom");
         assertThat(e.hint()).contains("--debug");
+        CliException io = Cairn.failure(new java.io.UncheckedIOException(new java.io.IOException("Stream closed")));
+        assertThat(io.code()).isEqualTo("io_error");
+        assertThat(io.exitCode()).isEqualTo(ExitCodes.IO);
+        assertThat(io.getMessage()).isEqualTo("I/O failed: IOException: Stream closed");
     }
 }
