@@ -156,9 +156,18 @@ final class CanonicalWriter {
     }
 
     private void raw(byte[] bytes) {
-        ensure(bytes.length);
-        System.arraycopy(bytes, 0, buf, pos, bytes.length);
-        pos += bytes.length;
+        int n = bytes.length;
+        ensure(n);
+        byte[] b = buf;
+        int p = pos;
+        if (n <= 16) { // short keys and literals: a loop beats the arraycopy call
+            for (int i = 0; i < n; i++) {
+                b[p + i] = bytes[i];
+            }
+        } else {
+            System.arraycopy(bytes, 0, b, p, n);
+        }
+        pos = p + n;
     }
 
     private void value(JsonNode node, int depth) {
