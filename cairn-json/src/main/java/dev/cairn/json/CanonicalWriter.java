@@ -111,8 +111,16 @@ final class CanonicalWriter {
         this.buf = new byte[Math.max(initialCapacity, 64)];
     }
 
+    /** Set while a document is being written, to detect re-entrant use of a cached writer. */
+    boolean busy;
+
     void reset() {
         pos = 0;
+    }
+
+    /** Size of the buffer. */
+    int capacity() {
+        return buf.length;
     }
 
     /** The bytes written so far (when there is no drain, the whole document). */
