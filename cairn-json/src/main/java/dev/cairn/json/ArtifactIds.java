@@ -31,7 +31,7 @@ public final class ArtifactIds {
     public static String ofJson(JsonNode node) {
         Objects.requireNonNull(node, "node");
         Hasher hasher = HASHER.get();
-        if (hasher.busy) {
+        if (hasher.writer.busy) {
             hasher = new Hasher(); // only reachable if a JsonNode calls back into hashing
         }
         return hasher.hash(node);
@@ -81,10 +81,9 @@ public final class ArtifactIds {
     private static final class Hasher {
         private final MessageDigest digest = sha256();
         private final CanonicalWriter writer = new CanonicalWriter((bytes, length) -> digest.update(bytes, 0, length));
-        private boolean busy;
 
         String hash(JsonNode node) {
-            busy = true;
+            writer.busy = true;
             try {
                 writer.reset();
                 writer.write(node);
@@ -93,7 +92,7 @@ public final class ArtifactIds {
             } finally {
                 digest.reset();
                 writer.reset();
-                busy = false;
+                writer.busy = false;
             }
         }
     }

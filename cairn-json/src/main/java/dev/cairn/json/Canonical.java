@@ -33,14 +33,34 @@ import java.util.Objects;
  */
 public final class Canonical {
 
+    private static final int INITIAL_CAPACITY = 4096;
+
+    private static final int MAX_RETAINED_CAPACITY = 1 << 20;
+
+    /** One growing writer per thread, so that small documents allocate little beyond their bytes. */
+    private static final ThreadLocal<CanonicalWriter> WRITER =
+            ThreadLocal.withInitial(() -> new CanonicalWriter(INITIAL_CAPACITY));
+
     private Canonical() {}
 
     /** The canonical UTF-8 bytes of a tree. */
     public static byte[] canonicalize(JsonNode node) {
         Objects.requireNonNull(node, "node");
-        CanonicalWriter writer = new CanonicalWriter(512);
-        writer.write(node);
-        return writer.bytes();
+        CanonicalWriter writer = WRITER.get();
+        if (writer.busy) {
+            writer = new CanonicalWriter(INITIAL_CAPACITY); // only if a JsonNode calls back into us
+        }
+        writer.busy = true;
+        try {
+            writer.reset();
+            writer.write(node);
+            return writer.bytes();
+        } finally {
+            writer.busy = false;
+            if (writer.capacity() > MAX_RETAINED_CAPACITY) {
+                WRITER.remove(); // do not keep a large document's buffer alive in the thread
+            }
+        }
     }
 
     /** Parses UTF-8 JSON strictly ({@link StrictJson}) and returns its canonical bytes. */

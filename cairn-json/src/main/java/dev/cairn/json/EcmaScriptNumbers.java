@@ -1,6 +1,7 @@
 package dev.cairn.json;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 
 /**
  * ECMAScript's {@code Number.prototype.toString()} for doubles (ECMA-262, Number::toString with
@@ -24,6 +25,12 @@ import java.math.BigDecimal;
  */
 public final class EcmaScriptNumbers {
 
+    /** The longest output: sign, 21 digits, or 17 digits with a point and an exponent. */
+    static final int MAX_LENGTH = 32;
+
+    /** Size of the scratch space {@link #write} needs. */
+    static final int SCRATCH_LENGTH = 2 * MAX_LENGTH;
+
     private static final double TWO_53 = 9007199254740992.0;
 
     private EcmaScriptNumbers() {}
@@ -37,20 +44,9 @@ public final class EcmaScriptNumbers {
         if (!Double.isFinite(value)) {
             throw new IllegalArgumentException("not a finite number: " + value);
         }
-        if (value == 0) {
-            return "0";
-        }
-        if (Math.abs(value) < TWO_53 && value == (long) value) {
-            // An integer below 2^53 is its own shortest decimal.
-            return Long.toString((long) value);
-        }
-        Decimal d = shortest(Math.abs(value));
-        StringBuilder out = new StringBuilder(26);
-        if (value < 0) {
-            out.append('-');
-        }
-        layout(d.digits, d.n, out);
-        return out.toString();
+        byte[] out = new byte[MAX_LENGTH];
+        int length = write(value, out, 0, new byte[SCRATCH_LENGTH]);
+        return new String(out, 0, length, StandardCharsets.US_ASCII);
     }
 
     /**
@@ -68,48 +64,98 @@ public final class EcmaScriptNumbers {
         return Double.isFinite(d) && toString(d).equals(integer);
     }
 
-    /** {@code digits} × 10^(n − digits.length), with no leading or trailing zero digits. */
-    private record Decimal(String digits, int n) {}
-
-    private static Decimal shortest(double a) {
-        String java = Double.toString(a);
-        int e = java.indexOf('E');
-        String mantissa = e < 0 ? java : java.substring(0, e);
-        int exponent = e < 0 ? 0 : Integer.parseInt(java.substring(e + 1));
-        int dot = mantissa.indexOf('.');
-        String all = mantissa.substring(0, dot) + mantissa.substring(dot + 1);
-        int fractionLength = mantissa.length() - dot - 1;
-        int start = 0;
-        while (all.charAt(start) == '0') {
-            start++;
+    /**
+     * Writes the ECMAScript string of a finite {@code value} as ASCII into {@code out} at
+     * {@code pos} (room for {@link #MAX_LENGTH} bytes needed); returns the position after it.
+     * {@code digits} is scratch space of {@link #SCRATCH_LENGTH} bytes.
+     */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int) is exact for ASCII
+    static int write(double value, byte[] out, int pos, byte[] digits) {
+        if (value == 0) {
+            out[pos] = '0';
+            return pos + 1;
         }
-        int end = all.length();
-        while (all.charAt(end - 1) == '0') {
-            end--;
+        if (value < 0) {
+            out[pos++] = '-';
+            value = -value;
         }
-        String digits = all.substring(start, end);
-        // value = digits × 10^(exponent − fractionLength + trailing zeros)
-        int n = exponent - fractionLength + (all.length() - end) + digits.length();
-        if (digits.length() == 2) {
-            return oneDigitIfPossible(a, digits, n);
+        if (value < TWO_53 && value == (long) value) {
+            return writeLong((long) value, out, pos); // an integer below 2^53 is its own shortest decimal
         }
-        return new Decimal(digits, n);
+        // Digits and exponent of Java's form: "123.456", "0.001", "1.0E21", "4.9E-324".
+        String java = Double.toString(value);
+        int length = java.length();
+        byte[] text = digits; // Java's string in the upper half, the digits in the lower
+        java.getBytes(0, length, text, MAX_LENGTH); // ASCII only, so no char is truncated
+        int count = 0;
+        int fraction = 0;
+        boolean afterPoint = false;
+        int i = 0;
+        for (; i < length; i++) {
+            byte c = text[MAX_LENGTH + i];
+            if (c == '.') {
+                afterPoint = true;
+            } else if (c == 'E') {
+                break;
+            } else {
+                if (afterPoint) {
+                    fraction++;
+                }
+                if (count > 0 || c != '0') { // leading zeros carry no digit
+                    digits[count++] = c;
+                }
+            }
+        }
+        int exponent = 0;
+        if (i < length) {
+            boolean negative = text[MAX_LENGTH + ++i] == '-';
+            if (negative) {
+                i++;
+            }
+            for (; i < length; i++) {
+                exponent = exponent * 10 + (text[MAX_LENGTH + i] - '0');
+            }
+            if (negative) {
+                exponent = -exponent;
+            }
+        }
+        int trailing = 0;
+        while (count > 1 && digits[count - 1] == '0') {
+            count--;
+            trailing++;
+        }
+        // value = digits × 10^(n − count)
+        int n = exponent - fraction + trailing + count;
+        if (count == 2) {
+            int first = digits[0] - '0';
+            int oneDigit = oneDigitIfPossible(value, first, digits[1] - '0', n);
+            if (oneDigit != 0) {
+                digits[0] = (byte) ('0' + (oneDigit == 10 ? 1 : oneDigit));
+                count = 1;
+                n = oneDigit == 10 ? n + 1 : n;
+            }
+        }
+        return layout(digits, count, n, out, pos);
     }
 
-    /** ECMAScript wants the shortest length first; Java considers two digits when one would do. */
-    private static Decimal oneDigitIfPossible(double a, String digits, int n) {
-        int first = digits.charAt(0) - '0';
-        Decimal down = new Decimal(Integer.toString(first), n);
-        Decimal up = first == 9 ? new Decimal("1", n + 1) : new Decimal(Integer.toString(first + 1), n);
-        boolean downRounds = roundsTo(down, a);
-        boolean upRounds = roundsTo(up, a);
+    /**
+     * When a one-digit decimal rounds to {@code a} (which Java wrote {@code d1 d2 × 10^(n−2)}),
+     * ECMAScript wants the closest such digit: returns it (10 meaning {@code 1 × 10^n}), else 0.
+     */
+    private static int oneDigitIfPossible(double a, int first, int second, int n) {
+        int down = first;
+        int up = first + 1;
+        boolean downRounds = Double.parseDouble(down + "E" + (n - 1)) == a;
+        boolean upRounds = Double.parseDouble(up + "E" + (n - 1)) == a;
         if (downRounds && upRounds) {
             BigDecimal exact = new BigDecimal(a);
-            int cmp = exact.subtract(value(down)).compareTo(value(up).subtract(exact));
+            BigDecimal low = BigDecimal.valueOf(down).scaleByPowerOfTen(n - 1);
+            BigDecimal high = BigDecimal.valueOf(up).scaleByPowerOfTen(n - 1);
+            int cmp = exact.subtract(low).compareTo(high.subtract(exact));
             if (cmp != 0) {
                 return cmp < 0 ? down : up;
             }
-            return (first % 2 == 0) ? down : up; // a tie goes to the even digit
+            return down % 2 == 0 ? down : up; // a tie goes to the even digit
         }
         if (downRounds) {
             return down;
@@ -117,36 +163,92 @@ public final class EcmaScriptNumbers {
         if (upRounds) {
             return up;
         }
-        return new Decimal(digits, n);
+        return 0;
     }
 
-    private static boolean roundsTo(Decimal d, double a) {
-        return Double.parseDouble(d.digits + "E" + (d.n - d.digits.length())) == a;
-    }
-
-    private static BigDecimal value(Decimal d) {
-        return new BigDecimal(d.digits).scaleByPowerOfTen(d.n - d.digits.length());
-    }
-
-    /** ECMA-262 Number::toString steps 6–12 for a positive value s × 10^(n−k). */
-    private static void layout(String s, int n, StringBuilder out) {
-        int k = s.length();
+    /** ECMA-262 Number::toString steps 6–12 for a positive value s × 10^(n−k), k = {@code count}. */
+    private static int layout(byte[] s, int k, int n, byte[] out, int pos) {
         if (k <= n && n <= 21) {
-            out.append(s);
-            out.repeat('0', n - k);
+            System.arraycopy(s, 0, out, pos, k);
+            pos += k;
+            for (int z = n - k; z > 0; z--) {
+                out[pos++] = '0';
+            }
         } else if (0 < n && n <= 21) {
-            out.append(s, 0, n).append('.').append(s, n, k);
+            System.arraycopy(s, 0, out, pos, n);
+            pos += n;
+            out[pos++] = '.';
+            System.arraycopy(s, n, out, pos, k - n);
+            pos += k - n;
         } else if (-6 < n && n <= 0) {
-            out.append("0.");
-            out.repeat('0', -n);
-            out.append(s);
+            out[pos++] = '0';
+            out[pos++] = '.';
+            for (int z = -n; z > 0; z--) {
+                out[pos++] = '0';
+            }
+            System.arraycopy(s, 0, out, pos, k);
+            pos += k;
         } else {
             int e = n - 1;
-            out.append(s.charAt(0));
+            out[pos++] = s[0];
             if (k > 1) {
-                out.append('.').append(s, 1, k);
+                out[pos++] = '.';
+                System.arraycopy(s, 1, out, pos, k - 1);
+                pos += k - 1;
             }
-            out.append('e').append(e < 0 ? '-' : '+').append(Math.abs(e));
+            out[pos++] = 'e';
+            out[pos++] = (byte) (e < 0 ? '-' : '+');
+            pos = writeLong(Math.abs(e), out, pos);
         }
+        return pos;
+    }
+
+    /** "00" to "99": two digits per step when writing integers. */
+    private static final byte[] PAIRS = new byte[200];
+
+    static {
+        for (int i = 0; i < 100; i++) {
+            PAIRS[2 * i] = (byte) ('0' + i / 10);
+            PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+        }
+    }
+
+    /** Writes a non-negative long in decimal; returns the position after it. */
+    static int writeLong(long v, byte[] out, int pos) {
+        if (v < 10) {
+            out[pos] = (byte) ('0' + v);
+            return pos + 1;
+        }
+        int end = pos + digitCount(v);
+        int i = end;
+        while (v > Integer.MAX_VALUE) { // rare: int arithmetic below is much faster than long division
+            int pair = (int) (v % 100);
+            v /= 100;
+            out[--i] = PAIRS[2 * pair + 1];
+            out[--i] = PAIRS[2 * pair];
+        }
+        int w = (int) v;
+        while (w >= 100) {
+            int q = w / 100;
+            int pair = w - q * 100;
+            w = q;
+            out[--i] = PAIRS[2 * pair + 1];
+            out[--i] = PAIRS[2 * pair];
+        }
+        if (w >= 10) {
+            out[--i] = PAIRS[2 * w + 1];
+            out[--i] = PAIRS[2 * w];
+        } else {
+            out[--i] = (byte) ('0' + w);
+        }
+        return end;
+    }
+
+    private static int digitCount(long v) {
+        int digits = 1;
+        for (long bound = 10; digits < 19 && v >= bound; bound *= 10) {
+            digits++;
+        }
+        return digits;
     }
 }

@@ -65,12 +65,16 @@ public class JsonException extends RuntimeException implements CodedError {
                 "Strings must be valid Unicode: pair each \\uD800-\\uDBFF escape with a \\uDC00-\\uDFFF one.");
     }
 
-    /** An integer lies outside ±(2^53−1), where IEEE doubles (and so RFC 8785) lose precision. */
+    /**
+     * An integer lies outside ±(2^53−1) and is not exactly a double's RFC 8785 spelling: reading
+     * it as the double RFC 8785 requires would change it.
+     */
     public static JsonException integerOutOfRange(String path, String number, int line, int column) {
         return new JsonException(
                 "integer_out_of_range",
                 path,
-                "integer " + abbreviate(number) + " is outside ±(2^53-1)" + at(line, column),
+                "integer " + abbreviate(number) + " is beyond ±(2^53-1) and would change as an IEEE double"
+                        + at(line, column),
                 "Integers must fit in an IEEE double exactly; send larger values as strings.");
     }
 

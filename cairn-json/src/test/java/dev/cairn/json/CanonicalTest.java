@@ -107,6 +107,16 @@ class CanonicalTest {
     }
 
     @Test
+    void aLargeDocumentDoesNotDisturbTheNextOne() {
+        ArrayNode large = NODES.arrayNode();
+        for (int i = 0; i < 40_000; i++) {
+            large.add("entry number " + i + " of a document larger than the retained buffer");
+        }
+        assertThat(Canonical.canonicalize(large).length).isGreaterThan(2_000_000);
+        assertThat(canonical("{\"b\":1,\"a\":[true]}")).isEqualTo("{\"a\":[true],\"b\":1}");
+    }
+
+    @Test
     void treesFromOtherSourcesAreCanonicalizedByValue() {
         ObjectNode node = NODES.objectNode();
         node.set("short", ShortNode.valueOf((short) 7));

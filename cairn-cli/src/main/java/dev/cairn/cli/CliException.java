@@ -1,0 +1,115 @@
+package dev.cairn.cli;
+
+import dev.cairn.json.CodedError;
+import dev.cairn.json.JsonException;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Root exception of {@code cairn-cli}: a failure with a stable code, a hint and the exit code the
+ * command ends with ({@link ExitCodes}).
+ */
+public class CliException extends RuntimeException implements CodedError {
+
+    private final String code;
+    private final String hint;
+    private final int exitCode;
+
+    public CliException(String code, String message, String hint, int exitCode, Throwable cause) {
+        super(message, cause);
+        this.code = Objects.requireNonNull(code, "code");
+        this.hint = hint == null ? "" : hint;
+        this.exitCode = exitCode;
+    }
+
+    /** The command line is wrong. */
+    public static CliException usage(String message, String hint) {
+        return new CliException("usage", message, hint, ExitCodes.USAGE, null);
+    }
+
+    /** Reading {@code source} failed. */
+    public static CliException io(String source, IOException e) {
+        String reason =
+                switch (e) {
+                    case NoSuchFileException ignored -> "no such file";
+                    case AccessDeniedException ignored -> "permission denied";
+                    default -> String.valueOf(e.getMessage());
+                };
+        return new CliException(
+                "io_error",
+                "cannot read " + source + ": " + reason,
+                "Check the path; use - to read standard input.",
+                ExitCodes.IO,
+                e);
+    }
+
+    /** Reading or writing something other than the command's input failed. */
+    public static CliException io(IOException e) {
+        return new CliException(
+                "io_error",
+                "I/O failed: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()),
+                "Check disk space and permissions; rerun with --debug for details.",
+                ExitCodes.IO,
+                e);
+    }
+
+    /** The JSON read from {@code source} was refused; keeps the JSON error's code and hint. */
+    public static CliException json(String source, JsonException e) {
+        String at = e.path().isEmpty() || e.getMessage().contains(e.path()) ? "" : " at " + e.path();
+        return new CliException(e.code(), source + ": " + e.getMessage() + at, e.hint(), ExitCodes.DATA, e);
+    }
+
+    /** No schema has this name. */
+    public static CliException unknownSchema(String name, List<String> close) {
+        String suggestion = close.isEmpty() ? "" : "; did you mean " + String.join(", ", close) + "?";
+        return new CliException(
+                "unknown_schema",
+                "no schema named `" + name + "`" + suggestion,
+                "List the schemas with `cairn schema list`.",
+                ExitCodes.USAGE,
+                null);
+    }
+
+    /** A module ships a broken schema index or schema: a packaging bug. */
+    public static CliException badSchemaResource(String message) {
+        return new CliException(
+                "bad_schema_resource",
+                message,
+                "A module on the class path ships a broken META-INF/cairn/schemas entry; report it.",
+                ExitCodes.INTERNAL,
+                null);
+    }
+
+    /** Anything unexpected. */
+    public static CliException internal(Throwable cause) {
+        return new CliException(
+                "internal",
+                cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()),
+                "This is a bug in cairn; rerun with --debug and report the stack trace.",
+                ExitCodes.INTERNAL,
+                cause);
+    }
+
+    @Override
+    public String code() {
+        return code;
+    }
+
+    @Override
+    public boolean retryable() {
+        return false;
+    }
+
+    @Override
+    public String hint() {
+        return hint;
+    }
+
+    /** The exit code the command ends with. */
+    public int exitCode() {
+        return exitCode;
+    }
+}
