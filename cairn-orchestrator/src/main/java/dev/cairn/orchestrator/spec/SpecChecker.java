@@ -190,7 +190,12 @@ final class SpecChecker {
         String description = string(top, "description", "");
         Map<String, ParamSpec> params = params(top.get("params"), "/params");
         RunSettings settings = settings(top.get("settings"), "/settings");
-        SortedMap<String, String> env = env(top.get("env"), "/env", Set.of());
+        SortedMap<String, String> env = new TreeMap<>();
+        env(top.get("env"), "/env", Set.of()).forEach((name, value) -> {
+            if (references(value, Pointers.child("/env", name), params.keySet())) {
+                env.put(name, value);
+            }
+        });
         List<StepDraft> steps = steps(top, params.keySet(), env.keySet());
         ExportSpec export = export(top.get("export"), "/export", steps, params.keySet());
         checkSkipTags(top.get("settings"), steps);

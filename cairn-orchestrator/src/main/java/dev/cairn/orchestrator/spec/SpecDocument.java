@@ -120,7 +120,17 @@ public record SpecDocument(PipelineSpec spec, Optional<SourceMap> sources, Strin
             return invalid(problems);
         }
         ParamValues bound = new ParamValues(values);
-        BoundPipeline pipeline = compile(bound, problems);
+        BoundPipeline pipeline;
+        try {
+            pipeline = compile(bound, problems);
+        } catch (RuntimeException e) {
+            problems.at(
+                    "",
+                    SpecCode.INTERNAL_ERROR,
+                    "binding failed: " + e.getClass().getSimpleName() + " "
+                            + Texts.abbreviate(String.valueOf(e.getMessage())));
+            pipeline = null;
+        }
         if (!problems.isEmpty() || pipeline == null) {
             if (problems.isEmpty()) {
                 problems.at("", SpecCode.INTERNAL_ERROR, "the pipeline could not be bound");
