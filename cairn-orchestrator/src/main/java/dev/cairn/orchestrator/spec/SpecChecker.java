@@ -1,6 +1,7 @@
 package dev.cairn.orchestrator.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.executor.protocol.CellProfile;
 import dev.cairn.executor.protocol.CommandStep;
@@ -8,7 +9,6 @@ import dev.cairn.executor.protocol.HostPort;
 import dev.cairn.executor.protocol.NetworkGrant;
 import dev.cairn.executor.protocol.ResourceLimits;
 import dev.cairn.executor.protocol.Run;
-import dev.cairn.json.SecretKind;
 import dev.cairn.json.Secrets;
 import dev.cairn.machine.config.BackoffPolicy;
 import dev.cairn.machine.config.EventProfile;
@@ -19,6 +19,7 @@ import dev.cairn.machine.ids.OpId;
 import dev.cairn.machine.meta.SideEffectKind;
 import dev.cairn.machine.meta.StandardTags;
 import dev.cairn.machine.meta.Tag;
+import java.math.BigInteger;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -118,7 +119,6 @@ final class SpecChecker {
 
     /** What was read of one step, for the rules between steps. */
     private static final class StepDraft {
-        final int index;
         final String pointer;
         final StepSpec.Builder builder;
         final Set<String> invalid = new HashSet<>();
@@ -127,7 +127,6 @@ final class SpecChecker {
         boolean hasOutputs;
         final List<String> outputs = new ArrayList<>();
         boolean cacheOff;
-        Boolean explicitCache;
         SideEffectKind sideEffect = SideEffectKind.PURE;
         final List<StepGraph.Edge> needs = new ArrayList<>();
         final List<StepGraph.Edge> inputSteps = new ArrayList<>();
@@ -136,8 +135,7 @@ final class SpecChecker {
         final Set<String> envNames = new HashSet<>();
         final List<String> tags = new ArrayList<>();
 
-        StepDraft(int index, String pointer, String id) {
-            this.index = index;
+        StepDraft(String pointer, String id) {
             this.pointer = pointer;
             this.id = id;
             this.builder = StepSpec.builder(id != null && Names.isId(id) ? id : "invalid");
@@ -310,7 +308,9 @@ final class SpecChecker {
             return null;
         }
         String text = node.textValue();
-        if (text.indexOf('\0') >= 0 || (Templates.isTemplate(text) && !isTemplated(pointer))) {
+        if (text.indexOf('\0') >= 0
+                || Texts.hasLoneSurrogate(text)
+                || (Templates.isTemplate(text) && !isTemplated(pointer))) {
             return null;
         }
         return text;
@@ -343,9 +343,8 @@ final class SpecChecker {
             wrongType(at, "a whole number", node);
             return null;
         }
-        java.math.BigInteger value = node.bigIntegerValue();
-        if (value.compareTo(java.math.BigInteger.valueOf(min)) < 0
-                || value.compareTo(java.math.BigInteger.valueOf(max)) > 0) {
+        BigInteger value = node.bigIntegerValue();
+        if (value.compareTo(BigInteger.valueOf(min)) < 0 || value.compareTo(BigInteger.valueOf(max)) > 0) {
             problems.at(
                     at,
                     SpecCode.OUT_OF_RANGE,
@@ -448,6 +447,11 @@ final class SpecChecker {
                 String text = node.textValue();
                 if (text.indexOf('\0') >= 0) {
                     problems.at(pointer, SpecCode.INVALID_CHARACTER, "the value contains a NUL character");
+                } else if (Texts.hasLoneSurrogate(text)) {
+                    problems.at(
+                            pointer,
+                            SpecCode.INVALID_CHARACTER,
+                            "the value contains an unpaired UTF-16 surrogate, which is not Unicode text");
                 } else if (Templates.isTemplate(text)) {
                     if (!isTemplated(pointer)) {
                         problems.at(
@@ -465,8 +469,12 @@ final class SpecChecker {
                     if (pointer.isEmpty() && key.startsWith(EXTENSION_PREFIX)) {
                         continue;
                     }
-                    if (key.indexOf('\0') >= 0) {
-                        problems.atKey(child, SpecCode.INVALID_CHARACTER, "the key contains a NUL character", null);
+                    if (key.indexOf('\0') >= 0 || Texts.hasLoneSurrogate(key)) {
+                        problems.atKey(
+                                child,
+                                SpecCode.INVALID_CHARACTER,
+                                "the key contains a NUL character or an unpaired surrogate",
+                                null);
                     } else if (Templates.isTemplate(key)) {
                         problems.atKey(
                                 child,
@@ -538,11 +546,7 @@ final class SpecChecker {
             if (!nameOk) {
                 problems.atKey(
                         at, SpecCode.INVALID_ID, "param name " + Texts.quote(name) + " is not " + Names.ID_RULE, null);
-            } else if (Secrets.findings(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
-                            .objectNode()
-                            .put(name, "x"))
-                    .stream()
-                    .anyMatch(f -> f.kind() == SecretKind.SECRET_NAMED_KEY)) {
+            } else if (SpecParser.looksSecret(name, "x")) {
                 problems.atKey(
                         at,
                         SpecCode.SECRET_IN_PARAM,
@@ -920,7 +924,7 @@ final class SpecChecker {
         if (id != null) {
             allIds.add(id);
         }
-        StepDraft d = new StepDraft(index, pointer, id);
+        StepDraft d = new StepDraft(pointer, id);
         StepSpec.Builder b = d.builder;
 
         String description = string(object, "description", pointer);
@@ -1058,8 +1062,7 @@ final class SpecChecker {
                         "region " + Texts.quote(region.getValue()) + " is not valid");
             }
         }
-        if (object.get("regions") instanceof com.fasterxml.jackson.databind.node.ArrayNode regions
-                && regions.isEmpty()) {
+        if (object.get("regions") instanceof ArrayNode regions && regions.isEmpty()) {
             problems.at(
                     pointer + "/regions",
                     SpecCode.INVALID_VALUE,
@@ -1409,7 +1412,6 @@ final class SpecChecker {
         }
         boolean applies = d.sideEffect == SideEffectKind.APPLY_SIDE_EFFECT;
         Boolean cache = bool(object, "cache", pointer);
-        d.explicitCache = cache;
         if (cache != null && cache && applies) {
             problems.at(
                     pointer + "/cache",
@@ -1583,8 +1585,7 @@ final class SpecChecker {
     // ---------------------------------------------------------------- tags and export
 
     private void checkSkipTags(JsonNode settings, List<StepDraft> steps) {
-        if (!(settings instanceof ObjectNode object)
-                || !(object.get("skip_tags") instanceof com.fasterxml.jackson.databind.node.ArrayNode tags)) {
+        if (!(settings instanceof ObjectNode object) || !(object.get("skip_tags") instanceof ArrayNode tags)) {
             return;
         }
         Set<String> known = new LinkedHashSet<>(STANDARD_TAGS);

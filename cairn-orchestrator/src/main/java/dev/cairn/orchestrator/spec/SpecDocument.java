@@ -1,6 +1,7 @@
 package dev.cairn.orchestrator.spec;
 
 import dev.cairn.executor.protocol.CommandStep;
+import dev.cairn.executor.protocol.Run;
 import dev.cairn.json.CodedError;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -94,12 +95,14 @@ public record SpecDocument(PipelineSpec spec, Optional<SourceMap> sources, Strin
                         "the value given for param `" + param.name() + "` looks like a credential; it is not shown");
                 continue;
             }
-            if (text.indexOf('\0') >= 0 || Templates.isTemplate(text)) {
+            if (text.indexOf('\0') >= 0 || Texts.hasLoneSurrogate(text) || Templates.isTemplate(text)) {
                 problems.at(
                         pointer,
                         SpecCode.INVALID_PARAM_VALUE,
                         "the value given for param `" + param.name() + "` contains "
-                                + (text.indexOf('\0') >= 0 ? "a NUL character" : "`${{`, which params may not hold"));
+                                + (Templates.isTemplate(text)
+                                        ? "`${{`, which params may not hold"
+                                        : "a NUL character or an unpaired surrogate"));
                 continue;
             }
             Optional<ParamValue> value = ParamValue.parse(param.type(), text);
@@ -226,15 +229,14 @@ public record SpecDocument(PipelineSpec spec, Optional<SourceMap> sources, Strin
         return new BoundPipeline(spec, params, env, steps, export);
     }
 
-    private static void checkRun(
-            dev.cairn.executor.protocol.Run run, ParamValues params, String at, Problems problems) {
+    private static void checkRun(Run run, ParamValues params, String at, Problems problems) {
         switch (run) {
-            case dev.cairn.executor.protocol.Run.Script script -> {
+            case Run.Script script -> {
                 if (params.render(script.source()).isBlank()) {
                     problems.at(at, SpecCode.INVALID_COMMAND, "after substitution, the script is empty");
                 }
             }
-            case dev.cairn.executor.protocol.Run.Argv argv -> {
+            case Run.Argv argv -> {
                 if (params.render(argv.value().getFirst()).isEmpty()) {
                     problems.at(
                             at + "/0",

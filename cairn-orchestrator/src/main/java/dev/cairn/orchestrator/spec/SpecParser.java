@@ -1,5 +1,6 @@
 package dev.cairn.orchestrator.spec;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.cairn.json.Secrets;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -284,9 +285,7 @@ public final class SpecParser {
 
     /** Whether {@code name} = {@code value} would be taken for a secret by {@link Secrets}. */
     static boolean looksSecret(String name, String value) {
-        return !Secrets.findings(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
-                        .objectNode()
-                        .put(name, value))
+        return !Secrets.findings(JsonNodeFactory.instance.objectNode().put(name, value))
                 .isEmpty();
     }
 }

@@ -50,6 +50,22 @@ final class Texts {
         return bestDistance <= allowed ? Optional.of(best) : Optional.empty();
     }
 
+    /** Whether {@code text} holds a UTF-16 surrogate without its pair (it has no UTF-8 form). */
+    static boolean hasLoneSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
+                    return true;
+                }
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** " (did you mean `x`?)" or nothing. */
     static String didYouMean(String word, Collection<String> candidates) {
         return closest(word, candidates)

@@ -89,6 +89,11 @@ class MalformedSpecsTest {
                 "{\"op\": \"x\", \"steps\": [{\"id\": \"a\", \"run\": \"echo \\u0000\"}]}",
                 "1:42 invalid_character /steps/0/run");
 
+        bad(
+                "lone_surrogate.json",
+                "{\"op\": \"x\", \"steps\": [{\"id\": \"a\", \"run\": \"echo \\ud800\"}]}",
+                "1:42 invalid_character /steps/0/run");
+
         // ---- the top level
         bad("missing_op", "steps: [{id: a, run: echo}]\n", "1:1 missing_field /op");
         bad("unknown_top_field", "op: x\nstpes: []\nsteps: [{id: a, run: echo}]\n", "2:1 unknown_field /stpes");

@@ -152,6 +152,8 @@ class ParamsTest {
                 .containsExactly("6:12 invalid_param_value /params/channel");
         assertThat(Specs.bindErrors(doc(), Map.of("channel", "a\0b")))
                 .containsExactly("6:12 invalid_param_value /params/channel");
+        assertThat(Specs.bindErrors(doc(), Map.of("channel", "a\ud800b")))
+                .containsExactly("6:12 invalid_param_value /params/channel");
     }
 
     @Test
