@@ -11,7 +11,7 @@ record CliRun(int exit, byte[] stdout, String stderr) {
 
     /** The repository's {@code examples/} directory (tests run in the module directory). */
     static Path example(String name) {
-        return Path.of("..", "examples").resolve(name);
+        return Path.of("..", "examples", "json").resolve(name);
     }
 
     static CliRun cairn(String... args) {

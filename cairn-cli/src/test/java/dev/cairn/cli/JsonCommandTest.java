@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class JsonCommandTest {
 
-    /** `examples/manifest.json` canonicalized by node (see the resource's README), and its `sha256sum`. */
+    /** `examples/json/manifest.json` canonicalized by node (see the resource's README), and its `sha256sum`. */
     private static final String MANIFEST_ID = "10a2925e57639a2c4f5ca3fef17dc06b6d806c3c421713cf03f2f54dc85aab3f";
 
     private static byte[] golden() throws Exception {
