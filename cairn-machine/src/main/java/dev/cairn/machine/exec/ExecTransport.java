@@ -46,10 +46,20 @@ public final class ExecTransport implements IoTransport {
         try {
             return Wire.fromTree(request, ExecRequest.class);
         } catch (JsonException e) {
-            throw invalid("the exec request is invalid at `" + e.path() + "` (" + e.code() + ")", e.path(), e);
+            throw invalid(invalidMessage("exec", e), e.path(), e);
         } catch (IllegalArgumentException e) {
             throw invalid("the exec request is invalid: " + e.getMessage(), "", e);
         }
+    }
+
+    /**
+     * The message of a request that does not read: the field's pointer and the codec's code; the
+     * codec's own words only for whole-request failures (they come from our constructors), since a
+     * field's message may quote its value, which may be a secret.
+     */
+    static String invalidMessage(String namespace, JsonException e) {
+        String message = "the " + namespace + " request is invalid at `" + e.path() + "` (" + e.code() + ")";
+        return e.path().isEmpty() ? message + ": " + e.getMessage() : message;
     }
 
     /** Runs {@code command} (resolved from {@code argv}) with the rest of {@code request}. */

@@ -92,7 +92,7 @@ public final class NixExecTransport implements IoTransport {
         try {
             request = Wire.fromTree(call.request(), NixExecRequest.class);
         } catch (JsonException e) {
-            throw invalid("the nix.exec request is invalid at `" + e.path() + "` (" + e.code() + ")", e);
+            throw invalid(ExecTransport.invalidMessage("nix.exec", e), e);
         } catch (IllegalArgumentException e) {
             throw invalid("the nix.exec request is invalid: " + e.getMessage(), e);
         }
