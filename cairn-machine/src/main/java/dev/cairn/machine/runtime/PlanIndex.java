@@ -6,20 +6,26 @@ import dev.cairn.machine.plan.DependencyEdge;
 import dev.cairn.machine.plan.ExecutionPlan;
 import dev.cairn.machine.plan.StateNode;
 import dev.cairn.machine.state.State;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A validated plan, indexed by plan position: states, their metadata (read once) and edges. */
+/**
+ * A validated plan, indexed by plan position: states, their metadata (read once) and edges as
+ * primitive arrays (plans of hundreds of thousands of states index in milliseconds).
+ */
 final class PlanIndex {
 
     final ExecutionPlan plan;
     final StateId[] ids;
     final State[] states;
     final StateMeta[] metas;
+    /** {@code deps[i]}: the distinct states {@code i} depends on. */
     final int[][] deps;
+    /** {@code dependents[i]}: the distinct states that depend on {@code i}. */
     final int[][] dependents;
+
     private final Map<StateId, Integer> index;
 
     private PlanIndex(ExecutionPlan plan) {
@@ -37,31 +43,45 @@ final class PlanIndex {
             metas[i] = node.state().meta();
             index.put(node.id(), i);
         }
-        List<List<Integer>> incoming = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            incoming.add(new ArrayList<>(1));
+        List<DependencyEdge> edges = plan.graph().edges();
+        int[] from = new int[edges.size()];
+        int[] to = new int[edges.size()];
+        for (int e = 0; e < edges.size(); e++) {
+            from[e] = index.get(edges.get(e).from());
+            to[e] = index.get(edges.get(e).to());
         }
-        for (DependencyEdge edge : plan.graph().edges()) {
-            incoming.get(index.get(edge.to())).add(index.get(edge.from()));
+        deps = group(n, to, from);
+        dependents = group(n, from, to);
+    }
+
+    /** For each {@code k}, the distinct {@code value[e]} of the edges with {@code key[e] == k}, in edge order. */
+    private static int[][] group(int n, int[] key, int[] value) {
+        int[] count = new int[n];
+        for (int k : key) {
+            count[k]++;
         }
-        deps = new int[n][];
-        List<List<Integer>> outgoing = new ArrayList<>(n);
+        int[][] out = new int[n][];
         for (int i = 0; i < n; i++) {
-            deps[i] = incoming.get(i).stream()
-                    .mapToInt(Integer::intValue)
-                    .distinct()
-                    .toArray();
-            outgoing.add(new ArrayList<>(1));
+            out[i] = new int[count[i]];
         }
-        for (int i = 0; i < n; i++) {
-            for (int d : deps[i]) {
-                outgoing.get(d).add(i);
+        int[] fill = new int[n];
+        for (int e = 0; e < key.length; e++) {
+            int k = key[e];
+            int[] row = out[k];
+            boolean seen = false;
+            for (int j = 0; j < fill[k] && !seen; j++) {
+                seen = row[j] == value[e];
+            }
+            if (!seen) {
+                row[fill[k]++] = value[e];
             }
         }
-        dependents = new int[n][];
         for (int i = 0; i < n; i++) {
-            dependents[i] = outgoing.get(i).stream().mapToInt(Integer::intValue).toArray();
+            if (fill[i] != out[i].length) {
+                out[i] = Arrays.copyOf(out[i], fill[i]);
+            }
         }
+        return out;
     }
 
     /** Indexes {@code plan}, which must have passed {@link GraphPlanValidator}. */
