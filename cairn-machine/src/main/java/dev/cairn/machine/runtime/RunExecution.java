@@ -242,10 +242,11 @@ final class RunExecution {
             } else if (r.open) {
                 attemptState[i] = AttemptLifecycle.ORPHANED;
                 boolean rerun = guide != null
+                        || skipped[i]
                         || !unkeyedSideEffect(plan.metas[i])
                         || options.allowRetry().contains(id);
                 if (rerun) {
-                    if (guide == null && unkeyedSideEffect(plan.metas[i])) {
+                    if (guide == null && !skipped[i] && unkeyedSideEffect(plan.metas[i])) {
                         writer.add(domain(new EngineEvents.OperatorRetryAllowed(id, r.lastAttempt).toDomainEvent()));
                     }
                     attemptMove(i, AttemptLifecycle.SUPERSEDED);

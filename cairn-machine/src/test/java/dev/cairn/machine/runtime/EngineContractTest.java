@@ -3,7 +3,6 @@ package dev.cairn.machine.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.json.ArtifactIds;
@@ -28,7 +27,6 @@ import dev.cairn.machine.errors.StorageError;
 import dev.cairn.machine.events.DomainEvent;
 import dev.cairn.machine.events.EventEnvelope;
 import dev.cairn.machine.events.KernelEvent;
-import dev.cairn.machine.events.RunStatus;
 import dev.cairn.machine.ids.ArtifactId;
 import dev.cairn.machine.ids.FactKey;
 import dev.cairn.machine.ids.OpId;
@@ -286,7 +284,7 @@ abstract class EngineContractTest {
         ExecutionPlan plan = new ExecutionPlan(new OpId("demo"), graph);
         RunConfig config = RunConfig.builder().build();
         RunManifest manifest =
-                new RunManifest(plan.opId(), "0", JsonNodeFactory.instance.objectNode(), config, BuildProvenance());
+                new RunManifest(plan.opId(), "0", JsonNodeFactory.instance.objectNode(), config, noProvenance());
         StartRun run = new StartRun(manifest, StartRuns.manifestId(manifest), plan, config, JsonContext.empty());
         RunException e = catchRun(() -> kit.engine().build().start(counting.stores, run));
         assertThat(e.code()).isEqualTo(code);
@@ -982,7 +980,7 @@ abstract class EngineContractTest {
         throw new AssertionError("expected a RunException");
     }
 
-    private static dev.cairn.machine.config.BuildProvenance BuildProvenance() {
+    private static dev.cairn.machine.config.BuildProvenance noProvenance() {
         return dev.cairn.machine.config.BuildProvenance.empty();
     }
 
@@ -996,15 +994,5 @@ abstract class EngineContractTest {
 
     private static StateGraph graph(List<StateNode> nodes, List<DependencyEdge> edges) {
         return new StateGraph(new ArrayList<>(nodes), edges);
-    }
-
-    @SuppressWarnings("unused")
-    private static JsonNode json(String text) {
-        return dev.cairn.json.StrictJson.parse(text);
-    }
-
-    @SuppressWarnings("unused")
-    private static RunStatus status(RunResult r) {
-        return RunStatus.valueOf(r.phase().name());
     }
 }

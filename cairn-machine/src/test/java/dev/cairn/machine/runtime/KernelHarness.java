@@ -3,7 +3,6 @@ package dev.cairn.machine.runtime;
 import dev.cairn.json.wire.Wire;
 import dev.cairn.machine.config.ExecutionMode;
 import dev.cairn.machine.config.RunConfig;
-import dev.cairn.machine.config.RunManifest;
 import dev.cairn.machine.engine.RunResult;
 import dev.cairn.machine.engine.StartRun;
 import dev.cairn.machine.engine.Stores;
@@ -219,10 +218,5 @@ public final class KernelHarness {
     static long usedHeap() {
         Runtime rt = Runtime.getRuntime();
         return rt.totalMemory() - rt.freeMemory();
-    }
-
-    @SuppressWarnings("unused")
-    private static RunManifest unused() {
-        return null;
     }
 }

@@ -247,6 +247,46 @@ abstract class ResumeContractTest {
     }
 
     @Test
+    void aSkippedSideEffectInterruptedByACrashIsSkippedAgainNotFailed() {
+        Stores stores = stores().create();
+        AtomicInteger calls = new AtomicInteger();
+        ExecutionPlan plan = Plan.builder("mail")
+                .sideEffect("send", ctx -> calls.incrementAndGet())
+                .build();
+        RunConfig dryRun = RunConfig.builder()
+                .skipTags(
+                        List.of(new dev.cairn.machine.meta.Tag(dev.cairn.machine.meta.StandardTags.APPLY_SIDE_EFFECT)))
+                .build();
+        RunId runId = newRunId();
+        Stores crashing = new Stores(
+                new CrashingEventStore(stores.events(), 2, CrashingEventStore.Mode.BEFORE), stores.artifacts());
+        assertThatThrownBy(() -> engine(plan)
+                        .durability(Durability.everyEvent())
+                        .build()
+                        .start(
+                                crashing,
+                                StartRuns.of(plan)
+                                        .runConfig(dryRun)
+                                        .runId(runId)
+                                        .build()))
+                .isInstanceOf(SimulatedCrash.class);
+        assertThat(Kit.describe(stores, runId)).containsExactly("RunStarted", "Entered send#0");
+
+        RunResult result = engine(plan).build().resume(stores, runId);
+
+        assertThat(result.phase()).isEqualTo(RunPhase.COMPLETED);
+        assertThat(calls).hasValue(0);
+        assertThat(Kit.describe(stores, runId))
+                .containsExactly(
+                        "RunStarted",
+                        "Entered send#0",
+                        "Entered send#1",
+                        "Domain state_skipped",
+                        "Completed send",
+                        "RunCompleted COMPLETED");
+    }
+
+    @Test
     void aRetryableFailureFollowedByACrashIsRetriedOnResume() {
         Stores stores = stores().create();
         AtomicInteger calls = new AtomicInteger();

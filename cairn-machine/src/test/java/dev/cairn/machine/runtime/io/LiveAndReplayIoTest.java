@@ -3,7 +3,6 @@ package dev.cairn.machine.runtime.io;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.json.ArtifactIds;
@@ -249,10 +248,5 @@ class LiveAndReplayIoTest {
         assertThat(keys.next("now_millis").value()).isEqualTo("cairn:now_millis|state:m.s.x|attempt:3|ord:0");
         assertThat(keys.next("random_bytes").value()).isEqualTo("cairn:random_bytes|state:m.s.x|attempt:3|ord:0");
         assertThat(keys.next("now_millis").value()).isEqualTo("cairn:now_millis|state:m.s.x|attempt:3|ord:1");
-    }
-
-    @SuppressWarnings("unused")
-    private static JsonNode unused() {
-        return null;
     }
 }
