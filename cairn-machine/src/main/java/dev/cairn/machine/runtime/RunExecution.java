@@ -324,11 +324,6 @@ final class RunExecution {
         }
     }
 
-    /** The run's result without running anything (nothing is left to run). */
-    RunResult finishNow(RunStatus status) {
-        return finish(status);
-    }
-
     // ------------------------------------------------------------------ scheduling
 
     private List<Integer> nextWave() {

@@ -68,7 +68,6 @@ public final class LiveIo implements IoProvider {
     public IoResult call(IoCall call) {
         Objects.requireNonNull(call, "call");
         checkCancelled();
-        IoTransport transport = router.route(call.namespace());
         Optional<FactKey> key = call.factKey();
         if (key.isPresent()) {
             Optional<ArtifactId> recorded = ledger.lookup(key.get());
@@ -76,6 +75,7 @@ public final class LiveIo implements IoProvider {
                 return new IoResult(ledger.payload(recorded.get()), recorded);
             }
         }
+        IoTransport transport = router.route(call.namespace());
         barrier.run();
         checkCancelled();
         JsonNode response;
