@@ -142,7 +142,7 @@ public final class Engine implements ExecutionEngine {
             validate(plan);
             RunManifest manifest = run.manifest();
             byte[] manifestBytes = StartRuns.canonicalBytes(manifest);
-            ArtifactId manifestId = StartRuns.manifestId(manifest);
+            ArtifactId manifestId = new ArtifactId(dev.cairn.json.ArtifactIds.ofBytes(manifestBytes));
             if (!manifestId.equals(run.manifestId())) {
                 throw RunException.invalidPlan(
                         KernelCodes.MANIFEST_ID_MISMATCH,

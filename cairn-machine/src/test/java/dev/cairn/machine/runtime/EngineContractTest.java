@@ -60,7 +60,7 @@ import org.junit.jupiter.api.Test;
  * retries, skip tags, event profiles, secrets, cancellation, durability barriers and child runs.
  * Abstract over the stores; {@link InMemoryEngineContractTest} runs it on the in-memory stores.
  */
-abstract class EngineContractTest {
+public abstract class EngineContractTest {
 
     protected abstract StoresFactory stores();
 

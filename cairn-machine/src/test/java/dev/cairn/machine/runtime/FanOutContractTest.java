@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * writes merge in plan order; two writes of one key fail; and the log's order depends on the plan
  * and the outcomes only, never on timing.
  */
-abstract class FanOutContractTest {
+public abstract class FanOutContractTest {
 
     protected abstract StoresFactory stores();
 

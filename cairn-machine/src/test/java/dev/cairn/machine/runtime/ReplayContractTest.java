@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * Replay-verified runs: a replay re-executes the plan in Replay mode from the original's facts into
  * a new run, performs no live IO, and reports the first state whose snapshot differs.
  */
-abstract class ReplayContractTest {
+public abstract class ReplayContractTest {
 
     protected abstract StoresFactory stores();
 

@@ -48,7 +48,7 @@ import org.junit.jupiter.api.Test;
  * Resume after a crash: the rules for interrupted attempts, the operator's retry, finished runs,
  * two engines on one log, child runs, and a sweep that crashes a run at every append.
  */
-abstract class ResumeContractTest {
+public abstract class ResumeContractTest {
 
     protected abstract StoresFactory stores();
 
