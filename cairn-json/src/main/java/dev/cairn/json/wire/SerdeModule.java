@@ -329,6 +329,12 @@ public final class SerdeModule extends SimpleModule {
             this.family = family;
         }
 
+        /** Stateless: let Jackson cache it (it otherwise rebuilds the deserializer on every read). */
+        @Override
+        public boolean isCachable() {
+            return true;
+        }
+
         @Override
         public Object deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
             return read(family, p, ctxt);
@@ -409,7 +415,9 @@ public final class SerdeModule extends SimpleModule {
 
         private static VariantDeserializer variantDeserializer(Variants.Variant variant, DeserializationContext ctxt)
                 throws IOException {
-            return (VariantDeserializer) ctxt.findRootValueDeserializer(ctxt.constructType(variant.type()));
+            // Contextual rather than root lookup: wire types carry no polymorphic type info, and the
+            // root lookup introspects class annotations on every call.
+            return (VariantDeserializer) ctxt.findContextualValueDeserializer(ctxt.constructType(variant.type()), null);
         }
     }
 
@@ -423,6 +431,12 @@ public final class SerdeModule extends SimpleModule {
             super(variant.type());
             this.variant = variant;
             this.delegate = delegate;
+        }
+
+        /** Stateless: let Jackson cache it (it otherwise rebuilds the deserializer on every read). */
+        @Override
+        public boolean isCachable() {
+            return true;
         }
 
         /** Read as the variant itself: the same framing the family uses, and it must be this variant. */
@@ -487,6 +501,12 @@ public final class SerdeModule extends SimpleModule {
             super(type);
         }
 
+        /** Stateless: let Jackson cache it (it otherwise rebuilds the deserializer on every read). */
+        @Override
+        public boolean isCachable() {
+            return true;
+        }
+
         @Override
         public Object deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
             return readTransparent(handledType(), p, ctxt);
@@ -497,7 +517,9 @@ public final class SerdeModule extends SimpleModule {
     static Object readTransparent(Class<?> record, JsonParser p, DeserializationContext ctxt) throws IOException {
         RecordComponent component = Variants.transparentComponent(record);
         JavaType inner = ctxt.getTypeFactory().constructType(component.getGenericType());
-        Object value = p.currentToken() == JsonToken.VALUE_NULL ? null : ctxt.readValue(p, inner);
+        Object value = p.currentToken() == JsonToken.VALUE_NULL
+                ? null
+                : ctxt.findContextualValueDeserializer(inner, null).deserialize(p, ctxt);
         try {
             return Variants.construct(record, new Object[] {value});
         } catch (RuntimeException refused) {
@@ -512,6 +534,12 @@ public final class SerdeModule extends SimpleModule {
         EnumDeserializer(Class<?> type) {
             super(type);
             this.names = EnumNames.of(type);
+        }
+
+        /** Stateless: let Jackson cache it (it otherwise rebuilds the deserializer on every read). */
+        @Override
+        public boolean isCachable() {
+            return true;
         }
 
         @Override

@@ -37,6 +37,31 @@ final class Variants {
     private static final Map<Class<?>, Family> FAMILIES = new ConcurrentHashMap<>();
     private static final Map<Class<?>, Object> UNIT_INSTANCES = new ConcurrentHashMap<>();
 
+    /** Record components per class, looked up once (reflection is slow on the read path). */
+    private static final ClassValue<RecordComponent[]> COMPONENTS = new ClassValue<>() {
+        @Override
+        protected RecordComponent[] computeValue(Class<?> type) {
+            return type.getRecordComponents();
+        }
+    };
+
+    /** A record's canonical constructor, made accessible once. */
+    private static final ClassValue<Constructor<?>> CANONICAL = new ClassValue<>() {
+        @Override
+        protected Constructor<?> computeValue(Class<?> record) {
+            Class<?>[] types = Arrays.stream(record.getRecordComponents())
+                    .map(RecordComponent::getType)
+                    .toArray(Class<?>[]::new);
+            try {
+                Constructor<?> ctor = record.getDeclaredConstructor(types);
+                ctor.setAccessible(true);
+                return ctor;
+            } catch (NoSuchMethodException e) {
+                throw new IllegalStateException("cannot construct " + record.getName(), e);
+            }
+        }
+    };
+
     private Variants() {}
 
     /** The family {@code type} is, if it is a sealed interface annotated {@link WireEnum}. */
@@ -107,7 +132,7 @@ final class Variants {
 
     /** The only component of a {@link Transparent} record. */
     static RecordComponent transparentComponent(Class<?> record) {
-        RecordComponent[] components = record.getRecordComponents();
+        RecordComponent[] components = COMPONENTS.get(record);
         if (components == null || components.length != 1) {
             throw new IllegalStateException(
                     "@Transparent needs a record of exactly one component: " + record.getName());
@@ -117,13 +142,8 @@ final class Variants {
 
     /** Calls a record's canonical constructor, rethrowing whatever the constructor threw. */
     static Object construct(Class<?> record, Object[] args) {
-        Class<?>[] types = Arrays.stream(record.getRecordComponents())
-                .map(RecordComponent::getType)
-                .toArray(Class<?>[]::new);
         try {
-            Constructor<?> ctor = record.getDeclaredConstructor(types);
-            ctor.setAccessible(true);
-            return ctor.newInstance(args);
+            return CANONICAL.get(record).newInstance(args);
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException re) {

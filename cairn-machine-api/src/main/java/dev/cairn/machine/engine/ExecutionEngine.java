@@ -28,9 +28,10 @@ public interface ExecutionEngine {
     RunResult start(Stores stores, StartRun run);
 
     /**
-     * Resumes a run from its persisted events: completed states are not run again, an attempt
-     * without a terminal event is retried from its base snapshot, and a run that already ended
-     * returns its result unchanged.
+     * Resumes a run from its persisted events: completed states are not run again, the context is
+     * restored from the last checkpoint, an attempt without a terminal event runs again as the next
+     * attempt unless it applied a side effect without an idempotency key (then it fails with {@code
+     * interrupted_side_effect}), and a run that already ended returns its result unchanged.
      *
      * @throws RunException {@code RunError.Storage(NotFound)} ({@code run_not_found}) when the run
      *     has no events, or when the engine cannot continue it

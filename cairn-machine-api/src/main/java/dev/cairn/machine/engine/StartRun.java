@@ -14,9 +14,9 @@ import java.util.Optional;
  * planning and orchestration; below it, execution and persistence. Not a wire type.
  *
  * <p>The engine checks the inputs agree before anything is persisted: {@code manifest_id} is the
- * SHA-256 of the manifest's canonical JSON and exists in the artifact store, {@code plan.op_id}
- * equals {@code manifest.op_id}, and {@code run_config} equals {@code manifest.run_config}
- * (failures are {@code RunError.InvalidPlan}).
+ * SHA-256 of the manifest's canonical JSON, {@code plan.op_id} equals {@code manifest.op_id}, and
+ * {@code run_config} equals {@code manifest.run_config} (failures are {@code RunError.InvalidPlan}).
+ * The engine then stores the manifest itself (idempotently), so the caller need not have.
  *
  * @param manifest the run's manifest
  * @param manifestId its content-addressed id

@@ -1,0 +1,126 @@
+package dev.cairn.machine.runtime;
+
+import dev.cairn.machine.errors.ErrorCategory;
+import dev.cairn.machine.errors.ErrorInfo;
+import dev.cairn.machine.errors.MachineException;
+import dev.cairn.machine.errors.RunError;
+import dev.cairn.machine.errors.RunException;
+import dev.cairn.machine.events.Event;
+import dev.cairn.machine.events.EventEnvelope;
+import dev.cairn.machine.ids.RunId;
+import dev.cairn.machine.stores.EventStore;
+import dev.cairn.machine.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The only writer of a run's log in this engine: numbers events, buffers them between durability
+ * barriers ({@link Durability}) and appends them with the expected head. After any failed append it
+ * is <em>fenced</em>: it appends nothing more (another engine may own the log now, or the append may
+ * have happened without an answer), and every later call fails. Thread-safe.
+ */
+final class RunWriter {
+
+    private final EventStore store;
+    private final RunId runId;
+    private final Clock clock;
+    private final int maxEvents;
+    private final long maxAgeMillis;
+    private final ArrayList<EventEnvelope> pending = new ArrayList<>();
+    private long head;
+    private long oldestPendingMillis;
+    private RuntimeException fenced;
+
+    RunWriter(EventStore store, RunId runId, long head, Clock clock, Durability durability) {
+        this.store = store;
+        this.runId = runId;
+        this.head = head;
+        this.clock = clock;
+        switch (durability) {
+            case Durability.EveryEvent e -> {
+                this.maxEvents = 1;
+                this.maxAgeMillis = 0;
+            }
+            case Durability.Batched b -> {
+                this.maxEvents = b.maxEvents();
+                this.maxAgeMillis = b.maxAge().toMillis();
+            }
+        }
+    }
+
+    /** Adds one event; appends when the policy says so. */
+    synchronized void add(Event event) {
+        addAll(List.of(event));
+    }
+
+    /** Adds events as one group: an automatic flush never splits them. */
+    synchronized void addAll(List<Event> events) {
+        checkFenced();
+        if (events.isEmpty()) {
+            return;
+        }
+        long now = clock.nowMillis();
+        if (pending.isEmpty()) {
+            oldestPendingMillis = now;
+        }
+        for (Event event : events) {
+            long seq = head + pending.size() + 1;
+            pending.add(new EventEnvelope(runId, seq, Optional.of(Math.max(0, now)), event));
+        }
+        if (pending.size() >= maxEvents || now - oldestPendingMillis >= maxAgeMillis) {
+            flush();
+        }
+    }
+
+    /** A durability barrier: appends everything buffered. */
+    synchronized void flush() {
+        checkFenced();
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<EventEnvelope> batch = List.copyOf(pending);
+        try {
+            head = store.append(runId, head, batch);
+        } catch (RuntimeException e) {
+            fenced = e;
+            throw e;
+        }
+        pending.clear();
+    }
+
+    /** The sequence number the next event will get, minus one. */
+    synchronized long lastSeq() {
+        return head + pending.size();
+    }
+
+    synchronized boolean isFenced() {
+        return fenced != null;
+    }
+
+    /** The failure that fenced this writer, as a run-level error. */
+    synchronized RunException fencedFailure() {
+        return failure(fenced);
+    }
+
+    private void checkFenced() {
+        if (fenced != null) {
+            throw failure(fenced);
+        }
+    }
+
+    private RunException failure(RuntimeException cause) {
+        if (cause instanceof MachineException m) {
+            return RunException.of(m);
+        }
+        return new RunException(
+                new RunError.Other(ErrorInfo.of(
+                        KernelCodes.RUN_WRITER_FENCED,
+                        ErrorCategory.STORAGE,
+                        false,
+                        "appending to run " + runId + " failed ("
+                                + cause.getClass().getSimpleName() + "); this engine stopped writing it")),
+                "Resume the run to continue from its log.",
+                cause);
+    }
+}

@@ -1,0 +1,9 @@
+package dev.cairn.machine.runtime;
+
+class InMemoryReplayContractTest extends ReplayContractTest {
+
+    @Override
+    protected StoresFactory stores() {
+        return InMemoryStores.FACTORY;
+    }
+}

@@ -1,0 +1,9 @@
+package dev.cairn.machine.runtime;
+
+class InMemoryResumeContractTest extends ResumeContractTest {
+
+    @Override
+    protected StoresFactory stores() {
+        return InMemoryStores.FACTORY;
+    }
+}
