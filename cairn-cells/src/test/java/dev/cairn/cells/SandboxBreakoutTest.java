@@ -24,7 +24,8 @@ class SandboxBreakoutTest {
     Path tmp;
 
     private Path ws;
-    private final String token = Long.toHexString(new Random().nextLong() & Long.MAX_VALUE);
+    /** Digits only: it becomes the fraction of a {@code sleep} duration that marks the test's processes. */
+    private final String token = Integer.toString(100_000 + new Random().nextInt(900_000));
 
     @BeforeAll
     static void start() {
@@ -92,6 +93,7 @@ class SandboxBreakoutTest {
         assertThat(Files.readString(ro.resolve("data.txt"))).isEqualTo("read-only data");
         assertThat(Files.readString(ws.resolve("inside.txt"))).isEqualTo("inside\n");
         assertThat(run.teardown().clean()).isTrue();
+        Files.delete(ws.resolve("escape"));
     }
 
     @Test
@@ -135,11 +137,14 @@ class SandboxBreakoutTest {
     void daemonsDoNotSurviveTheCell() {
         String script = "setsid nohup sleep 1000." + token + "1 >/dev/null 2>&1 &\n"
                 + "( sh -c 'sleep 1000." + token + "2' & ) &\n"
-                + "sleep 0.2; echo started";
+                + "sleep 0.2\n"
+                + "for f in /proc/[0-9]*/cmdline; do tr '\\0' ' ' < $f; echo; done | grep -c '^sleep 1000." + token
+                + "'";
         Cell cell = runtime.create(TestCells.sandbox("daemon", ws, script).build());
         cell.start();
         CellResult result = cell.await();
-        assertThat(result.stdoutText()).isEqualTo("started\n");
+        // both daemons ran inside the cell when its command ended
+        assertThat(result.stdoutText()).isEqualTo("2\n");
         TeardownReport report = runtime.destroy(cell);
         assertThat(report.clean()).isTrue();
         assertThat(report.peersTrackedAfter()).isZero();
