@@ -43,7 +43,7 @@ public final class Cell {
 
     private static final long PROCESS_OUTPUT_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final List<String> SETUP_ERROR_PREFIXES =
-            List.of("bwrap: ", "setpriv: ", "setsid: ", "prlimit: failed to set", "cairn-net: ");
+            List.of("bwrap: ", "unshare: ", "setsid: ", "prlimit: failed to set", "cairn-net: ");
 
     private final CellRuntime runtime;
     private final CellSpec spec;
@@ -374,9 +374,11 @@ public final class Cell {
                 verification = TeardownReport.Verification.CGROUP;
             } else if (profile == CellProfile.SANDBOX) {
                 // bwrap exits as soon as its init reports the command's status; the init and anything left in
-                // its namespace die a moment later (SIGKILL from the kernel, die-with-parent). With a per-cell
-                // uid that moment is observed; without one it is the kernel's promise.
-                if (hostUid.isPresent()) {
+                // its PID namespace are killed by the kernel right after (die-with-parent), and nothing in a
+                // dying namespace can fork. When the cell was killed or died by a signal, and a per-cell uid
+                // makes its processes recognisable, that end is observed with a scan of /proc.
+                boolean abnormal = killedMain || exitStatus > 128;
+                if (abnormal && hostUid.isPresent()) {
                     int uid = hostUid.getAsInt();
                     remaining = drainScan(() -> ProcTable.withRealUid(uid), killed, deadline);
                     verification = TeardownReport.Verification.PROC_SCAN;
@@ -743,16 +745,14 @@ public final class Cell {
         int uid = hostUid.getAsInt();
         Path real = path.toRealPath();
         for (Path a = real.getParent(); a != null; a = a.getParent()) {
-            int owner = (Integer) Files.getAttribute(a, "unix:uid");
-            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(a);
-            boolean ok = owner == uid
-                    ? perms.contains(PosixFilePermission.OWNER_EXECUTE)
-                    : perms.contains(PosixFilePermission.OTHERS_EXECUTE);
+            Map<String, Object> attrs = Files.readAttributes(a, "unix:uid,mode");
+            int mode = (Integer) attrs.get("mode");
+            boolean ok = (Integer) attrs.get("uid") == uid ? (mode & 0100) != 0 : (mode & 0001) != 0;
             if (!ok) {
                 throw CellsException.specInvalid(
                         field,
                         "the sandbox runs as host uid " + uid + ", which cannot enter " + a + " (mode "
-                                + PosixFilePermissions.toString(perms) + ") on the way to " + path
+                                + Integer.toOctalString(mode & 07777) + ") on the way to " + path
                                 + "; make it searchable (chmod o+x) or move the path");
             }
         }

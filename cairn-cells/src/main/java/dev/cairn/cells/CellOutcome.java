@@ -26,7 +26,7 @@ public sealed interface CellOutcome {
     record Cancelled() implements CellOutcome {}
 
     /**
-     * The cell's setup failed before the command ran: bwrap, setpriv, setsid, prlimit or the network connector
+     * The cell's setup failed before the command ran: bwrap, unshare, setsid, prlimit or the network connector
      * reported an error (their message).
      */
     record SetupFailed(String message) implements CellOutcome {

@@ -38,6 +38,8 @@ public final class CellRuntime implements AutoCloseable {
     final Path scratchRoot;
     final boolean scratchOnTmpfs;
     private final ConcurrentHashMap<String, Cell> cells = new ConcurrentHashMap<>();
+    private volatile SandboxProbe.Status sandboxStatus;
+    private volatile SandboxProbe.Status connectorStatus;
     private volatile boolean closed;
 
     private CellRuntime(CellRuntimeOptions options) {
@@ -73,7 +75,21 @@ public final class CellRuntime implements AutoCloseable {
 
     /** Whether the sandbox works here (probed once per JVM), and why not. */
     public SandboxProbe.Status sandboxStatus() {
-        return SandboxProbe.sandbox(options);
+        SandboxProbe.Status s = sandboxStatus;
+        if (s == null) {
+            s = SandboxProbe.sandbox(options);
+            sandboxStatus = s;
+        }
+        return s;
+    }
+
+    private SandboxProbe.Status connectorStatus() {
+        SandboxProbe.Status s = connectorStatus;
+        if (s == null) {
+            s = SandboxProbe.connector(options);
+            connectorStatus = s;
+        }
+        return s;
     }
 
     /** Why cells get no cgroups on this machine, or empty when they do. */
@@ -123,7 +139,7 @@ public final class CellRuntime implements AutoCloseable {
             default -> throw new IllegalStateException("unknown profile " + spec.profile());
         }
         if (profile == CellProfile.SANDBOX && spec.network() instanceof NetworkPolicy.Granted) {
-            SandboxProbe.Status c = SandboxProbe.connector(options);
+            SandboxProbe.Status c = connectorStatus();
             if (!c.available()) {
                 throw CellsException.networkGrantUnavailable(c.reason());
             }

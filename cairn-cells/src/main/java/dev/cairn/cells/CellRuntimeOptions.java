@@ -16,7 +16,7 @@ import java.util.Optional;
  *
  * @param bwrap bubblewrap executable
  * @param prlimit util-linux {@code prlimit} (sets rlimits, then executes the command)
- * @param setpriv util-linux {@code setpriv} (drops root to the per-cell uid before bwrap)
+ * @param unshare util-linux {@code unshare} (drops root to the per-cell uid before bwrap)
  * @param setsid util-linux {@code setsid} (new session for process-profile cells)
  * @param perl perl, used inside the sandbox as the connector for granted network endpoints
  * @param scratchRoot parent of per-cell scratch directories; empty means {@code /dev/shm/cairn-cells} when
@@ -35,7 +35,7 @@ import java.util.Optional;
 public record CellRuntimeOptions(
         Path bwrap,
         Path prlimit,
-        Path setpriv,
+        Path unshare,
         Path setsid,
         Path perl,
         Optional<Path> scratchRoot,
@@ -74,7 +74,7 @@ public record CellRuntimeOptions(
     public CellRuntimeOptions {
         Objects.requireNonNull(bwrap, "bwrap");
         Objects.requireNonNull(prlimit, "prlimit");
-        Objects.requireNonNull(setpriv, "setpriv");
+        Objects.requireNonNull(unshare, "unshare");
         Objects.requireNonNull(setsid, "setsid");
         Objects.requireNonNull(perl, "perl");
         Objects.requireNonNull(scratchRoot, "scratch_root");
@@ -116,7 +116,7 @@ public record CellRuntimeOptions(
         Builder b = new Builder();
         b.bwrap = bwrap;
         b.prlimit = prlimit;
-        b.setpriv = setpriv;
+        b.unshare = unshare;
         b.setsid = setsid;
         b.perl = perl;
         b.scratchRoot = scratchRoot;
@@ -154,7 +154,7 @@ public record CellRuntimeOptions(
     public static final class Builder {
         private Path bwrap;
         private Path prlimit;
-        private Path setpriv;
+        private Path unshare;
         private Path setsid;
         private Path perl;
         private Optional<Path> scratchRoot = Optional.empty();
@@ -179,8 +179,8 @@ public record CellRuntimeOptions(
             return this;
         }
 
-        public Builder setpriv(Path setpriv) {
-            this.setpriv = setpriv;
+        public Builder unshare(Path unshare) {
+            this.unshare = unshare;
             return this;
         }
 
@@ -239,7 +239,7 @@ public record CellRuntimeOptions(
             return new CellRuntimeOptions(
                     bwrap != null ? bwrap : findTool("bwrap"),
                     prlimit != null ? prlimit : findTool("prlimit"),
-                    setpriv != null ? setpriv : findTool("setpriv"),
+                    unshare != null ? unshare : findTool("unshare"),
                     setsid != null ? setsid : findTool("setsid"),
                     perl != null ? perl : findTool("perl"),
                     scratchRoot,

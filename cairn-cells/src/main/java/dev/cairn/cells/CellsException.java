@@ -86,7 +86,7 @@ public final class CellsException extends RuntimeException implements CodedError
         return new CellsException(
                 "cell_spawn_failed",
                 "cell '" + cellId + "' could not be started: " + message,
-                "Check that the sandbox tools (bwrap, prlimit, setpriv, setsid) are installed and that the"
+                "Check that the sandbox tools (bwrap, prlimit, unshare, setsid) are installed and that the"
                         + " workspace and binds are reachable.",
                 true,
                 cause);

@@ -16,13 +16,19 @@ final class ProcTable {
 
     private ProcTable() {}
 
-    /** Pids whose real uid is {@code uid}. */
+    /**
+     * Live pids whose real uid is {@code uid}. Zombies are skipped: they have exited and hold only a pid until
+     * their parent reaps them (bwrap's init lingers as a zombie of the host's init after bwrap exits).
+     */
     static List<Long> withRealUid(int uid) {
         List<Long> found = new ArrayList<>();
         for (long pid : pids()) {
             try {
                 for (String line :
                         Files.readAllLines(PROC.resolve(Long.toString(pid)).resolve("status"))) {
+                    if (line.startsWith("State:") && line.contains("Z")) {
+                        break;
+                    }
                     if (line.startsWith("Uid:")) {
                         if (Integer.parseInt(line.substring(4).trim().split("\\s+")[0]) == uid) {
                             found.add(pid);

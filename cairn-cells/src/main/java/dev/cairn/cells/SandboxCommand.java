@@ -15,7 +15,7 @@ import java.util.OptionalInt;
 /**
  * Builds the argument lists of cell processes. The part every sandbox shares is computed once per runtime.
  *
- * <p>Sandbox: {@code [setpriv --reuid=U --regid=U --clear-groups --] bwrap <shared> <per cell> -- [prlimit
+ * <p>Sandbox: {@code [unshare -G U -S U --] bwrap <shared> <per cell> -- [prlimit
  * <limits> --] [perl -e <connector> -- <grants>] argv}. Process: {@code setsid [prlimit <limits> --] argv}.
  * Rlimits are applied inside the sandbox, after bwrap created the user namespace, so that {@code
  * RLIMIT_NPROC} counts the cell's processes only (the kernel counts it per user namespace and uid).
@@ -63,7 +63,7 @@ final class SandboxCommand {
 
     List<String> sandbox(CellSpec spec, Plan plan) {
         List<String> a = new ArrayList<>(shared.size() + 48);
-        plan.hostUid().ifPresent(uid -> setpriv(a, uid));
+        plan.hostUid().ifPresent(uid -> dropRoot(a, uid));
         a.addAll(shared);
         switch (spec.network()) {
             case NetworkPolicy.Host h -> {
@@ -114,7 +114,7 @@ final class SandboxCommand {
     /** The argv that checks the sandbox works: the shared part, then {@code prlimit ... true}. */
     List<String> probe(OptionalInt hostUid) {
         List<String> a = new ArrayList<>();
-        hostUid.ifPresent(uid -> setpriv(a, uid));
+        hostUid.ifPresent(uid -> dropRoot(a, uid));
         a.addAll(shared);
         add(a, "--disable-userns", "--size", "1048576", "--tmpfs", "/tmp", "--chdir", "/", "--remount-ro", "/", "--");
         add(a, options.prlimit().toString(), "--nofile=64", "--", "true");
@@ -129,8 +129,13 @@ final class SandboxCommand {
         return a;
     }
 
-    private void setpriv(List<String> a, int uid) {
-        add(a, options.setpriv().toString(), "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--");
+    /**
+     * util-linux {@code unshare} without namespace options only drops supplementary groups and sets the gid and
+     * uid before executing bwrap: the cheapest such step measured here (setpriv costs twice as much).
+     */
+    private void dropRoot(List<String> a, int uid) {
+        String id = Integer.toString(uid);
+        add(a, options.unshare().toString(), "-G", id, "-S", id, "--");
     }
 
     /**

@@ -45,7 +45,7 @@ public final class SandboxProbe {
         List<Object> key = List.of(
                 options.bwrap(),
                 options.prlimit(),
-                options.setpriv(),
+                options.unshare(),
                 options.systemReadOnlyPaths(),
                 host.euid,
                 options.cellUidBase());
@@ -85,8 +85,8 @@ public final class SandboxProbe {
             return Status.unavailable(
                     "prlimit is not installed (" + options.prlimit() + " not found; Debian package" + " util-linux)");
         }
-        if (host.root() && !Files.isExecutable(options.setpriv())) {
-            return Status.unavailable("setpriv is not installed (" + options.setpriv() + " not found; Debian package"
+        if (host.root() && !Files.isExecutable(options.unshare())) {
+            return Status.unavailable("unshare is not installed (" + options.unshare() + " not found; Debian package"
                     + " util-linux); running as root, Cairn needs it to drop to a per-cell uid before bwrap");
         }
         SandboxCommand command = new SandboxCommand(options);

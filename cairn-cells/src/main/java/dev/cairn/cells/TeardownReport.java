@@ -38,9 +38,10 @@ public record TeardownReport(
         /** The cell's pids cgroup is empty: every descendant, including daemons that left the session. */
         CGROUP,
         /**
-         * Not observed: the sandbox runs under the Cairn user's own uid (Cairn is not root) and no cgroup
-         * tracks it. bwrap has exited, and the kernel kills its init (die-with-parent), and with it every
-         * process of the cell's PID namespace.
+         * Guaranteed by the kernel, not observed (no cgroup, and the cell ended normally or has no per-cell
+         * uid): bwrap has exited, so the init of the cell's PID namespace has exited or been sent SIGKILL
+         * (die-with-parent), which kills every process of the namespace; none of them can fork any more, and
+         * the kernel may still be finishing them for a moment.
          */
         PID_NAMESPACE,
         /**

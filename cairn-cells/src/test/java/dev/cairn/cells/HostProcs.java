@@ -75,6 +75,17 @@ final class HostProcs {
         return left;
     }
 
+    /** Pids whose command line holds {@code token}, polled for up to five seconds like {@link #liveWithUidAfterExit}. */
+    static List<Long> withCmdlineAfterExit(String token) {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        List<Long> left = withCmdline(token);
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+            left = withCmdline(token);
+        }
+        return left;
+    }
+
     private static List<Path> procDirs() {
         List<Path> dirs = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {

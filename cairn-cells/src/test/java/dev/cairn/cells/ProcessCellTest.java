@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -93,7 +92,7 @@ class ProcessCellTest {
         assertThat(report.verification()).isEqualTo(expected);
         assertThat(report.processesKilled()).isEqualTo(2);
         assertThat(report.peersTrackedAfter()).isZero();
-        assertThat(gone("1000." + token)).isEmpty();
+        assertThat(HostProcs.withCmdlineAfterExit("1000." + token)).isEmpty();
     }
 
     @Test
@@ -107,7 +106,7 @@ class ProcessCellTest {
                     .build());
             assertThat(run.result().outcome()).isInstanceOf(CellOutcome.TimedOut.class);
             assertThat(run.teardown().clean()).isTrue();
-            assertThat(gone("1000." + token)).isEmpty();
+            assertThat(HostProcs.withCmdlineAfterExit("1000." + token)).isEmpty();
         }
     }
 
@@ -124,7 +123,7 @@ class ProcessCellTest {
             assertThat(run.result().limitsHit()).contains(LimitKind.PROCESSES);
             assertThat(run.teardown().processesKilled()).isBetween(1, 7);
             assertThat(run.teardown().clean()).isTrue();
-            assertThat(gone("1000." + token)).isEmpty();
+            assertThat(HostProcs.withCmdlineAfterExit("1000." + token)).isEmpty();
         }
     }
 
@@ -138,16 +137,5 @@ class ProcessCellTest {
             assertThat(run.result().stdoutText()).isEqualTo("k3y");
             assertThat(run.teardown().tempDirsRemoved()).isEqualTo(1);
         }
-    }
-
-    /** Processes whose command line holds {@code token}, after giving killed ones a moment to be reaped. */
-    private static List<Long> gone(String token) {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        List<Long> left = HostProcs.withCmdline(token);
-        while (!left.isEmpty() && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(10_000_000);
-            left = HostProcs.withCmdline(token);
-        }
-        return left;
     }
 }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SandboxBreakoutTest {
 
     private static CellRuntime runtime;
+    private static CellRuntime withoutCgroups;
 
     @TempDir
     Path tmp;
@@ -30,11 +31,20 @@ class SandboxBreakoutTest {
     @BeforeAll
     static void start() {
         runtime = CellRuntime.create();
+        withoutCgroups = CellRuntime.create(CellRuntimeOptions.builder()
+                .cgroups(CellRuntimeOptions.CgroupMode.OFF)
+                .build());
     }
 
     @AfterAll
     static void stop() {
         runtime.close();
+        withoutCgroups.close();
+    }
+
+    /** The default runtime (cgroups where available) and one that relies on namespaces and rlimits alone. */
+    private static List<CellRuntime> runtimes() {
+        return List.of(runtime, withoutCgroups);
     }
 
     @BeforeEach
@@ -135,23 +145,31 @@ class SandboxBreakoutTest {
 
     @Test
     void daemonsDoNotSurviveTheCell() {
-        String script = "setsid nohup sleep 1000." + token + "1 >/dev/null 2>&1 &\n"
-                + "( sh -c 'sleep 1000." + token + "2' & ) &\n"
-                + "sleep 0.2\n"
-                + "for f in /proc/[0-9]*/cmdline; do tr '\\0' ' ' < $f; echo; done | grep -c '^sleep 1000." + token
-                + "'";
-        Cell cell = runtime.create(TestCells.sandbox("daemon", ws, script).build());
-        cell.start();
-        CellResult result = cell.await();
-        // both daemons ran inside the cell when its command ended
-        assertThat(result.stdoutText()).isEqualTo("2\n");
-        TeardownReport report = runtime.destroy(cell);
-        assertThat(report.clean()).isTrue();
-        assertThat(report.peersTrackedAfter()).isZero();
-        assertThat(report.processesRemaining()).isZero();
-        assertThat(HostProcs.withCmdline("1000." + token)).isEmpty();
-        cell.handle().hostUid().ifPresent(uid -> assertThat(HostProcs.liveWithUidAfterExit(uid))
-                .isEmpty());
+        for (CellRuntime rt : runtimes()) {
+            String mark = "1000." + token + (rt == runtime ? "1" : "2");
+            String script = "setsid nohup sleep " + mark + "1 >/dev/null 2>&1 &\n"
+                    + "( sh -c 'sleep " + mark + "2' & ) &\n"
+                    + "sleep 0.2\n"
+                    + "for f in /proc/[0-9]*/cmdline; do tr '\\0' ' ' < $f; echo; done | grep -c '^sleep " + mark
+                    + "'";
+            Cell cell = rt.create(TestCells.sandbox("daemon", ws, script).build());
+            cell.start();
+            CellResult result = cell.await();
+            // both daemons ran inside the cell when its command ended
+            assertThat(result.stdoutText()).isEqualTo("2\n");
+            TeardownReport report = rt.destroy(cell);
+            assertThat(report.clean()).isTrue();
+            assertThat(report.verification())
+                    .isEqualTo(
+                            rt.cgroupsUnavailableReason().isEmpty()
+                                    ? TeardownReport.Verification.CGROUP
+                                    : TeardownReport.Verification.PID_NAMESPACE);
+            assertThat(report.peersTrackedAfter()).isZero();
+            assertThat(report.processesRemaining()).isZero();
+            assertThat(HostProcs.withCmdlineAfterExit(mark)).isEmpty();
+            cell.handle().hostUid().ifPresent(uid -> assertThat(HostProcs.liveWithUidAfterExit(uid))
+                    .isEmpty());
+        }
     }
 
     @Test
@@ -185,44 +203,51 @@ class SandboxBreakoutTest {
 
     @Test
     void processCountIsCapped() {
-        String script = "( i=0; while [ $i -lt 60 ]; do sleep 30 & i=$((i+1)); done ) 2>/dev/null\n"
-                + "set -- /proc/[0-9]*; echo \"procs=$#\"";
-        CellRun run = runtime.run(TestCells.sandbox("nproc", ws, script)
-                .limits(CellLimits.builder().maxProcesses(16).build())
-                .build());
-        String out = run.result().stdoutText();
-        int procs = Integer.parseInt(out.trim().substring("procs=".length()));
-        // bwrap's init, the shell, and at most 15 sleeps: 16 processes of the command plus init
-        assertThat(procs).as(out).isBetween(8, 17);
-        if (runtime.cgroupsUnavailableReason().isEmpty()) {
-            assertThat(run.result().limitsHit()).contains(LimitKind.PROCESSES);
+        for (CellRuntime rt : runtimes()) {
+            String script = "( i=0; while [ $i -lt 60 ]; do sleep 30 & i=$((i+1)); done ) 2>/dev/null\n"
+                    + "set -- /proc/[0-9]*; echo \"procs=$#\"";
+            CellRun run = rt.run(TestCells.sandbox("nproc", ws, script)
+                    .limits(CellLimits.builder().maxProcesses(16).build())
+                    .build());
+            String out = run.result().stdoutText();
+            int procs = Integer.parseInt(out.trim().substring("procs=".length()));
+            // bwrap's init, the shell, and at most 15 sleeps: 16 processes of the command plus init
+            assertThat(procs).as(out).isBetween(8, 17);
+            if (rt.cgroupsUnavailableReason().isEmpty()) {
+                assertThat(run.result().limitsHit()).contains(LimitKind.PROCESSES);
+            }
+            assertThat(run.teardown().clean()).isTrue();
+            run.teardown().lifecycle().get(0).handle().hostUid().ifPresent(uid -> assertThat(
+                            HostProcs.liveWithUidAfterExit(uid))
+                    .isEmpty());
         }
-        assertThat(run.teardown().clean()).isTrue();
-        run.teardown().lifecycle().get(0).handle().hostUid().ifPresent(uid -> assertThat(
-                        HostProcs.liveWithUidAfterExit(uid))
-                .isEmpty());
     }
 
     @Test
     void forkBombIsContainedAndLeavesNothing() {
-        String script = "bomb() { bomb | bomb & }; bomb 2>/dev/null; while :; do :; done";
-        Cell cell = runtime.create(TestCells.sandbox("bomb", ws, script)
-                .limits(CellLimits.builder()
-                        .maxProcesses(32)
-                        .wallClock(Duration.ofMillis(1500))
-                        .build())
-                .build());
-        cell.start();
-        CellResult result = cell.await();
-        assertThat(result.outcome()).isEqualTo(new CellOutcome.TimedOut(Duration.ofMillis(1500)));
-        assertThat(result.limitsHit()).contains(LimitKind.WALL_CLOCK);
-        TeardownReport report = runtime.destroy(cell);
-        assertThat(report.clean()).isTrue();
-        assertThat(report.processesKilled()).isGreaterThanOrEqualTo(1);
-        assertThat(report.peersTrackedAfter()).isZero();
-        cell.handle().hostUid().ifPresent(uid -> assertThat(HostProcs.liveWithUidAfterExit(uid))
-                .isEmpty());
-        assertHostStillWorks();
+        for (CellRuntime rt : runtimes()) {
+            String script = "bomb() { bomb | bomb & }; bomb 2>/dev/null; while :; do :; done";
+            Cell cell = rt.create(TestCells.sandbox("bomb", ws, script)
+                    .limits(CellLimits.builder()
+                            .maxProcesses(32)
+                            .wallClock(Duration.ofMillis(1500))
+                            .build())
+                    .build());
+            cell.start();
+            CellResult result = cell.await();
+            assertThat(result.outcome()).isEqualTo(new CellOutcome.TimedOut(Duration.ofMillis(1500)));
+            assertThat(result.limitsHit()).contains(LimitKind.WALL_CLOCK);
+            TeardownReport report = rt.destroy(cell);
+            assertThat(report.clean()).isTrue();
+            assertThat(report.processesKilled()).isGreaterThanOrEqualTo(1);
+            assertThat(report.peersTrackedAfter()).isZero();
+            if (rt == withoutCgroups && cell.handle().hostUid().isPresent()) {
+                assertThat(report.verification()).isEqualTo(TeardownReport.Verification.PROC_SCAN);
+            }
+            cell.handle().hostUid().ifPresent(uid -> assertThat(HostProcs.liveWithUidAfterExit(uid))
+                    .isEmpty());
+            assertHostStillWorks();
+        }
     }
 
     @Test
