@@ -230,12 +230,13 @@ public final class Cell {
                                 "read_only_binds", "host path '" + b.hostPath() + "' does not exist");
                     }
                 }
-            } else {
+            }
+            if (!spec.workdir().isEmpty() && !Files.isDirectory(spec.workspace().resolve(spec.workdir()))) {
+                throw CellsException.specInvalid(
+                        "workdir", "'" + spec.workdir() + "' is not a directory in the workspace");
+            }
+            if (!sandbox) {
                 directory = spec.workspace().resolve(spec.workdir());
-                if (!Files.isDirectory(directory)) {
-                    throw CellsException.specInvalid(
-                            "workdir", "'" + spec.workdir() + "' is not a directory in the workspace");
-                }
             }
             if (dropRoot) {
                 hostUid =
@@ -787,7 +788,7 @@ public final class Cell {
         }
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    static void deleteTree(Path root) throws IOException {
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {

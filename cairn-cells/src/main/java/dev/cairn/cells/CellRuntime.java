@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Creates, runs and tears down cells on this Linux host, and tracks the live ones (the supervisor).
@@ -29,6 +31,7 @@ public final class CellRuntime implements AutoCloseable {
     public static final String DEFAULT_LANG = "C.UTF-8";
 
     private static final AtomicLong SEQUENCE = new AtomicLong();
+    private static final Pattern CELL_KEY = Pattern.compile("(\\d+)\\.\\d+");
 
     final CellRuntimeOptions options;
     final HostInfo host;
@@ -58,6 +61,7 @@ public final class CellRuntime implements AutoCloseable {
             throw CellsException.setupFailed("-", "cannot create the scratch root " + scratchRoot, e);
         }
         this.scratchOnTmpfs = HostInfo.fsTypeOf(scratchRoot).equals("tmpfs");
+        sweepStaleScratch();
     }
 
     /** A runtime with {@link CellRuntimeOptions#defaults()}. */
@@ -222,6 +226,25 @@ public final class CellRuntime implements AutoCloseable {
 
     void untrack(Cell cell) {
         cells.remove(cell.id(), cell);
+    }
+
+    /** Deletes scratch directories of JVMs that died (named exactly {@code <pid>.<n>}, that pid no longer alive). */
+    private void sweepStaleScratch() {
+        try (var dirs = Files.newDirectoryStream(scratchRoot)) {
+            for (Path dir : dirs) {
+                Matcher m = CELL_KEY.matcher(dir.getFileName().toString());
+                try {
+                    if (m.matches()
+                            && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
+                        Cell.deleteTree(dir);
+                    }
+                } catch (NumberFormatException | IOException e) {
+                    // not a cell's scratch directory, or not ours to delete
+                }
+            }
+        } catch (IOException e) {
+            // an unreadable scratch root fails later, with a precise message, when a cell needs it
+        }
     }
 
     private static String nextKey() {

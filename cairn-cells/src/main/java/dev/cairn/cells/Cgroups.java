@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The v1 cgroup hierarchies this JVM may use for cells: {@code pids} (required), {@code memory} and {@code
@@ -26,6 +28,7 @@ final class Cgroups {
     static final String MEMORY = "memory";
     static final String FREEZER = "freezer";
 
+    private static final Pattern STALE = Pattern.compile("(?:probe-)?(\\d+)(?:\\.\\d+)?");
     private static final Map<CellRuntimeOptions.CgroupMode, Cgroups> CACHE = new ConcurrentHashMap<>();
 
     /** Parent directory for cell cgroups, per controller. */
@@ -85,6 +88,28 @@ final class Cgroups {
             throw e;
         }
         return new CellCgroup(dirs, home);
+    }
+
+    /**
+     * Removes empty cell cgroups left by JVMs that died (named {@code <pid>.<n>} or {@code probe-<pid>} after
+     * a pid that is no longer alive). A cgroup that still holds tasks cannot be removed and is left alone.
+     */
+    static void sweepStale(Path parent) {
+        try (var dirs = Files.newDirectoryStream(parent, Files::isDirectory)) {
+            for (Path dir : dirs) {
+                Matcher m = STALE.matcher(dir.getFileName().toString());
+                try {
+                    if (m.matches()
+                            && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
+                        Files.deleteIfExists(dir);
+                    }
+                } catch (NumberFormatException | IOException e) {
+                    // not ours, or still in use
+                }
+            }
+        } catch (IOException e) {
+            // nothing to sweep
+        }
     }
 
     private static Cgroups doDetect(CellRuntimeOptions.CgroupMode mode) {
@@ -151,6 +176,7 @@ final class Cgroups {
             Path parent = ownDir.resolve("cairn-cells");
             try {
                 Files.createDirectories(parent);
+                sweepStale(parent);
                 Path probe = parent.resolve("probe-" + ProcessHandle.current().pid());
                 Files.deleteIfExists(probe);
                 Files.createDirectory(probe);
@@ -159,7 +185,8 @@ final class Cgroups {
                 home.put(controller, ownDir);
             } catch (IOException | RuntimeException ex) {
                 if (controller.equals(PIDS)) {
-                    pidsProblem = "the v1 pids cgroup " + parent + " is not writable (" + ex.getMessage() + ")";
+                    pidsProblem = "the v1 pids cgroup " + parent + " is not writable ("
+                            + ex.getClass().getSimpleName() + ": " + ex.getMessage() + ")";
                 }
             }
         }

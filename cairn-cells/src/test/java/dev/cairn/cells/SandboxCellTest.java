@@ -283,6 +283,12 @@ class SandboxCellTest {
                         TestCells.sandbox("nows", tmp.resolve("absent"), "true").build()))
                 .isInstanceOfSatisfying(
                         CellsException.class, e -> assertThat(e.getMessage()).contains("(workspace)"));
+        assertThatThrownBy(() -> runtime.create(TestCells.sandbox("nowd", ws, "true")
+                        .workdir("missing/dir")
+                        .build()))
+                .isInstanceOfSatisfying(
+                        CellsException.class,
+                        e -> assertThat(e.getMessage()).contains("(workdir)").contains("missing/dir"));
         assertThat(runtime.tracked()).isZero();
     }
 }
