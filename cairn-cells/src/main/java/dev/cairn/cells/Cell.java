@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -738,7 +739,8 @@ public final class Cell {
                 .ifPresent(m -> notes.add("memory: address space (RLIMIT_AS) " + m + " bytes"
                         + (memoryCgroup
                                 ? " and resident memory by the memory cgroup"
-                                : " only (" + cgroupReason + ")")));
+                                : " only (" + (cgroupReason.isEmpty() ? "no memory cgroup in this mode" : cgroupReason)
+                                        + ")")));
         return notes;
     }
 
@@ -746,6 +748,9 @@ public final class Cell {
         int uid = hostUid.getAsInt();
         Path real = path.toRealPath();
         for (Path a = real.getParent(); a != null; a = a.getParent()) {
+            if (runtime.searchable.contains(a)) {
+                continue;
+            }
             Map<String, Object> attrs = Files.readAttributes(a, "unix:uid,mode");
             int mode = (Integer) attrs.get("mode");
             boolean ok = (Integer) attrs.get("uid") == uid ? (mode & 0100) != 0 : (mode & 0001) != 0;
@@ -756,6 +761,9 @@ public final class Cell {
                                 + Integer.toOctalString(mode & 07777) + ") on the way to " + path
                                 + "; make it searchable (chmod o+x) or move the path");
             }
+            if ((mode & 0001) != 0) {
+                runtime.searchable.add(a);
+            }
         }
     }
 
@@ -763,28 +771,21 @@ public final class Cell {
         return PosixFilePermissions.fromString("rwx------");
     }
 
+    /** Gives {@code root} and everything below it (symlinks themselves, not their targets) to {@code uid}. */
     private static void chownTree(Path root, int uid) throws IOException {
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                chown(dir, uid);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                chown(file, uid);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
-
-    private static void chown(Path p, int uid) throws IOException {
-        if (!Integer.valueOf(uid).equals(Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS))) {
-            Files.setAttribute(p, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+        Map<String, Object> attrs = Files.readAttributes(root, "unix:uid,gid,mode", LinkOption.NOFOLLOW_LINKS);
+        if ((Integer) attrs.get("uid") != uid) {
+            Files.setAttribute(root, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
         }
-        if (!Integer.valueOf(uid).equals(Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS))) {
-            Files.setAttribute(p, "unix:gid", uid, LinkOption.NOFOLLOW_LINKS);
+        if ((Integer) attrs.get("gid") != uid) {
+            Files.setAttribute(root, "unix:gid", uid, LinkOption.NOFOLLOW_LINKS);
+        }
+        if (((Integer) attrs.get("mode") & 0170000) == 0040000) {
+            try (DirectoryStream<Path> children = Files.newDirectoryStream(root)) {
+                for (Path child : children) {
+                    chownTree(child, uid);
+                }
+            }
         }
     }
 

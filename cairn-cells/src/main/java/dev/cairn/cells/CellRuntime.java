@@ -7,6 +7,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -41,6 +42,9 @@ public final class CellRuntime implements AutoCloseable {
     final Path scratchRoot;
     final boolean scratchOnTmpfs;
     private final ConcurrentHashMap<String, Cell> cells = new ConcurrentHashMap<>();
+    /** Directories seen searchable by others: the per-cell uid may pass through them (cache of a check). */
+    final Set<Path> searchable = ConcurrentHashMap.newKeySet();
+
     private volatile SandboxProbe.Status sandboxStatus;
     private volatile SandboxProbe.Status connectorStatus;
     private volatile boolean closed;

@@ -25,7 +25,7 @@ import java.util.Optional;
  *     are skipped; top-level symlinks such as {@code /bin -> usr/bin} are recreated as symlinks)
  * @param cellUidBase first host uid handed to sandboxes when Cairn runs as root
  * @param cellUidCount how many uids from {@code cellUidBase} on may be used (one per live cell, rotating)
- * @param cgroups whether to use v1 cgroups (pids, memory, freezer) where they are writable
+ * @param cgroups which v1 cgroups to use where they are writable (pids, memory, freezer)
  * @param clock source of lifecycle timestamps
  * @param listeners receivers of every lifecycle record
  * @param requireSandbox whether {@link CellProfile#AUTO} must fail with {@code sandbox_unavailable} instead of
@@ -50,9 +50,17 @@ public record CellRuntimeOptions(
 
     /** Whether cgroups are used. */
     public enum CgroupMode {
-        /** Use v1 cgroups where the pids hierarchy is mounted and writable. */
+        /**
+         * Use the v1 hierarchies that are mounted and writable: pids (process limit, teardown), memory (when
+         * a memory limit is set) and freezer (process-profile teardown).
+         */
         AUTO,
-        /** Never use cgroups (rlimits and namespaces only). */
+        /**
+         * Only the pids hierarchy: process limit and teardown verification, without the cost of a memory
+         * cgroup (memory is then bounded by RLIMIT_AS and, in the sandbox, by the tmpfs sizes).
+         */
+        PIDS,
+        /** Never use cgroups (rlimits, namespaces and /proc scans only). */
         OFF
     }
 

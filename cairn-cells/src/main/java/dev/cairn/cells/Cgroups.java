@@ -126,7 +126,9 @@ final class Cgroups {
                 continue;
             }
             for (String opt : m.superOptions().split(",")) {
-                if (opt.equals(PIDS) || opt.equals(MEMORY) || opt.equals(FREEZER)) {
+                boolean wanted = opt.equals(PIDS)
+                        || (mode == CellRuntimeOptions.CgroupMode.AUTO && (opt.equals(MEMORY) || opt.equals(FREEZER)));
+                if (wanted) {
                     v1.putIfAbsent(opt, m);
                 }
             }

@@ -131,6 +131,16 @@ final class HostInfo {
 
     /** How many mount points lie at or below any of {@code prefixes}. */
     static int mountsUnder(List<Path> prefixes) {
+        String raw;
+        try {
+            raw = Files.readString(Path.of("/proc/self/mountinfo"));
+        } catch (IOException e) {
+            return 0;
+        }
+        // fast path: a mount point field is preceded by a space and octal-escaped
+        if (prefixes.stream().noneMatch(p -> raw.contains(" " + escape(p.toString())))) {
+            return 0;
+        }
         int n = 0;
         for (Mount m : mounts()) {
             for (Path p : prefixes) {
@@ -150,6 +160,13 @@ final class HostInfo {
             case "aarch64", "riscv64", "loongarch64" -> 167;
             default -> -1;
         };
+    }
+
+    private static String escape(String s) {
+        return s.replace("\\", "\\134")
+                .replace(" ", "\\040")
+                .replace("\t", "\\011")
+                .replace("\n", "\\012");
     }
 
     private static String unescape(String s) {

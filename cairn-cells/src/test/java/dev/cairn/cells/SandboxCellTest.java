@@ -291,4 +291,25 @@ class SandboxCellTest {
                         e -> assertThat(e.getMessage()).contains("(workdir)").contains("missing/dir"));
         assertThat(runtime.tracked()).isZero();
     }
+
+    @Test
+    void pidsOnlyModeUsesOneCgroupAndSaysMemoryIsAddressSpaceOnly() {
+        try (CellRuntime pids = CellRuntime.create(CellRuntimeOptions.builder()
+                .cgroups(CellRuntimeOptions.CgroupMode.PIDS)
+                .build())) {
+            TestCells.requireCgroups(pids);
+            Cell cell = pids.create(TestCells.sandbox("pidsonly", ws, "true").build());
+            assertThat(cell.handle().cgroups()).hasSize(1);
+            assertThat(cell.handle().cgroups().get(0).toString()).contains("/pids/");
+            assertThat(cell.handle().notes())
+                    .anyMatch(n -> n.startsWith("memory: address space (RLIMIT_AS)")
+                            && n.contains("no memory cgroup in this mode"))
+                    .anyMatch(n -> n.contains("and by the pids cgroup"));
+            cell.start();
+            assertThat(cell.await().succeeded()).isTrue();
+            TeardownReport report = pids.destroy(cell);
+            assertThat(report.verification()).isEqualTo(TeardownReport.Verification.CGROUP);
+            assertThat(report.cgroupsRemoved()).isEqualTo(1);
+        }
+    }
 }
