@@ -217,7 +217,17 @@ public final class Cell {
         }
     }
 
+    /** Prepares the cell's host resources; holds the lock so that nothing starts a half-prepared cell. */
     void prepare() {
+        lock.lock();
+        try {
+            prepareLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void prepareLocked() {
         boolean sandbox = profile == CellProfile.SANDBOX;
         boolean dropRoot = sandbox && runtime.host.root();
         try {
@@ -250,7 +260,7 @@ public final class Cell {
             NetworkPolicy.Granted granted = sandbox && spec.network() instanceof NetworkPolicy.Granted g ? g : null;
             if (!spec.files().isEmpty() && !runtime.scratchOnTmpfs) {
                 throw CellsException.filesUnavailable("the scratch root " + runtime.scratchRoot
-                        + " is not on a tmpfs, so the files would touch" + " a disk");
+                        + " is not on a tmpfs, so the files would touch a disk");
             }
             if (!sandbox || !spec.files().isEmpty() || granted != null) {
                 scratch = runtime.scratchRoot.resolve(key);
@@ -330,17 +340,9 @@ public final class Cell {
                     Optional.ofNullable(scratch),
                     spec.workspace(),
                     notes(sandbox, lowPorts));
-            lock.lock();
-            try {
-                move(
-                        CellState.CREATED,
-                        profile
-                                + (fallbackReason
-                                        .map(r -> " (fallback: " + r + ")")
-                                        .orElse("")));
-            } finally {
-                lock.unlock();
-            }
+            move(
+                    CellState.CREATED,
+                    profile + fallbackReason.map(r -> " (fallback: " + r + ")").orElse(""));
         } catch (IOException e) {
             releaseResources();
             throw CellsException.setupFailed(id(), e.getMessage(), e);
@@ -406,20 +408,22 @@ public final class Cell {
                     deleteTree(scratch);
                     tempDirs = 1;
                 } catch (IOException e) {
-                    // reported below through the mount and residue counts; the directory is retried next time
+                    // counted as remaining below; a later destroy tries again
                 }
             }
+            int tempDirsLeft = scratch != null && Files.exists(scratch, LinkOption.NOFOLLOW_LINKS) ? 1 : 0;
             int cgroupsRemoved = 0;
             if (cgroup != null && remaining == 0) {
                 cgroupsRemoved = cgroup.remove(Math.max(0, deadline - System.nanoTime()));
             }
+            int cgroupsLeft = cgroup == null ? 0 : cgroup.existing();
             List<Path> prefixes = new ArrayList<>();
             prefixes.add(spec.workspace());
             if (scratch != null) {
                 prefixes.add(scratch);
             }
             int mounts = HostInfo.mountsUnder(prefixes);
-            boolean clean = remaining == 0 && mounts == 0;
+            boolean clean = remaining == 0 && mounts == 0 && tempDirsLeft == 0 && cgroupsLeft == 0;
             if (clean) {
                 hostUid.ifPresent(CellUids::release);
                 runtime.untrack(this);
@@ -436,7 +440,9 @@ public final class Cell {
                     remaining,
                     mounts,
                     tempDirs,
+                    tempDirsLeft,
                     cgroupsRemoved,
+                    cgroupsLeft,
                     verification,
                     records);
         } finally {

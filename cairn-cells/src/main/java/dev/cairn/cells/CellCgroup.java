@@ -131,6 +131,11 @@ final class CellCgroup {
         }
     }
 
+    /** How many of the cell's cgroup directories still exist. */
+    int existing() {
+        return (int) dirs.values().stream().filter(Files::isDirectory).count();
+    }
+
     /** Removes the cgroup directories; returns how many were removed. */
     int remove(long timeoutNanos) {
         int removed = 0;

@@ -51,7 +51,7 @@ public final class CellLifecycle {
 
     /** Throws {@code cell_state_invalid} unless {@code from -> to} is allowed. */
     static void check(String cellId, CellState from, CellState to) {
-        if (!allowed(from, to)) {
+        if (from == null || !allowed(from, to)) {
             throw CellsException.stateInvalid(cellId, from, to);
         }
     }

@@ -65,7 +65,9 @@ public final class CellsException extends RuntimeException implements CodedError
     public static CellsException stateInvalid(String cellId, CellState from, CellState to) {
         return new CellsException(
                 "cell_state_invalid",
-                "cell '" + cellId + "' cannot move from " + from + " to " + to,
+                from == null
+                        ? "cell '" + cellId + "' was never created"
+                        : "cell '" + cellId + "' cannot move from " + from + " to " + to,
                 "Follow the lifecycle create -> start -> await -> destroy.",
                 false,
                 null);

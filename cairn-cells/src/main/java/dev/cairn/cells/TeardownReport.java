@@ -17,7 +17,9 @@ import java.util.Objects;
  * @param mountsRemaining host mounts under the cell's scratch directory or workspace after teardown (should be
  *     0; the sandbox's mounts live in its own mount namespace)
  * @param tempDirsRemoved temporary host directories removed (the cell's scratch directory)
+ * @param tempDirsRemaining temporary host directories of the cell that could not be removed (should be 0)
  * @param cgroupsRemoved cgroup directories removed
+ * @param cgroupsRemaining cgroup directories of the cell that could not be removed (should be 0)
  * @param verification how the absence of processes was established
  * @param lifecycle every lifecycle record of the cell, in order
  */
@@ -29,7 +31,9 @@ public record TeardownReport(
         int processesRemaining,
         int mountsRemaining,
         int tempDirsRemoved,
+        int tempDirsRemaining,
         int cgroupsRemoved,
+        int cgroupsRemaining,
         Verification verification,
         List<CellLifecycleRecord> lifecycle) {
 
@@ -61,10 +65,14 @@ public record TeardownReport(
 
     /** Whether the cell is gone and left nothing behind. */
     public boolean clean() {
-        return destroyed && processesRemaining == 0 && mountsRemaining == 0;
+        return destroyed
+                && processesRemaining == 0
+                && mountsRemaining == 0
+                && tempDirsRemaining == 0
+                && cgroupsRemaining == 0;
     }
 
     static TeardownReport notTracked(String cellId, int peersTrackedAfter) {
-        return new TeardownReport(cellId, false, peersTrackedAfter, 0, 0, 0, 0, 0, Verification.NONE, List.of());
+        return new TeardownReport(cellId, false, peersTrackedAfter, 0, 0, 0, 0, 0, 0, 0, Verification.NONE, List.of());
     }
 }

@@ -1,6 +1,7 @@
 package dev.cairn.cells;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -136,6 +138,43 @@ class ProcessCellTest {
                     .build());
             assertThat(run.result().stdoutText()).isEqualTo("k3y");
             assertThat(run.teardown().tempDirsRemoved()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void residueKeepsTheCellTrackedUntilADestroySucceeds() throws Exception {
+        Path ws = TestCells.workspace(tmp);
+        try (CellRuntime rt = CellRuntime.create()) {
+            Assumptions.assumeTrue(
+                    rt.host.root() && Files.isExecutable(Path.of("/usr/bin/chattr")), "needs root and chattr");
+            // an immutable file in the scratch directory cannot be deleted, even by root
+            CellSpec spec = TestCells.process("pinned", ws, "touch \"$TMPDIR/pin\" && chattr +i \"$TMPDIR/pin\"")
+                    .build();
+            Assumptions.assumeTrue(
+                    rt.run(TestCells.process(
+                                            "probe-chattr",
+                                            ws,
+                                            "touch \"$TMPDIR/p\" && chattr +i \"$TMPDIR/p\" && chattr -i \"$TMPDIR/p\"")
+                                    .build())
+                            .result()
+                            .succeeded(),
+                    "the scratch file system does not support chattr +i");
+            assertThatThrownBy(() -> rt.run(spec)).isInstanceOfSatisfying(CellsException.class, e -> {
+                assertThat(e.code()).isEqualTo("cell_teardown_incomplete");
+                assertThat(e.retryable()).isTrue();
+            });
+            Cell cell = rt.cell(spec.cellId()).orElseThrow();
+            assertThat(cell.state()).isEqualTo(CellState.EXITED);
+            Path pin = cell.handle().scratchDir().orElseThrow().resolve("tmp/pin");
+            TeardownReport again = rt.destroy(cell);
+            assertThat(again.destroyed()).isFalse();
+            assertThat(again.tempDirsRemaining()).isEqualTo(1);
+            assertThat(again.peersTrackedAfter()).isEqualTo(1);
+            new ProcessBuilder("/usr/bin/chattr", "-i", pin.toString()).start().waitFor();
+            TeardownReport last = rt.destroy(cell);
+            assertThat(last.clean()).isTrue();
+            assertThat(last.peersTrackedAfter()).isZero();
+            assertThat(cell.state()).isEqualTo(CellState.DESTROYED);
         }
     }
 }
