@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Jackson module that writes Java records, sealed interfaces and enums the way serde writes the
@@ -282,6 +283,11 @@ public final class SerdeModule extends SimpleModule {
         }
 
         @Override
+        public boolean isCachable() {
+            return delegate.isCachable();
+        }
+
+        @Override
         public Object deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
             Object value = delegate.deserialize(p, ctxt);
             return value instanceof Optional<?> o && o.isPresent() && o.get() instanceof JsonNode n && n.isNull()
@@ -323,13 +329,15 @@ public final class SerdeModule extends SimpleModule {
     private static final class FamilyDeserializer extends StdDeserializer<Object> {
         private static final long serialVersionUID = 1L;
         private final transient Variants.Family family;
+        /** The variants' deserializers, found once per mapper (a lookup contextualizes them anew). */
+        private final transient Map<Class<?>, VariantDeserializer> variants = new ConcurrentHashMap<>();
 
         FamilyDeserializer(Variants.Family family) {
             super(family.type());
             this.family = family;
         }
 
-        /** Stateless: let Jackson cache it (it otherwise rebuilds the deserializer on every read). */
+        /** Stateless once built: let Jackson cache it, or every read rebuilds the bean deserializer. */
         @Override
         public boolean isCachable() {
             return true;
@@ -337,10 +345,10 @@ public final class SerdeModule extends SimpleModule {
 
         @Override
         public Object deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            return read(family, p, ctxt);
+            return read(p, ctxt);
         }
 
-        static Object read(Variants.Family family, JsonParser p, DeserializationContext ctxt) throws IOException {
+        Object read(JsonParser p, DeserializationContext ctxt) throws IOException {
             Class<?> type = family.type();
             JsonToken token = p.currentToken();
             if (family.internallyTagged()) {
@@ -413,11 +421,14 @@ public final class SerdeModule extends SimpleModule {
             return variant;
         }
 
-        private static VariantDeserializer variantDeserializer(Variants.Variant variant, DeserializationContext ctxt)
+        private VariantDeserializer variantDeserializer(Variants.Variant variant, DeserializationContext ctxt)
                 throws IOException {
-            // Contextual rather than root lookup: wire types carry no polymorphic type info, and the
-            // root lookup introspects class annotations on every call.
-            return (VariantDeserializer) ctxt.findContextualValueDeserializer(ctxt.constructType(variant.type()), null);
+            VariantDeserializer found = variants.get(variant.type());
+            if (found == null) {
+                found = (VariantDeserializer) ctxt.findRootValueDeserializer(ctxt.constructType(variant.type()));
+                variants.put(variant.type(), found);
+            }
+            return found;
         }
     }
 
@@ -426,23 +437,27 @@ public final class SerdeModule extends SimpleModule {
         private static final long serialVersionUID = 1L;
         private final transient Variants.Variant variant;
         private final JsonDeserializer<?> delegate;
+        private final transient TransparentReader newtype;
 
         VariantDeserializer(Variants.Variant variant, JsonDeserializer<?> delegate) {
             super(variant.type());
             this.variant = variant;
             this.delegate = delegate;
+            this.newtype = variant.shape() == Variants.Shape.NEWTYPE ? new TransparentReader(variant.type()) : null;
         }
 
-        /** Stateless: let Jackson cache it (it otherwise rebuilds the deserializer on every read). */
+        /** Cachable as its delegate is (a bean deserializer is); otherwise every read rebuilds it. */
         @Override
         public boolean isCachable() {
-            return true;
+            return delegate.isCachable();
         }
 
         /** Read as the variant itself: the same framing the family uses, and it must be this variant. */
         @Override
         public Object deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            Object value = FamilyDeserializer.read(variant.family(), p, ctxt);
+            var family = (FamilyDeserializer) ctxt.findRootValueDeserializer(
+                    ctxt.constructType(variant.family().type()));
+            Object value = family.read(p, ctxt);
             if (!variant.type().isInstance(value)) {
                 return ctxt.reportInputMismatch(this, "expected variant `%s`", variant.wireName());
             }
@@ -458,7 +473,7 @@ public final class SerdeModule extends SimpleModule {
                     }
                     yield Variants.unitInstance(variant.type());
                 }
-                case NEWTYPE -> readTransparent(variant.type(), p, ctxt);
+                case NEWTYPE -> newtype.read(p, ctxt);
                 case STRUCT -> delegate.deserialize(p, ctxt);
             };
         }
@@ -496,12 +511,14 @@ public final class SerdeModule extends SimpleModule {
 
     private static final class TransparentDeserializer extends StdDeserializer<Object> {
         private static final long serialVersionUID = 1L;
+        private final transient TransparentReader reader;
 
         TransparentDeserializer(Class<?> type) {
             super(type);
+            this.reader = new TransparentReader(type);
         }
 
-        /** Stateless: let Jackson cache it (it otherwise rebuilds the deserializer on every read). */
+        /** Stateless once built: let Jackson cache it, or every read rebuilds the bean deserializer. */
         @Override
         public boolean isCachable() {
             return true;
@@ -509,21 +526,44 @@ public final class SerdeModule extends SimpleModule {
 
         @Override
         public Object deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            return readTransparent(handledType(), p, ctxt);
+            return reader.read(p, ctxt);
         }
     }
 
-    /** Reads a {@link Transparent} record's only component and runs its canonical constructor. */
-    static Object readTransparent(Class<?> record, JsonParser p, DeserializationContext ctxt) throws IOException {
-        RecordComponent component = Variants.transparentComponent(record);
-        JavaType inner = ctxt.getTypeFactory().constructType(component.getGenericType());
-        Object value = p.currentToken() == JsonToken.VALUE_NULL
-                ? null
-                : ctxt.findContextualValueDeserializer(inner, null).deserialize(p, ctxt);
-        try {
-            return Variants.construct(record, new Object[] {value});
-        } catch (RuntimeException refused) {
-            throw JsonMappingException.from(p, refused.getMessage(), refused);
+    /**
+     * Reads a {@link Transparent} record's only component and runs its canonical constructor. The
+     * component's deserializer is found on first use and kept, as Jackson's bean properties keep
+     * theirs.
+     */
+    private static final class TransparentReader {
+        private final Class<?> record;
+        private final RecordComponent component;
+        private volatile JsonDeserializer<Object> inner;
+
+        TransparentReader(Class<?> record) {
+            this.record = record;
+            this.component = Variants.transparentComponent(record);
+        }
+
+        Object read(JsonParser p, DeserializationContext ctxt) throws IOException {
+            Object value = p.currentToken() == JsonToken.VALUE_NULL
+                    ? null
+                    : inner(ctxt).deserialize(p, ctxt);
+            try {
+                return Variants.construct(record, new Object[] {value});
+            } catch (RuntimeException refused) {
+                throw JsonMappingException.from(p, refused.getMessage(), refused);
+            }
+        }
+
+        private JsonDeserializer<Object> inner(DeserializationContext ctxt) throws IOException {
+            JsonDeserializer<Object> found = inner;
+            if (found == null) {
+                JavaType type = ctxt.getTypeFactory().constructType(component.getGenericType());
+                found = ctxt.findRootValueDeserializer(type);
+                inner = found;
+            }
+            return found;
         }
     }
 
@@ -536,7 +576,7 @@ public final class SerdeModule extends SimpleModule {
             this.names = EnumNames.of(type);
         }
 
-        /** Stateless: let Jackson cache it (it otherwise rebuilds the deserializer on every read). */
+        /** Stateless once built: let Jackson cache it, or every read rebuilds the bean deserializer. */
         @Override
         public boolean isCachable() {
             return true;
@@ -562,6 +602,12 @@ public final class SerdeModule extends SimpleModule {
 
         DurationDeserializer() {
             super(Duration.class);
+        }
+
+        /** Stateless once built: let Jackson cache it, or every read rebuilds the bean deserializer. */
+        @Override
+        public boolean isCachable() {
+            return true;
         }
 
         @Override

@@ -5,6 +5,7 @@ import dev.cairn.machine.ids.ArtifactId;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 
 /**
  * Seed {@code stores::ArtifactStore}: immutable, content-addressed blobs (manifests, context
@@ -21,7 +22,9 @@ import java.io.InputStream;
  *
  * <p>Cairn additions, as defaults over the seed's methods: {@link #putStream} and {@link
  * #openStream} move large blobs without the caller holding them in memory. The defaults buffer
- * (they are only as good as {@code put}/{@code get}); stores SHOULD override them to stream.
+ * (they are only as good as {@code put}/{@code get}); stores SHOULD override them to stream. {@link
+ * #putDeferred} and {@link #sync} let a caller that stores many small blobs pay for durability once
+ * per group instead of once per blob; by default {@code putDeferred} is {@code put}, durable at once.
  */
 public interface ArtifactStore {
 
@@ -53,11 +56,35 @@ public interface ArtifactStore {
         byte[] bytes;
         try {
             bytes = content.readAllBytes();
+        } catch (InterruptedIOException e) {
+            Thread.currentThread().interrupt();
+            throw StorageException.interrupted();
         } catch (IOException e) {
             throw StorageException.streamFailed(e);
         }
         return put(kind, bytes);
     }
+
+    /**
+     * Cairn addition: stores {@code bytes} as {@link #put} does, but the blob need only be durable
+     * once a later {@link #sync()} returns. It is readable at once ({@code get}, {@code exists},
+     * {@code openStream}); a crash before the next {@code sync()} may lose it. A caller that writes an
+     * event referencing the blob calls {@code sync()} before that write is made durable, so the log
+     * never points at a lost blob.
+     *
+     * <p>The default is {@link #put}: durable when it returns.
+     */
+    default ArtifactId putDeferred(ArtifactKind kind, byte[] bytes) {
+        return put(kind, bytes);
+    }
+
+    /**
+     * Cairn addition: returns once every blob that {@link #putDeferred} returned before this call
+     * began is durable. The default does nothing, as the default {@code putDeferred} is durable.
+     *
+     * @throws StorageException when a deferred blob could not be made durable (it is then not stored)
+     */
+    default void sync() {}
 
     /**
      * Cairn addition: the bytes of artifact {@code id} as a stream, which the caller closes. Failures

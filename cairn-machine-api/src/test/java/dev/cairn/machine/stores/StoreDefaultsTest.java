@@ -13,6 +13,7 @@ import dev.cairn.machine.ids.RunId;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -203,6 +204,37 @@ class StoreDefaultsTest {
                     assertThat(e.getCause()).hasMessage("disk gone");
                 });
         assertThat(store.blobs).isEmpty();
+    }
+
+    @Test
+    void anInterruptedSourceStreamIsAnInterruptAndStoresNothing() {
+        MapArtifactStore store = new MapArtifactStore();
+        InputStream interrupted = new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new InterruptedIOException("interrupted while waiting for data"); // flag cleared, as pipes do
+            }
+        };
+        try {
+            assertThatThrownBy(() -> store.putStream(new ArtifactKind.Output(), interrupted))
+                    .isInstanceOfSatisfying(
+                            StorageException.class, e -> assertThat(e.code()).isEqualTo("interrupted"));
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(store.blobs).isEmpty();
+    }
+
+    @Test
+    void deferredPutsAreDurablePutsByDefault() {
+        MapArtifactStore store = new MapArtifactStore();
+        byte[] hello = "hello".getBytes(StandardCharsets.US_ASCII);
+        ArtifactId id = store.putDeferred(new ArtifactKind.ContextSnapshot(), hello);
+        assertThat(id).isEqualTo(store.put(new ArtifactKind.Output(), hello));
+        assertThat(store.blobs).containsOnlyKeys(id);
+        store.sync();
+        assertThat(store.get(id)).isEqualTo(hello);
     }
 
     @Test

@@ -1,0 +1,704 @@
+package dev.cairn.store.fs;
+
+import dev.cairn.json.ArtifactIds;
+import dev.cairn.machine.errors.StorageException;
+import dev.cairn.machine.ids.ArtifactId;
+import dev.cairn.machine.stores.ArtifactKind;
+import dev.cairn.machine.stores.ArtifactStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The embedded {@link ArtifactStore}: one file per blob under a directory, named by its id.
+ *
+ * <p><b>Layout.</b> {@code <root>/objects/ab/<id>} where {@code ab} are the id's first two hex
+ * digits (256 shard directories, created when the store is); {@code <root>/tmp/} holds files being
+ * written; {@code <root>/cairn-artifacts.properties} names the format and layout version, so a later
+ * Cairn can recognise and upgrade an older store and an older Cairn refuses a newer one. The kind
+ * of an artifact is not stored: the same bytes stored as two kinds are one blob, and retention
+ * works from what the event log references, not from kinds.
+ *
+ * <p><b>Durability.</b> {@link #put} and {@link #putStream} write a temporary file, flush it
+ * ({@code fdatasync}), rename it atomically to its final name and flush the shard directory before
+ * returning: a blob whose put returned survives a crash of the process or the machine, and a crash
+ * never leaves a partial file under a final name. {@link #putDeferred} skips the flushes and the
+ * rename; {@link #sync()} does them for every deferred blob at once, in parallel, flushing each
+ * shard directory once. Identical bytes are stored once: a put of a blob already present (same
+ * size) only makes sure its directory entry is durable.
+ *
+ * <p><b>Integrity.</b> Every read re-hashes the bytes: {@link #get} throws {@code
+ * StorageError.Corruption} ({@code artifact_corrupt}) instead of returning bytes that do not hash to
+ * their id. {@link #openStream} hashes while the caller reads and fails the read that reaches the end
+ * with an {@link IOException} whose cause is that {@link StorageException}; a caller must read to
+ * the end before trusting what it read. A put of the right bytes repairs a blob whose file has the
+ * wrong size.
+ *
+ * <p><b>Crashes and sharing.</b> Temporary files carry the writing process's id and start time;
+ * opening the store deletes those of processes that are gone. Several processes may share one
+ * store: renames are atomic and content addressing makes concurrent puts of the same blob agree.
+ *
+ * <p>Thread-safe. Interrupts: an operation called with the interrupt flag set throws {@link
+ * StorageException#interrupted()} without doing anything; a put interrupted while writing or
+ * waiting for its source deletes its temporary file, keeps the flag set and throws the same.
+ */
+public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
+
+    /** The file that marks a directory as an artifact store and names its layout. */
+    public static final String MARKER = "cairn-artifacts.properties";
+
+    /** The format named in the marker. */
+    public static final String FORMAT = "cairn-fs-artifacts";
+
+    /** The layout this code writes and reads. */
+    public static final int LAYOUT_VERSION = 1;
+
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+    private static final int DURABLE_CACHE_LIMIT = 1 << 16;
+    private static final AtomicLong TEMP_COUNTER = new AtomicLong();
+    private static final String OWNER = ownerToken(ProcessHandle.current());
+
+    private final FsStoreOptions options;
+    private final Path root;
+    private final Path objects;
+    private final Path tmp;
+    private final Map<ArtifactId, Pending> pending = new ConcurrentHashMap<>();
+    private final Set<ArtifactId> knownDurable = ConcurrentHashMap.newKeySet();
+    private final Object syncLock = new Object();
+    private volatile boolean closed;
+
+    /** A deferred blob: written to {@code temp}, not yet flushed nor renamed. */
+    private record Pending(Path temp, Path target) {}
+
+    private FsArtifactStore(FsStoreOptions options) {
+        this.options = options;
+        this.root = options.root().toAbsolutePath().normalize();
+        this.objects = root.resolve("objects");
+        this.tmp = root.resolve("tmp");
+    }
+
+    /** Opens (or creates) the store at {@code root} with the default options. */
+    public static FsArtifactStore open(Path root) {
+        return open(FsStoreOptions.builder(root).build());
+    }
+
+    /**
+     * Opens (or creates) the store {@code options} name, and deletes the temporary files left by
+     * processes that are gone.
+     *
+     * @throws StorageException {@code artifact_store_layout} when the directory holds something
+     *     else, or a store of a newer layout; {@code storage_unavailable} when it cannot be read or
+     *     created
+     */
+    public static FsArtifactStore open(FsStoreOptions options) {
+        Objects.requireNonNull(options, "options");
+        FsArtifactStore store = new FsArtifactStore(options);
+        store.initialize();
+        return store;
+    }
+
+    /** The store's directory. */
+    public Path root() {
+        return root;
+    }
+
+    /** Where the blob {@code id} lives once durable: {@code <root>/objects/ab/<id>}. */
+    public Path pathOf(ArtifactId id) {
+        Objects.requireNonNull(id, "id");
+        return objects.resolve(id.value().substring(0, 2)).resolve(id.value());
+    }
+
+    // ------------------------------------------------------------------ writes
+
+    @Override
+    public ArtifactId put(ArtifactKind kind, byte[] bytes) {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(bytes, "bytes");
+        ensureUsable();
+        ArtifactId id = new ArtifactId(ArtifactIds.ofBytes(bytes));
+        Path target = pathOf(id);
+        if (alreadyStored(id, target, bytes.length)) {
+            return id;
+        }
+        Path temp = newTemp();
+        try {
+            writeTemp(temp, bytes, true);
+            publish(id, temp, target);
+            return id;
+        } catch (RuntimeException | Error e) {
+            deleteQuietly(temp);
+            throw e;
+        }
+    }
+
+    @Override
+    public ArtifactId putStream(ArtifactKind kind, InputStream content) {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(content, "content");
+        ensureUsable();
+        Path temp = newTemp();
+        try {
+            MessageDigest digest = ArtifactIds.sha256();
+            long size = 0;
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                byte[] chunk = new byte[1 << 16];
+                for (int n; (n = readSource(content, chunk)) >= 0; ) {
+                    digest.update(chunk, 0, n);
+                    writeFully(out, ByteBuffer.wrap(chunk, 0, n));
+                    size += n;
+                }
+                out.force(false);
+            } catch (ClosedByInterruptException e) {
+                throw interrupted();
+            } catch (IOException e) {
+                throw FsErrors.io("writing", temp, e);
+            }
+            ArtifactId id = new ArtifactId(HexFormat.of().formatHex(digest.digest()));
+            Path target = pathOf(id);
+            if (alreadyStored(id, target, size)) {
+                deleteQuietly(temp);
+                return id;
+            }
+            publish(id, temp, target);
+            return id;
+        } catch (RuntimeException | Error e) {
+            deleteQuietly(temp);
+            throw e;
+        }
+    }
+
+    /**
+     * Writes {@code bytes} to a temporary file without flushing it; {@link #sync()} (called by itself
+     * once {@link FsStoreOptions#maxDeferred()} blobs wait, and by {@link #close()}) makes it durable.
+     * Readable at once.
+     */
+    @Override
+    public ArtifactId putDeferred(ArtifactKind kind, byte[] bytes) {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(bytes, "bytes");
+        ensureUsable();
+        ArtifactId id = new ArtifactId(ArtifactIds.ofBytes(bytes));
+        if (pending.containsKey(id)) {
+            return id;
+        }
+        Path target = pathOf(id);
+        if (alreadyStored(id, target, bytes.length)) {
+            return id;
+        }
+        Path temp = newTemp();
+        try {
+            writeTemp(temp, bytes, false);
+        } catch (RuntimeException | Error e) {
+            deleteQuietly(temp);
+            throw e;
+        }
+        if (pending.putIfAbsent(id, new Pending(temp, target)) != null) {
+            deleteQuietly(temp); // another thread deferred the same bytes first
+        }
+        if (pending.size() >= options.maxDeferred()) {
+            sync();
+        }
+        return id;
+    }
+
+    /**
+     * Makes every deferred blob durable: flushes their files in parallel, renames them into place and
+     * flushes each shard directory once. Waits for the flushes even when interrupted (a half-done
+     * sync would help no one); the flag stays set.
+     */
+    @Override
+    public void sync() {
+        ensureUsable();
+        synchronized (syncLock) {
+            syncPending();
+        }
+    }
+
+    /** Syncs the deferred blobs; the store cannot be used afterwards. Closing twice does nothing. */
+    @Override
+    public void close() {
+        synchronized (syncLock) {
+            if (closed) {
+                return;
+            }
+            try {
+                syncPending();
+            } finally {
+                closed = true;
+                for (Pending p : pending.values()) {
+                    deleteQuietly(p.temp());
+                }
+                pending.clear();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    @Override
+    public byte[] get(ArtifactId id) {
+        Objects.requireNonNull(id, "id");
+        ensureUsable();
+        Pending deferred = pending.get(id);
+        if (deferred != null) {
+            Optional<byte[]> bytes = readVerified(id, deferred.temp());
+            if (bytes.isPresent()) {
+                return bytes.get();
+            } // renamed into place meanwhile: read it there
+        }
+        return readVerified(id, pathOf(id)).orElseThrow(() -> StorageException.artifactNotFound(id));
+    }
+
+    @Override
+    public boolean exists(ArtifactId id) {
+        Objects.requireNonNull(id, "id");
+        ensureUsable();
+        return pending.containsKey(id) || Files.exists(pathOf(id));
+    }
+
+    /**
+     * The blob's bytes, verified as they are read: the read that reaches the end throws an {@link
+     * IOException} caused by a {@code Corruption} {@link StorageException} when they do not hash to
+     * {@code id}. Read to the end before trusting the bytes.
+     */
+    @Override
+    public InputStream openStream(ArtifactId id) {
+        Objects.requireNonNull(id, "id");
+        ensureUsable();
+        Pending deferred = pending.get(id);
+        if (deferred != null) {
+            Optional<InputStream> in = openVerified(id, deferred.temp());
+            if (in.isPresent()) {
+                return in.get();
+            }
+        }
+        return openVerified(id, pathOf(id)).orElseThrow(() -> StorageException.artifactNotFound(id));
+    }
+
+    @Override
+    public String toString() {
+        return "FsArtifactStore[" + root + "]";
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    private Optional<byte[]> readVerified(ArtifactId id, Path path) {
+        byte[] bytes;
+        try {
+            long size = Files.size(path);
+            if (size > MAX_ARRAY) {
+                throw FsErrors.tooLarge(id, size);
+            }
+            bytes = Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (ClosedByInterruptException e) {
+            throw interrupted();
+        } catch (IOException e) {
+            throw FsErrors.io("reading", path, e);
+        }
+        String actual = ArtifactIds.ofBytes(bytes);
+        if (!actual.equals(id.value())) {
+            throw StorageException.artifactCorrupt(id, new ArtifactId(actual));
+        }
+        return Optional.of(bytes);
+    }
+
+    private Optional<InputStream> openVerified(ArtifactId id, Path path) {
+        try {
+            return Optional.of(new VerifyingInputStream(id, Files.newInputStream(path), ArtifactIds.sha256()));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw FsErrors.io("opening", path, e);
+        }
+    }
+
+    /**
+     * Whether {@code target} already holds {@code size} bytes (then, as a put that found it, makes
+     * sure its directory entry is durable: it may have been renamed by a process that died before
+     * flushing the directory). A file of another size is a damaged copy, to be replaced.
+     */
+    private boolean alreadyStored(ArtifactId id, Path target, long size) {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(target, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            throw FsErrors.io("inspecting", target, e);
+        }
+        if (attributes.size() != size) {
+            return false;
+        }
+        if (!knownDurable.contains(id)) {
+            flushDirectory(target.getParent());
+            rememberDurable(id);
+        }
+        return true;
+    }
+
+    private void writeTemp(Path temp, byte[] bytes, boolean flush) {
+        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            writeFully(out, ByteBuffer.wrap(bytes));
+            if (flush) {
+                out.force(false);
+            }
+        } catch (ClosedByInterruptException e) {
+            throw interrupted();
+        } catch (IOException e) {
+            throw FsErrors.io("writing", temp, e);
+        }
+    }
+
+    /** Renames a flushed temporary file to its final name and flushes the directory entry. */
+    private void publish(ArtifactId id, Path temp, Path target) {
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw FsErrors.layout(
+                    root, "objects/ and tmp/ are on different filesystems", "Keep the store in one filesystem.");
+        } catch (IOException e) {
+            throw FsErrors.io("renaming into place", target, e);
+        }
+        flushDirectory(target.getParent());
+        rememberDurable(id);
+    }
+
+    private void syncPending() {
+        List<Map.Entry<ArtifactId, Pending>> batch = List.copyOf(pending.entrySet());
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<StorageException> failures = new ArrayList<>();
+        List<Map.Entry<ArtifactId, Pending>> flushed = new ArrayList<>();
+        List<Optional<StorageException>> results = inParallel(batch.stream()
+                .map(entry -> (Action) () -> flushFile(entry.getValue().temp()))
+                .toList());
+        for (int i = 0; i < batch.size(); i++) {
+            Map.Entry<ArtifactId, Pending> entry = batch.get(i);
+            if (results.get(i).isPresent()) {
+                failures.add(results.get(i).get());
+                forget(entry);
+                continue;
+            }
+            try {
+                Files.move(entry.getValue().temp(), entry.getValue().target(), StandardCopyOption.ATOMIC_MOVE);
+                flushed.add(entry);
+            } catch (IOException e) {
+                failures.add(FsErrors.io("renaming into place", entry.getValue().target(), e));
+                forget(entry);
+            }
+        }
+        Set<Path> directories = new LinkedHashSet<>();
+        flushed.forEach(entry -> directories.add(entry.getValue().target().getParent()));
+        List<Optional<StorageException>> dirs = inParallel(directories.stream()
+                .map(dir -> (Action) () -> flushDirectory(dir))
+                .toList());
+        dirs.forEach(r -> r.ifPresent(failures::add));
+        if (dirs.stream().allMatch(Optional::isEmpty)) {
+            flushed.forEach(entry -> rememberDurable(entry.getKey()));
+        }
+        flushed.forEach(entry -> pending.remove(entry.getKey(), entry.getValue()));
+        if (!failures.isEmpty()) {
+            StorageException first = failures.get(0);
+            failures.stream().skip(1).forEach(first::addSuppressed);
+            throw first;
+        }
+    }
+
+    private void forget(Map.Entry<ArtifactId, Pending> entry) {
+        pending.remove(entry.getKey(), entry.getValue());
+        deleteQuietly(entry.getValue().temp());
+    }
+
+    /** A step of a sync; throws {@link StorageException}. */
+    @FunctionalInterface
+    private interface Action {
+        void run();
+    }
+
+    /**
+     * Runs {@code actions} on virtual threads, at most {@link FsStoreOptions#syncParallelism()} at a
+     * time, and waits for all of them, also when interrupted (the flag is restored). One result per
+     * action: its failure, or empty.
+     */
+    private List<Optional<StorageException>> inParallel(List<Action> actions) {
+        List<Optional<StorageException>> results = new ArrayList<>(actions.size());
+        if (actions.size() == 1) {
+            results.add(attempt(actions.get(0)));
+            return results;
+        }
+        Semaphore slots = new Semaphore(options.syncParallelism());
+        boolean interrupted = Thread.interrupted();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Optional<StorageException>>> futures = new ArrayList<>(actions.size());
+            for (Action action : actions) {
+                futures.add(threads.submit(() -> {
+                    slots.acquireUninterruptibly();
+                    try {
+                        return attempt(action);
+                    } finally {
+                        slots.release();
+                    }
+                }));
+            }
+            for (Future<Optional<StorageException>> future : futures) {
+                while (true) {
+                    try {
+                        results.add(future.get());
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    } catch (ExecutionException e) {
+                        results.add(Optional.of(StorageException.unavailable(
+                                "flushing a deferred artifact failed: " + e.getCause(), e.getCause())));
+                        break;
+                    }
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return results;
+    }
+
+    private static Optional<StorageException> attempt(Action action) {
+        try {
+            action.run();
+            return Optional.empty();
+        } catch (StorageException e) {
+            return Optional.of(e);
+        }
+    }
+
+    private static void flushFile(Path file) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            channel.force(false);
+        } catch (IOException e) {
+            throw FsErrors.io("flushing", file, e);
+        }
+    }
+
+    private static void flushDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            throw FsErrors.io("flushing directory", dir, e);
+        }
+    }
+
+    private void rememberDurable(ArtifactId id) {
+        if (knownDurable.size() >= DURABLE_CACHE_LIMIT) {
+            knownDurable.clear(); // forgetting only costs a directory flush on the next sighting
+        }
+        knownDurable.add(id);
+    }
+
+    private static int readSource(InputStream content, byte[] chunk) {
+        try {
+            return content.read(chunk);
+        } catch (InterruptedIOException e) {
+            throw interrupted();
+        } catch (IOException e) {
+            throw StorageException.streamFailed(e);
+        }
+    }
+
+    private static void writeFully(FileChannel out, ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) {
+            out.write(buffer);
+        }
+    }
+
+    private Path newTemp() {
+        return tmp.resolve(OWNER + "." + TEMP_COUNTER.incrementAndGet() + ".tmp");
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            // a leftover temporary file is deleted when the store is next opened
+        }
+    }
+
+    /** {@link StorageException#interrupted()}, with the flag set again (some waits clear it). */
+    private static StorageException interrupted() {
+        Thread.currentThread().interrupt();
+        return StorageException.interrupted();
+    }
+
+    private void ensureUsable() {
+        if (closed) {
+            throw FsErrors.closed(root);
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw StorageException.interrupted();
+        }
+    }
+
+    // ------------------------------------------------------------------ opening
+
+    private void initialize() {
+        try {
+            Files.createDirectories(root);
+            Path marker = root.resolve(MARKER);
+            if (Files.exists(marker)) {
+                checkMarker(marker);
+            } else {
+                refuseForeignContent();
+            }
+            boolean created = mkdir(objects) | mkdir(tmp);
+            for (int shard = 0; shard < 256; shard++) {
+                created |= mkdir(objects.resolve(String.format("%02x", shard)));
+            }
+            if (created) {
+                flushDirectory(objects);
+                flushDirectory(root);
+            }
+            if (!Files.exists(marker)) {
+                writeMarker(marker);
+            }
+            deleteOrphanedTemps();
+        } catch (IOException e) {
+            throw FsErrors.io("opening the artifact store at", root, e);
+        }
+    }
+
+    private static boolean mkdir(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return false;
+        }
+        Files.createDirectories(dir);
+        return true;
+    }
+
+    private void checkMarker(Path marker) throws IOException {
+        Properties properties = new Properties();
+        try (Reader in = Files.newBufferedReader(marker, StandardCharsets.UTF_8)) {
+            properties.load(in);
+        }
+        if (!FORMAT.equals(properties.getProperty("format"))) {
+            throw FsErrors.layout(
+                    root,
+                    MARKER + " names format '" + properties.getProperty("format") + "', not " + FORMAT,
+                    "Point Cairn at a directory of its own.");
+        }
+        int layout;
+        try {
+            layout = Integer.parseInt(properties.getProperty("layout", ""));
+        } catch (NumberFormatException e) {
+            throw FsErrors.layout(
+                    root,
+                    MARKER + " has no valid layout number ('" + properties.getProperty("layout") + "')",
+                    "Restore " + MARKER + " from a backup; it reads format=" + FORMAT + " and layout=" + LAYOUT_VERSION
+                            + " for this version.");
+        }
+        if (layout > LAYOUT_VERSION) {
+            throw FsErrors.layout(
+                    root,
+                    "it was written by a newer Cairn (layout " + layout + "; this Cairn reads up to " + LAYOUT_VERSION
+                            + ")",
+                    "Run the Cairn version that wrote it, or a newer one.");
+        }
+    }
+
+    /** A directory without a marker may hold only what an interrupted creation leaves. */
+    private void refuseForeignContent() throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (!name.equals("objects") && !name.equals("tmp")) {
+                    throw FsErrors.layout(
+                            root,
+                            "the directory is not empty and has no " + MARKER + " (found '" + name + "')",
+                            "Give the artifact store an empty directory of its own.");
+                }
+            }
+        }
+    }
+
+    private void writeMarker(Path marker) throws IOException {
+        Path temp = newTemp();
+        try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW)) {
+            out.write("# Cairn artifact store: objects/ab/<sha256 of the bytes>\n");
+            out.write("format=" + FORMAT + "\n");
+            out.write("layout=" + LAYOUT_VERSION + "\n");
+        }
+        flushFile(temp);
+        Files.move(temp, marker, StandardCopyOption.ATOMIC_MOVE);
+        flushDirectory(root);
+    }
+
+    /** Deletes the temporary files of processes that are gone (and any not named by this store). */
+    private void deleteOrphanedTemps() throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(tmp)) {
+            for (Path entry : entries) {
+                if (!ownerAlive(entry.getFileName().toString())) {
+                    deleteQuietly(entry);
+                }
+            }
+        }
+    }
+
+    /** {@code <pid>-<start millis>} of a process; the start time tells a reused pid apart. */
+    private static String ownerToken(ProcessHandle process) {
+        long start = process.info().startInstant().map(i -> i.toEpochMilli()).orElse(0L);
+        return process.pid() + "-" + start;
+    }
+
+    static boolean ownerAlive(String tempName) {
+        int dot = tempName.indexOf('.');
+        int dash = tempName.indexOf('-');
+        if (dot < 0 || dash < 0 || dash > dot || !tempName.endsWith(".tmp")) {
+            return false;
+        }
+        long pid;
+        long start;
+        try {
+            pid = Long.parseLong(tempName.substring(0, dash));
+            start = Long.parseLong(tempName.substring(dash + 1, dot));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        Optional<ProcessHandle> process = ProcessHandle.of(pid);
+        if (process.isEmpty() || !process.get().isAlive()) {
+            return false;
+        }
+        return start == 0 || ownerToken(process.get()).equals(pid + "-" + start);
+    }
+}

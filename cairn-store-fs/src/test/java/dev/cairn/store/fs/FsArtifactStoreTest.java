@@ -1,0 +1,299 @@
+package dev.cairn.store.fs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.cairn.json.ArtifactIds;
+import dev.cairn.machine.errors.StorageError;
+import dev.cairn.machine.errors.StorageException;
+import dev.cairn.machine.ids.ArtifactId;
+import dev.cairn.machine.stores.ArtifactKind;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the filesystem store does beyond the port's contract: layout, temp files, repair, refusals. */
+class FsArtifactStoreTest {
+
+    @TempDir
+    Path dir;
+
+    private static final byte[] HELLO = "hello".getBytes(StandardCharsets.US_ASCII);
+    private static final ArtifactKind OUTPUT = new ArtifactKind.Output();
+
+    @Test
+    void blobsLiveUnderShardedNamesNextToAMarker() throws IOException {
+        Path root = dir.resolve("store");
+        try (FsArtifactStore store = FsArtifactStore.open(root)) {
+            ArtifactId id = store.put(OUTPUT, HELLO);
+
+            Path file = root.resolve("objects").resolve("2c").resolve(id.value());
+            assertThat(store.pathOf(id)).isEqualTo(file);
+            assertThat(Files.readAllBytes(file)).isEqualTo(HELLO);
+            assertThat(files(root.resolve("tmp"))).isEmpty();
+            try (Stream<Path> shards = Files.list(root.resolve("objects"))) {
+                assertThat(shards.count()).isEqualTo(256);
+            }
+            Properties marker = new Properties();
+            try (InputStream in = Files.newInputStream(root.resolve(FsArtifactStore.MARKER))) {
+                marker.load(in);
+            }
+            assertThat(marker.getProperty("format")).isEqualTo("cairn-fs-artifacts");
+            assertThat(marker.getProperty("layout")).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void identicalBytesAreStoredOnce() throws IOException {
+        Path root = dir.resolve("store");
+        try (FsArtifactStore store = FsArtifactStore.open(root)) {
+            ArtifactId id = store.put(OUTPUT, HELLO);
+            assertThat(store.put(new ArtifactKind.Manifest(), HELLO)).isEqualTo(id);
+            assertThat(store.putStream(OUTPUT, new ByteArrayInputStream(HELLO))).isEqualTo(id);
+            assertThat(store.putDeferred(OUTPUT, HELLO)).isEqualTo(id);
+            store.sync();
+
+            assertThat(files(root.resolve("objects"))).containsExactly(store.pathOf(id));
+            assertThat(files(root.resolve("tmp"))).isEmpty();
+        }
+    }
+
+    @Test
+    void aDeferredBlobWaitsInTmpUntilSync() throws IOException {
+        Path root = dir.resolve("store");
+        try (FsArtifactStore store = FsArtifactStore.open(root)) {
+            ArtifactId id = store.putDeferred(new ArtifactKind.ContextSnapshot(), HELLO);
+
+            assertThat(store.pathOf(id)).doesNotExist();
+            assertThat(files(root.resolve("tmp"))).hasSize(1);
+            assertThat(store.get(id)).isEqualTo(HELLO);
+            assertThat(store.exists(id)).isTrue();
+
+            store.sync();
+
+            assertThat(store.pathOf(id)).exists();
+            assertThat(files(root.resolve("tmp"))).isEmpty();
+            assertThat(store.get(id)).isEqualTo(HELLO);
+        }
+    }
+
+    @Test
+    void closingSyncsTheDeferredBlobs() {
+        Path root = dir.resolve("store");
+        ArtifactId id;
+        try (FsArtifactStore store = FsArtifactStore.open(root)) {
+            id = store.putDeferred(new ArtifactKind.ContextSnapshot(), HELLO);
+        }
+        try (FsArtifactStore store = FsArtifactStore.open(root)) {
+            assertThat(store.get(id)).isEqualTo(HELLO);
+        }
+    }
+
+    @Test
+    void enoughDeferredBlobsSyncThemselves() throws IOException {
+        Path root = dir.resolve("store");
+        try (FsArtifactStore store = FsArtifactStore.open(
+                FsStoreOptions.builder(root).maxDeferred(3).syncParallelism(2).build())) {
+            List<ArtifactId> ids = List.of(
+                    store.putDeferred(OUTPUT, bytes("a")),
+                    store.putDeferred(OUTPUT, bytes("b")),
+                    store.putDeferred(OUTPUT, bytes("c")));
+
+            assertThat(ids).allSatisfy(id -> assertThat(store.pathOf(id)).exists());
+            assertThat(files(root.resolve("tmp"))).isEmpty();
+        }
+    }
+
+    @Test
+    void openingDeletesTheTempFilesOfProcessesThatAreGone() throws IOException {
+        Path root = dir.resolve("store");
+        FsArtifactStore.open(root).close();
+        ProcessHandle self = ProcessHandle.current();
+        String live = self.pid() + "-"
+                + self.info().startInstant().map(i -> i.toEpochMilli()).orElse(0L) + ".7.tmp";
+        Path tmp = root.resolve("tmp");
+        for (String name : List.of(
+                "4194305-1.1.tmp", // above Linux's largest pid: gone
+                self.pid() + "-1.2.tmp", // our pid, another start time: a reused pid
+                "not-ours",
+                live)) {
+            Files.write(tmp.resolve(name), HELLO);
+        }
+
+        FsArtifactStore.open(root).close();
+
+        assertThat(files(tmp)).containsExactly(tmp.resolve(live));
+    }
+
+    @Test
+    void aPutOfTheRightBytesRepairsABlobOfTheWrongSize() throws IOException {
+        try (FsArtifactStore store = FsArtifactStore.open(dir.resolve("store"))) {
+            ArtifactId id = store.put(OUTPUT, HELLO);
+            Files.write(store.pathOf(id), bytes("hell"));
+            assertThat(catchThrowableOfType(StorageException.class, () -> store.get(id))
+                            .error())
+                    .isInstanceOf(StorageError.Corruption.class);
+
+            assertThat(store.put(OUTPUT, HELLO)).isEqualTo(id);
+
+            assertThat(store.get(id)).isEqualTo(HELLO);
+        }
+    }
+
+    @Test
+    void aDirectoryWithOtherContentIsRefused() throws IOException {
+        Path root = Files.createDirectories(dir.resolve("home"));
+        Files.write(root.resolve("notes.txt"), HELLO);
+
+        assertThatThrownBy(() -> FsArtifactStore.open(root)).isInstanceOfSatisfying(StorageException.class, e -> {
+            assertThat(e.code()).isEqualTo("artifact_store_layout");
+            assertThat(e.getMessage()).contains("notes.txt").contains(root.toString());
+            assertThat(e.hint()).contains("empty directory");
+        });
+        assertThat(files(root)).containsExactly(root.resolve("notes.txt"));
+    }
+
+    @Test
+    void aStoreOfANewerLayoutOrAnotherFormatIsRefused() throws IOException {
+        Path root = dir.resolve("store");
+        FsArtifactStore.open(root).close();
+        Path marker = root.resolve(FsArtifactStore.MARKER);
+
+        Files.writeString(marker, "format=cairn-fs-artifacts\nlayout=2\n");
+        assertThatThrownBy(() -> FsArtifactStore.open(root)).isInstanceOfSatisfying(StorageException.class, e -> {
+            assertThat(e.code()).isEqualTo("artifact_store_layout");
+            assertThat(e.getMessage()).contains("newer Cairn").contains("layout 2");
+        });
+
+        Files.writeString(marker, "format=something-else\nlayout=1\n");
+        assertThatThrownBy(() -> FsArtifactStore.open(root))
+                .isInstanceOfSatisfying(
+                        StorageException.class, e -> assertThat(e.getMessage()).contains("something-else"));
+
+        Files.writeString(marker, "format=cairn-fs-artifacts\n");
+        assertThatThrownBy(() -> FsArtifactStore.open(root))
+                .isInstanceOfSatisfying(
+                        StorageException.class, e -> assertThat(e.getMessage()).contains("no valid layout"));
+    }
+
+    @Test
+    void aClosedStoreRefusesWork() {
+        FsArtifactStore store = FsArtifactStore.open(dir.resolve("store"));
+        ArtifactId id = store.put(OUTPUT, HELLO);
+        store.close();
+        store.close();
+
+        for (Runnable op : List.<Runnable>of(
+                () -> store.put(OUTPUT, HELLO), () -> store.get(id), () -> store.exists(id), store::sync)) {
+            assertThatThrownBy(op::run).isInstanceOfSatisfying(StorageException.class, e -> {
+                assertThat(e.code()).isEqualTo("store_closed");
+                assertThat(e.retryable()).isFalse();
+            });
+        }
+    }
+
+    @Test
+    void aBlobTooLargeForOneArrayMustBeStreamed() throws IOException {
+        try (FsArtifactStore store = FsArtifactStore.open(dir.resolve("store"))) {
+            ArtifactId id = new ArtifactId("ab".repeat(32));
+            try (RandomAccessFile sparse = new RandomAccessFile(store.pathOf(id).toFile(), "rw")) {
+                sparse.setLength((1L << 31) + 10); // sparse: takes no disk space
+            }
+
+            assertThatThrownBy(() -> store.get(id)).isInstanceOfSatisfying(StorageException.class, e -> {
+                assertThat(e.code()).isEqualTo("artifact_too_large");
+                assertThat(e.hint()).contains("openStream");
+            });
+            try (InputStream in = store.openStream(id)) {
+                assertThat(in.readNBytes(4)).containsExactly(0, 0, 0, 0);
+            }
+        }
+    }
+
+    @Test
+    void failedAndInterruptedStreamedPutsLeaveNoTempFile() throws IOException {
+        Path root = dir.resolve("store");
+        try (FsArtifactStore store = FsArtifactStore.open(root)) {
+            InputStream broken = new InputStream() {
+                private int served;
+
+                @Override
+                public int read() throws IOException {
+                    if (served++ > 100_000) {
+                        throw new IOException("source broke");
+                    }
+                    return 7;
+                }
+            };
+            assertThatThrownBy(() -> store.putStream(OUTPUT, broken))
+                    .isInstanceOfSatisfying(
+                            StorageException.class, e -> assertThat(e.code()).isEqualTo("artifact_stream_failed"));
+
+            Thread.currentThread().interrupt();
+            try {
+                assertThatThrownBy(() -> store.putStream(OUTPUT, new ByteArrayInputStream(HELLO)))
+                        .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.code())
+                                .isEqualTo("interrupted"));
+            } finally {
+                assertThat(Thread.interrupted()).isTrue();
+            }
+            assertThat(files(root.resolve("tmp"))).isEmpty();
+            assertThat(files(root.resolve("objects"))).isEmpty();
+        }
+    }
+
+    @Test
+    void aCorruptStreamFailsAtItsEndWithTheCorruptionAsCause() throws IOException {
+        try (FsArtifactStore store = FsArtifactStore.open(dir.resolve("store"))) {
+            ArtifactId id = store.put(OUTPUT, HELLO);
+            Files.write(store.pathOf(id), bytes("jello"));
+
+            try (InputStream in = store.openStream(id)) {
+                assertThat(in.readNBytes(5)).isEqualTo(bytes("jello")); // not yet verified
+                IOException atEnd = catchThrowableOfType(IOException.class, in::read);
+                assertThat(atEnd.getCause()).isInstanceOfSatisfying(StorageException.class, e -> {
+                    assertThat(e.code()).isEqualTo("artifact_corrupt");
+                    assertThat(e.info().details()).hasValueSatisfying(d -> assertThat(
+                                    d.get("actual_hash").asText())
+                            .isEqualTo(ArtifactIds.ofBytes(bytes("jello"))));
+                });
+            }
+        }
+    }
+
+    @Test
+    void tempFileNamesTellTheirOwner() {
+        ProcessHandle self = ProcessHandle.current();
+        long start = self.info().startInstant().map(i -> i.toEpochMilli()).orElse(0L);
+
+        assertThat(FsArtifactStore.ownerAlive(self.pid() + "-" + start + ".1.tmp"))
+                .isTrue();
+        assertThat(FsArtifactStore.ownerAlive(self.pid() + "-0.1.tmp")).isTrue(); // start unknown: trust the pid
+        assertThat(FsArtifactStore.ownerAlive("4194305-" + start + ".1.tmp")).isFalse();
+        assertThat(FsArtifactStore.ownerAlive(self.pid() + "-" + start + ".1.part"))
+                .isFalse();
+        assertThat(FsArtifactStore.ownerAlive("x-1.1.tmp")).isFalse();
+        assertThat(FsArtifactStore.ownerAlive("12.1-3.tmp")).isFalse();
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The regular files under {@code dir}, at any depth. */
+    private static List<Path> files(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).sorted().toList();
+        }
+    }
+}

@@ -1,0 +1,259 @@
+package dev.cairn.store.sqlite;
+
+import dev.cairn.machine.errors.StorageException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The one thread that writes: it takes every write callback waiting in its queue (up to a batch),
+ * runs each inside its own savepoint of one transaction, commits once, and only then answers all
+ * their callers. With {@code synchronous=FULL}, the commit is the fsync: concurrent writers share
+ * it.
+ *
+ * <p>A callback that throws is rolled back to its savepoint; the others in the batch commit. If the
+ * transaction itself is lost (SQLite rolls it back on I/O errors, a full disk, …), every callback of
+ * the batch fails with a retryable {@code storage_unavailable}, and nothing of the batch is stored.
+ *
+ * <p>A caller interrupted while its callback waits in the queue withdraws it ({@link
+ * StorageException#interrupted()}, nothing written). Once the writer has taken it, the caller waits
+ * for the batch to end (one commit) and then throws the same: the write happened entirely or not at
+ * all, and reads already tell which.
+ */
+final class GroupCommitWriter implements AutoCloseable {
+
+    private static final int PENDING = 0;
+    private static final int TAKEN = 1;
+    private static final int WITHDRAWN = 2;
+
+    private final SqlSession session;
+    private final Path file;
+    private final int maxBatch;
+    private final BlockingQueue<Request<?>> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private final Request<Void> stop = new Request<>(tx -> null);
+    private final LongAdder commits = new LongAdder();
+    private final LongAdder committedCallbacks = new LongAdder();
+    private volatile boolean closing;
+
+    GroupCommitWriter(SqlSession session, Path file, int maxBatch) {
+        this.session = session;
+        this.file = file;
+        this.maxBatch = maxBatch;
+        this.thread = Thread.ofPlatform()
+                .name("cairn-sqlite-writer " + file.getFileName())
+                .daemon(true)
+                .unstarted(this::loop);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Runs {@code work} in the next batch and returns its result once the batch is durable. */
+    <T> T submit(WriteCallback<T> work) {
+        if (Thread.currentThread() == thread) {
+            throw new IllegalStateException(
+                    "write() called from inside a write callback: use the transaction the callback was given");
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw StorageException.interrupted();
+        }
+        if (closing) {
+            throw SqliteErrors.closed(file);
+        }
+        Request<T> request = new Request<>(work);
+        queue.add(request);
+        if (closing && request.state.compareAndSet(PENDING, WITHDRAWN)) {
+            throw SqliteErrors.closed(file); // raced with close(): the writer may be gone
+        }
+        return request.await();
+    }
+
+    /** How many write callbacks wait for the writer (for tests that arrange batches). */
+    int queued() {
+        return queue.size();
+    }
+
+    /** How many transactions committed, and how many callbacks they carried. */
+    long[] counters() {
+        return new long[] {commits.sum(), committedCallbacks.sum()};
+    }
+
+    /** Runs what is queued, then stops the thread. */
+    @Override
+    public void close() {
+        closing = true;
+        queue.add(stop);
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        for (Request<?> left; (left = queue.poll()) != null; ) {
+            if (left.state.compareAndSet(PENDING, TAKEN)) {
+                left.fail(SqliteErrors.closed(file));
+            }
+        }
+    }
+
+    private void loop() {
+        List<Request<?>> batch = new ArrayList<>(maxBatch);
+        boolean stopping = false;
+        while (!stopping) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                continue; // only close() stops the writer
+            }
+            queue.drainTo(batch, maxBatch - 1);
+            int at = batch.indexOf(stop);
+            if (at >= 0) {
+                stopping = true;
+                batch.subList(at, batch.size()).forEach(r -> {
+                    if (r != stop && r.state.compareAndSet(PENDING, TAKEN)) {
+                        r.fail(SqliteErrors.closed(file));
+                    }
+                });
+                batch.subList(at, batch.size()).clear();
+            }
+            runBatch(batch);
+            batch.clear();
+        }
+    }
+
+    private void runBatch(List<Request<?>> batch) {
+        List<Request<?>> taken = new ArrayList<>(batch.size());
+        for (Request<?> request : batch) {
+            if (request.state.compareAndSet(PENDING, TAKEN)) {
+                taken.add(request);
+            }
+        }
+        if (taken.isEmpty()) {
+            return;
+        }
+        try {
+            session.execute("BEGIN IMMEDIATE");
+        } catch (SQLException e) {
+            StorageException failure = SqliteErrors.translate("starting a write transaction", e);
+            taken.forEach(r -> r.fail(failure));
+            return;
+        }
+        try {
+            for (Request<?> request : taken) {
+                runInSavepoint(request);
+            }
+            session.execute("COMMIT");
+        } catch (SQLException | TransactionLost e) {
+            rollbackQuietly();
+            StorageException failure = StorageException.unavailable(
+                    "the transaction carrying " + taken.size() + " writes was rolled back: " + e.getMessage(), e);
+            taken.forEach(r -> r.fail(failure));
+            return;
+        }
+        commits.increment();
+        committedCallbacks.add(taken.size());
+        taken.forEach(Request::complete);
+    }
+
+    private <T> void runInSavepoint(Request<T> request) throws SQLException, TransactionLost {
+        session.execute("SAVEPOINT callback");
+        SqlSession.View view = session.view(true);
+        try {
+            T result = request.work.write(view);
+            session.execute("RELEASE callback");
+            request.result = result;
+        } catch (RuntimeException | Error failure) {
+            try {
+                session.execute("ROLLBACK TO callback");
+                session.execute("RELEASE callback");
+            } catch (SQLException lost) {
+                lost.addSuppressed(failure);
+                throw new TransactionLost(lost);
+            }
+            request.failure = failure;
+        } finally {
+            view.end();
+        }
+    }
+
+    private void rollbackQuietly() {
+        try {
+            session.execute("ROLLBACK");
+        } catch (SQLException e) {
+            // SQLite rolled it back already
+        }
+    }
+
+    /** SQLite ended the transaction under the batch; nothing of it is stored. */
+    private static final class TransactionLost extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        TransactionLost(SQLException cause) {
+            super("SQLite rolled the transaction back: " + cause.getMessage(), cause);
+        }
+    }
+
+    private static final class Request<T> {
+        final WriteCallback<T> work;
+        final AtomicInteger state = new AtomicInteger(PENDING);
+        final CountDownLatch done = new CountDownLatch(1);
+        T result;
+        Throwable failure;
+
+        Request(WriteCallback<T> work) {
+            this.work = work;
+        }
+
+        void complete() {
+            done.countDown();
+        }
+
+        void fail(Throwable failure) {
+            this.failure = failure;
+            done.countDown();
+        }
+
+        T await() {
+            try {
+                done.await();
+            } catch (InterruptedException e) {
+                if (!state.compareAndSet(PENDING, WITHDRAWN)) {
+                    awaitUninterruptibly(); // the writer took it: let its batch settle first
+                }
+                Thread.currentThread().interrupt();
+                throw StorageException.interrupted();
+            }
+            if (failure instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (failure instanceof Error error) {
+                throw error;
+            }
+            return result;
+        }
+
+        private void awaitUninterruptibly() {
+            while (true) {
+                try {
+                    done.await();
+                    return;
+                } catch (InterruptedException again) {
+                    // keep waiting; the flag is set again by the caller
+                }
+            }
+        }
+    }
+}

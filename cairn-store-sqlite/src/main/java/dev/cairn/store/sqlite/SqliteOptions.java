@@ -1,0 +1,126 @@
+package dev.cairn.store.sqlite;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * How to open a {@link SqliteDatabase}. Build with {@link #builder(Path)}.
+ *
+ * @param file the database file; created with its directory when absent
+ * @param migrationModules modules whose migrations run after the event log's, in this order: each
+ *     has its migrations at {@code classpath:db/sqlite/<module>} and its own history table
+ * @param readConnections how many connections serve reads concurrently
+ * @param maxBatch the most write callbacks one transaction (one fsync) carries
+ * @param busyTimeout how long SQLite waits for a lock held by another connection before failing
+ * @param cacheMebibytes the page cache of each connection
+ */
+public record SqliteOptions(
+        Path file,
+        List<String> migrationModules,
+        int readConnections,
+        int maxBatch,
+        Duration busyTimeout,
+        int cacheMebibytes) {
+
+    /** The module name of the event log's own migrations. */
+    public static final String EVENTS_MODULE = "events";
+
+    /** Default {@link #readConnections}: twice the processors, at least 4. */
+    public static final int DEFAULT_READ_CONNECTIONS =
+            Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+
+    /** Default {@link #maxBatch}. */
+    public static final int DEFAULT_MAX_BATCH = 512;
+
+    /** Default {@link #busyTimeout}. */
+    public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Default {@link #cacheMebibytes}. */
+    public static final int DEFAULT_CACHE_MEBIBYTES = 32;
+
+    private static final Pattern MODULE = Pattern.compile("[a-z][a-z0-9_]{0,40}");
+
+    public SqliteOptions {
+        Objects.requireNonNull(file, "file");
+        migrationModules = List.copyOf(Objects.requireNonNull(migrationModules, "migration_modules"));
+        for (String module : migrationModules) {
+            if (!MODULE.matcher(module).matches()) {
+                throw new IllegalArgumentException(
+                        "migration module names are lowercase identifiers (" + MODULE + "), got '" + module + "'");
+            }
+            if (module.equals(EVENTS_MODULE)) {
+                throw new IllegalArgumentException("'" + EVENTS_MODULE + "' is the event log's own module");
+            }
+        }
+        if (new LinkedHashSet<>(migrationModules).size() != migrationModules.size()) {
+            throw new IllegalArgumentException("migration modules are listed once each, got " + migrationModules);
+        }
+        if (readConnections < 1) {
+            throw new IllegalArgumentException("read_connections must be at least 1, got " + readConnections);
+        }
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("max_batch must be at least 1, got " + maxBatch);
+        }
+        Objects.requireNonNull(busyTimeout, "busy_timeout");
+        if (busyTimeout.isNegative()) {
+            throw new IllegalArgumentException("busy_timeout must not be negative, got " + busyTimeout);
+        }
+        if (cacheMebibytes < 1) {
+            throw new IllegalArgumentException("cache_mebibytes must be at least 1, got " + cacheMebibytes);
+        }
+    }
+
+    /** Options for the database at {@code file} with the defaults. */
+    public static Builder builder(Path file) {
+        return new Builder(file);
+    }
+
+    /** Builds {@link SqliteOptions}; validation happens in {@link #build()}. */
+    public static final class Builder {
+        private final Path file;
+        private final List<String> migrationModules = new ArrayList<>();
+        private int readConnections = DEFAULT_READ_CONNECTIONS;
+        private int maxBatch = DEFAULT_MAX_BATCH;
+        private Duration busyTimeout = DEFAULT_BUSY_TIMEOUT;
+        private int cacheMebibytes = DEFAULT_CACHE_MEBIBYTES;
+
+        private Builder(Path file) {
+            this.file = file;
+        }
+
+        /** Adds a module whose migrations (at {@code classpath:db/sqlite/<module>}) run at open. */
+        public Builder migrationModule(String module) {
+            migrationModules.add(module);
+            return this;
+        }
+
+        public Builder readConnections(int readConnections) {
+            this.readConnections = readConnections;
+            return this;
+        }
+
+        public Builder maxBatch(int maxBatch) {
+            this.maxBatch = maxBatch;
+            return this;
+        }
+
+        public Builder busyTimeout(Duration busyTimeout) {
+            this.busyTimeout = busyTimeout;
+            return this;
+        }
+
+        public Builder cacheMebibytes(int cacheMebibytes) {
+            this.cacheMebibytes = cacheMebibytes;
+            return this;
+        }
+
+        public SqliteOptions build() {
+            return new SqliteOptions(file, migrationModules, readConnections, maxBatch, busyTimeout, cacheMebibytes);
+        }
+    }
+}

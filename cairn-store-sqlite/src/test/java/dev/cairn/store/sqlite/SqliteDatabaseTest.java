@@ -1,0 +1,438 @@
+package dev.cairn.store.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.machine.errors.StorageError;
+import dev.cairn.machine.errors.StorageException;
+import dev.cairn.machine.ids.RunId;
+import dev.cairn.testkit.contract.SampleEvents;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The database under the event store: group commit, shared transactions, interrupts, the seam. */
+class SqliteDatabaseTest {
+
+    @TempDir
+    Path dir;
+
+    private SqliteDatabase db;
+    private final Random random = new Random(7);
+
+    @BeforeEach
+    void open() {
+        db = SqliteDatabase.open(SqliteOptions.builder(dir.resolve("cairn.db"))
+                .migrationModule("testderived")
+                .build());
+    }
+
+    @AfterEach
+    void close() {
+        Thread.interrupted();
+        db.close();
+    }
+
+    @Test
+    void anAppendAndADerivedRowCommitTogether() {
+        RunId run = SampleEvents.runId(random);
+        EventAppend append = EventAppend.of(run, 0, SampleEvents.envelopes(run, 1, 3));
+
+        long head = db.write(tx -> {
+            long next = tx.append(append);
+            tx.update("INSERT INTO test_runs (run_id, head) VALUES (?, ?)", run.toString(), next);
+            return next;
+        });
+
+        assertThat(head).isEqualTo(3);
+        assertThat(indexedHead(run)).contains(3L);
+        assertThat(head(run)).isEqualTo(3);
+    }
+
+    @Test
+    void aCallbackThatThrowsLeavesNothingBehind() {
+        RunId run = SampleEvents.runId(random);
+        EventAppend append = EventAppend.of(run, 0, SampleEvents.envelopes(run, 1, 3));
+
+        assertThatThrownBy(() -> db.write(tx -> {
+                    tx.append(append);
+                    tx.update("INSERT INTO test_runs (run_id, head) VALUES (?, ?)", run.toString(), 3);
+                    throw new IllegalStateException("the derived update found something wrong");
+                }))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("the derived update found something wrong");
+
+        assertThat(head(run)).isZero();
+        assertThat(indexedHead(run)).isEmpty();
+    }
+
+    @Test
+    void aCallbackMayCatchAConflictAndCommitTheRest() {
+        RunId run = SampleEvents.runId(random);
+        db.write(tx -> tx.append(EventAppend.of(run, 0, SampleEvents.envelopes(run, 1, 2))));
+        EventAppend stale = EventAppend.of(run, 1, SampleEvents.envelopes(run, 2, 1));
+
+        String outcome = db.write(tx -> {
+            try {
+                tx.append(stale);
+                return "appended";
+            } catch (StorageException e) {
+                tx.update("INSERT INTO test_runs (run_id, head, note) VALUES (?, ?, ?)", run.toString(), 2, e.code());
+                return e.code();
+            }
+        });
+
+        assertThat(outcome).isEqualTo("event_store_concurrency");
+        assertThat(db.<Optional<String>>read(r -> r.queryOne(
+                        "SELECT note FROM test_runs WHERE run_id = ?", row -> row.getString(1), run.toString())))
+                .contains("event_store_concurrency");
+        assertThat(head(run)).isEqualTo(2);
+    }
+
+    @Test
+    void concurrentWritesShareOneTransactionAndAFailureStaysItsOwn() throws Exception {
+        CountDownLatch writerBusy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<RunId> runs = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            runs.add(SampleEvents.runId(random));
+        }
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<?> blocker = threads.submit(() -> db.write(tx -> {
+                writerBusy.countDown();
+                awaitUninterruptibly(release);
+                return null;
+            }));
+            writerBusy.await();
+            long[] before = db.writeCounters();
+            List<Future<Long>> appends = new ArrayList<>();
+            for (RunId run : runs) {
+                EventAppend append = EventAppend.of(run, 0, SampleEvents.envelopes(run, 1, 2));
+                appends.add(threads.submit(() -> db.write(tx -> tx.append(append))));
+            }
+            Future<Object> failing = threads.submit(() -> db.write(tx -> {
+                tx.update("INSERT INTO test_runs (run_id, head) VALUES ('failing', 1)");
+                throw new IllegalArgumentException("this one fails");
+            }));
+            awaitQueued(6);
+
+            release.countDown();
+            blocker.get();
+            for (Future<Long> append : appends) {
+                assertThat(append.get()).isEqualTo(2);
+            }
+            assertThatThrownBy(failing::get)
+                    .isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(IllegalArgumentException.class);
+            long[] after = db.writeCounters();
+
+            assertThat(after[0] - before[0])
+                    .as("transactions: the blocker's, then one for the six")
+                    .isEqualTo(2);
+            assertThat(after[1] - before[1]).as("callbacks carried").isEqualTo(7);
+        }
+        for (RunId run : runs) {
+            assertThat(head(run)).isEqualTo(2);
+        }
+        assertThat(indexedHead("failing")).isEmpty();
+    }
+
+    @Test
+    void aWriteInterruptedWhileQueuedIsWithdrawnAtOnce() throws Exception {
+        CountDownLatch writerBusy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        RunId withdrawn = SampleEvents.runId(random);
+        RunId kept = SampleEvents.runId(random);
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        AtomicBoolean flagAfter = new AtomicBoolean();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<?> blocker = threads.submit(() -> db.write(tx -> {
+                writerBusy.countDown();
+                awaitUninterruptibly(release);
+                return null;
+            }));
+            writerBusy.await();
+            EventAppend first = EventAppend.of(withdrawn, 0, SampleEvents.envelopes(withdrawn, 1, 1));
+            Thread appender = Thread.ofVirtual().start(() -> {
+                try {
+                    db.write(tx -> tx.append(first));
+                } catch (Throwable t) {
+                    thrown.set(t);
+                }
+                flagAfter.set(Thread.currentThread().isInterrupted());
+            });
+            awaitQueued(1);
+            EventAppend second = EventAppend.of(kept, 0, SampleEvents.envelopes(kept, 1, 1));
+            Future<Long> other = threads.submit(() -> db.write(tx -> tx.append(second)));
+            awaitQueued(2);
+
+            appender.interrupt();
+            appender.join(); // returns while the writer is still held: the write was withdrawn, not waited for
+
+            assertThat(thrown.get()).isInstanceOfSatisfying(StorageException.class, e -> {
+                assertThat(e.code()).isEqualTo("interrupted");
+                assertThat(e.retryable()).isTrue();
+            });
+            assertThat(flagAfter).isTrue();
+            release.countDown();
+            blocker.get();
+            assertThat(other.get()).isEqualTo(1);
+        }
+        assertThat(head(withdrawn)).isZero();
+        assertThat(head(kept)).isEqualTo(1);
+    }
+
+    @Test
+    void aWriteInterruptedWhileItRunsSettlesBeforeTheCallerHearsOfIt() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        RunId run = SampleEvents.runId(random);
+        EventAppend append = EventAppend.of(run, 0, SampleEvents.envelopes(run, 1, 2));
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        AtomicBoolean flagAfter = new AtomicBoolean();
+
+        Thread caller = Thread.ofVirtual().start(() -> {
+            try {
+                db.write(tx -> {
+                    long head = tx.append(append);
+                    running.countDown();
+                    awaitUninterruptibly(release);
+                    return head;
+                });
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+            flagAfter.set(Thread.currentThread().isInterrupted());
+        });
+        running.await();
+        caller.interrupt();
+        release.countDown();
+        caller.join();
+
+        assertThat(thrown.get()).isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.code())
+                .isEqualTo("interrupted"));
+        assertThat(flagAfter).isTrue();
+        assertThat(head(run)).as("the write had been taken: it happened").isEqualTo(2);
+    }
+
+    @Test
+    void writingFromInsideAWriteCallbackIsRefused() {
+        assertThatThrownBy(() -> db.write(tx -> db.write(inner -> 1)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("inside a write callback");
+    }
+
+    @Test
+    void aTransactionDoesNotOutliveItsCallback() {
+        RunId run = SampleEvents.runId(random);
+        SqlTransaction leakedWrite = db.write(tx -> tx);
+        SqlReader leakedRead = db.read(r -> r);
+
+        assertThatThrownBy(() -> leakedWrite.headSeq(run))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("only inside the callback");
+        assertThatThrownBy(() -> leakedRead.query("SELECT 1", row -> row.getLong(1)))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() ->
+                        db.read(r -> r.query("SELECT 1", row -> row)).get(0).getLong(1))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("only inside the mapper");
+    }
+
+    @Test
+    void aReadCallbackCannotWrite() {
+        assertThatThrownBy(() -> db.read(r -> ((SqlTransaction) r).update("DELETE FROM test_runs")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("cannot write");
+    }
+
+    @Test
+    void sqlFailuresAreTyped() {
+        db.write(tx -> tx.update("INSERT INTO test_runs (run_id, head) VALUES ('a', 1), ('b', 2)"));
+
+        assertThatThrownBy(() -> db.write(tx -> tx.update("INSERT INTO test_runs (run_id, head) VALUES ('a', 3)")))
+                .isInstanceOfSatisfying(StorageException.class, e -> {
+                    assertThat(e.code()).isEqualTo("constraint_violation");
+                    assertThat(e.error()).isInstanceOf(StorageError.Other.class);
+                    assertThat(e.retryable()).isFalse();
+                });
+        assertThatThrownBy(() -> db.read(r -> r.query("SELEKT 1", row -> 1)))
+                .isInstanceOfSatisfying(StorageException.class, e -> {
+                    assertThat(e.code()).isEqualTo("sql_failed");
+                    assertThat(e.getMessage()).contains("SELEKT");
+                });
+        assertThatThrownBy(() -> db.read(r -> r.query("SELECT ?", row -> 1, new StringBuilder("x"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("java.lang.StringBuilder");
+        assertThatThrownBy(() -> db.read(r -> r.queryOne("SELECT run_id FROM test_runs", row -> row.getString(1))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("at most one row");
+        assertThat(db.<List<List<Object>>>read(r -> r.query(
+                        "SELECT ?, ?, ?, ?, ?",
+                        row -> List.of(
+                                row.getLong(1),
+                                row.getString(2),
+                                row.isNull(3),
+                                row.getBytes(4).length,
+                                row.getLong(5)),
+                        7L,
+                        "text",
+                        null,
+                        new byte[] {1, 2, 3},
+                        true)))
+                .containsExactly(List.of(7L, "text", true, 3, 1L));
+    }
+
+    @Test
+    void aReadSeesOneSnapshotWhileWritesCommit() throws Exception {
+        RunId run = SampleEvents.runId(random);
+        CountDownLatch firstRead = new CountDownLatch(1);
+        CountDownLatch written = new CountDownLatch(1);
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<List<Long>> reads = threads.submit(() -> db.read(r -> {
+                long before = r.headSeq(run);
+                firstRead.countDown();
+                awaitUninterruptibly(written);
+                return List.of(before, r.headSeq(run));
+            }));
+            firstRead.await();
+            assertThat(db.<Long>write(tx -> tx.append(EventAppend.of(run, 0, SampleEvents.envelopes(run, 1, 4)))))
+                    .isEqualTo(4);
+            written.countDown();
+
+            assertThat(reads.get()).containsExactly(0L, 0L);
+        }
+        assertThat(head(run)).isEqualTo(4);
+    }
+
+    @Test
+    void closingFinishesQueuedWritesThenRefusesWork() throws Exception {
+        CountDownLatch writerBusy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        RunId run = SampleEvents.runId(random);
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            threads.submit(() -> db.write(tx -> {
+                writerBusy.countDown();
+                awaitUninterruptibly(release);
+                return null;
+            }));
+            writerBusy.await();
+            EventAppend append = EventAppend.of(run, 0, SampleEvents.envelopes(run, 1, 1));
+            Future<Long> queued = threads.submit(() -> db.write(tx -> tx.append(append)));
+            awaitQueued(1);
+            Future<?> closing = threads.submit(db::close);
+
+            release.countDown();
+            closing.get();
+
+            assertThat(queued.get()).isEqualTo(1);
+        }
+        assertThatThrownBy(() -> db.write(tx -> 1))
+                .isInstanceOfSatisfying(
+                        StorageException.class, e -> assertThat(e.code()).isEqualTo("store_closed"));
+        assertThatThrownBy(() -> db.read(r -> 1))
+                .isInstanceOfSatisfying(
+                        StorageException.class, e -> assertThat(e.code()).isEqualTo("store_closed"));
+        db.close(); // twice: nothing happens
+        try (SqliteEventStore reopened = SqliteEventStore.open(dir.resolve("cairn.db"))) {
+            assertThat(reopened.headSeq(run)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theDatabaseSaysWhatItIs() {
+        assertThat(db.<Optional<Long>>read(r -> r.queryOne("PRAGMA application_id", row -> row.getLong(1))))
+                .contains((long) SqliteDatabase.APPLICATION_ID);
+        assertThat(db.<Optional<String>>read(r -> r.queryOne("PRAGMA journal_mode", row -> row.getString(1))))
+                .contains("wal");
+        assertThat(db.<List<String>>read(r -> r.query(
+                        "SELECT key, value FROM cairn_store ORDER BY key",
+                        row -> row.getString(1) + "=" + row.getString(2))))
+                .containsExactly(
+                        "created_by=" + SqliteDatabase.cairnVersion(),
+                        "format=cairn-sqlite-events",
+                        "last_opened_by=" + SqliteDatabase.cairnVersion());
+        assertThat(SqliteDatabase.cairnVersion()).isNotEqualTo("unknown").doesNotContain("${");
+        assertThat(db.<String>read(r -> r.dialect().migrationLocation("orchestrator")))
+                .isEqualTo("classpath:db/sqlite/orchestrator");
+        assertThat(db.<Optional<String>>read(r ->
+                        r.queryOne("SELECT max(version) FROM schema_history_testderived", row -> row.getString(1))))
+                .contains("1");
+    }
+
+    @Test
+    void badOptionsAreRefusedWhenBuilt() {
+        Path file = dir.resolve("x.db");
+        assertThatThrownBy(() ->
+                        SqliteOptions.builder(file).migrationModule("Bad-Name").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Bad-Name");
+        assertThatThrownBy(() ->
+                        SqliteOptions.builder(file).migrationModule("events").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("event log's own");
+        assertThatThrownBy(() -> SqliteOptions.builder(file)
+                        .migrationModule("queue")
+                        .migrationModule("queue")
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("once each");
+        assertThatThrownBy(() -> SqliteOptions.builder(file).readConnections(0).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("read_connections");
+        assertThatThrownBy(() -> SqliteOptions.builder(file).maxBatch(0).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("max_batch");
+    }
+
+    @Test
+    void aMissingMigrationModuleIsRefused() {
+        assertThatThrownBy(() -> SqliteDatabase.open(SqliteOptions.builder(dir.resolve("other.db"))
+                        .migrationModule("nosuchmodule")
+                        .build()))
+                .isInstanceOfSatisfying(
+                        StorageException.class, e -> assertThat(e.getMessage()).contains("nosuchmodule"));
+        // the failed open released its lock
+        SqliteDatabase.open(SqliteOptions.builder(dir.resolve("other.db")).build())
+                .close();
+    }
+
+    private long head(RunId run) {
+        return db.read(r -> r.headSeq(run));
+    }
+
+    private Optional<Long> indexedHead(Object run) {
+        return db.read(
+                r -> r.queryOne("SELECT head FROM test_runs WHERE run_id = ?", row -> row.getLong(1), run.toString()));
+    }
+
+    private void awaitQueued(int writes) throws InterruptedException {
+        while (db.queuedWrites() < writes) {
+            Thread.sleep(1);
+        }
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        while (true) {
+            try {
+                latch.await();
+                return;
+            } catch (InterruptedException e) {
+                // the test decides when the writer goes on
+            }
+        }
+    }
+}
