@@ -82,8 +82,8 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     /** How many transactions committed, and how many callbacks they carried. */
-    long[] counters() {
-        return new long[] {commits.sum(), committedCallbacks.sum()};
+    WriteCounters counters() {
+        return new WriteCounters(commits.sum(), committedCallbacks.sum());
     }
 
     /** Runs what is queued, then stops the thread. */

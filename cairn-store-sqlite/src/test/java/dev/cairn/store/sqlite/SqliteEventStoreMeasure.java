@@ -58,7 +58,7 @@ public final class SqliteEventStoreMeasure {
                     for (int t = 0; t < threads; t++) {
                         runs.add(SampleEvents.runId(random));
                     }
-                    long[] before = store.database().writeCounters();
+                    WriteCounters before = store.database().writeCounters();
                     long start = System.nanoTime();
                     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
                         List<Future<?>> futures = new ArrayList<>();
@@ -77,8 +77,8 @@ public final class SqliteEventStoreMeasure {
                         }
                     }
                     double seconds = (System.nanoTime() - start) / 1e9;
-                    long[] after = store.database().writeCounters();
-                    long commits = after[0] - before[0];
+                    WriteCounters after = store.database().writeCounters();
+                    long commits = after.transactions() - before.transactions();
                     print(
                             "append_" + threads + "_threads",
                             "appends of 1 kernel event, " + threads + " virtual threads on their own runs",
@@ -88,7 +88,7 @@ public final class SqliteEventStoreMeasure {
                                     Locale.ROOT,
                                     ",\"commits_per_s\":%.1f,\"appends_per_commit\":%.2f",
                                     commits / seconds,
-                                    (after[1] - before[1]) / (double) commits));
+                                    (after.callbacks() - before.callbacks()) / (double) commits));
                 }
             }
 
