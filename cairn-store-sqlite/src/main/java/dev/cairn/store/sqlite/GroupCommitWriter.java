@@ -82,8 +82,8 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     /** How many transactions committed, and how many callbacks they carried. */
-    long[] counters() {
-        return new long[] {commits.sum(), committedCallbacks.sum()};
+    WriteCounters counters() {
+        return new WriteCounters(commits.sum(), committedCallbacks.sum());
     }
 
     /** Runs what is queued, then stops the thread. */
@@ -129,7 +129,15 @@ final class GroupCommitWriter implements AutoCloseable {
                 });
                 batch.subList(at, batch.size()).clear();
             }
-            runBatch(batch);
+            try {
+                runBatch(batch);
+            } catch (RuntimeException | Error unexpected) {
+                // the driver failed in a way SQLException does not cover: fail this batch, keep writing
+                rollbackQuietly();
+                StorageException failure =
+                        StorageException.unavailable("the write transaction failed: " + unexpected, unexpected);
+                batch.forEach(r -> r.fail(failure));
+            }
             batch.clear();
         }
     }
@@ -217,11 +225,17 @@ final class GroupCommitWriter implements AutoCloseable {
             this.work = work;
         }
 
+        // complete and fail run on the writer thread (or in close() once it has stopped): never concurrently
+
         void complete() {
             done.countDown();
         }
 
+        /** Fails the request unless it was already answered (an answer never changes). */
         void fail(Throwable failure) {
+            if (done.getCount() == 0) {
+                return;
+            }
             this.failure = failure;
             done.countDown();
         }

@@ -57,11 +57,12 @@ final class SqlSession implements AutoCloseable {
         this.dialect = dialect;
     }
 
-    /** Runs a statement without arguments or results ({@code BEGIN}, {@code PRAGMA …}). */
+    /**
+     * Runs a statement without arguments or results ({@code BEGIN}, {@code SAVEPOINT …}); prepared
+     * once and kept, as these run several times per write transaction.
+     */
     void execute(String sql) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
+        prepare(sql).execute();
     }
 
     /** The integer a {@code PRAGMA} returns (0 when it returns nothing). */

@@ -211,11 +211,8 @@ public final class SqliteDatabase implements AutoCloseable {
         }
     }
 
-    /**
-     * How many write transactions committed since open, and how many write callbacks they carried;
-     * their ratio is the average group-commit batch.
-     */
-    public long[] writeCounters() {
+    /** How many write transactions committed since open, and how many write callbacks they carried. */
+    public WriteCounters writeCounters() {
         return writer.counters();
     }
 

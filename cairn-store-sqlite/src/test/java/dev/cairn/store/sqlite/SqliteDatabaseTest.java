@@ -117,7 +117,7 @@ class SqliteDatabaseTest {
                 return null;
             }));
             writerBusy.await();
-            long[] before = db.writeCounters();
+            WriteCounters before = db.writeCounters();
             List<Future<Long>> appends = new ArrayList<>();
             for (RunId run : runs) {
                 EventAppend append = EventAppend.of(run, 0, SampleEvents.envelopes(run, 1, 2));
@@ -137,12 +137,14 @@ class SqliteDatabaseTest {
             assertThatThrownBy(failing::get)
                     .isInstanceOf(ExecutionException.class)
                     .hasCauseInstanceOf(IllegalArgumentException.class);
-            long[] after = db.writeCounters();
+            WriteCounters after = db.writeCounters();
 
-            assertThat(after[0] - before[0])
+            assertThat(after.transactions() - before.transactions())
                     .as("transactions: the blocker's, then one for the six")
                     .isEqualTo(2);
-            assertThat(after[1] - before[1]).as("callbacks carried").isEqualTo(7);
+            assertThat(after.callbacks() - before.callbacks())
+                    .as("callbacks carried")
+                    .isEqualTo(7);
         }
         for (RunId run : runs) {
             assertThat(head(run)).isEqualTo(2);

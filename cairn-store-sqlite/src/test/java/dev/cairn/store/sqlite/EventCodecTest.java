@@ -1,0 +1,129 @@
+package dev.cairn.store.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.cairn.json.wire.Wire;
+import dev.cairn.machine.errors.StorageException;
+import dev.cairn.machine.events.Event;
+import dev.cairn.machine.events.KernelEvent;
+import dev.cairn.machine.events.RunStatus;
+import dev.cairn.machine.ids.ArtifactId;
+import dev.cairn.machine.ids.OpId;
+import dev.cairn.machine.ids.RunId;
+import dev.cairn.machine.ids.StateId;
+import dev.cairn.testkit.contract.SampleEvents;
+import dev.cairn.testkit.contract.Seeds;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The fast decoding path agrees with {@link Wire} on every input, and gives way whenever unsure. */
+class EventCodecTest {
+
+    private static final RunId RUN = new RunId(new java.util.UUID(1, 2));
+    private static final String ID = "ab".repeat(32);
+
+    @Test
+    void theFastPathReadsWhatWireReads() {
+        long seed = Seeds.seed("EventCodecTest.theFastPathReadsWhatWireReads");
+        Random random = new Random(seed);
+        for (int i = 0; i < 2_000; i++) {
+            Event event = randomKernel(random);
+            byte[] json = Wire.write(event).getBytes(StandardCharsets.UTF_8);
+
+            Event fast = EventCodec.kernelFastPath(json);
+
+            assertThat(fast).as("fast path of %s", event).isEqualTo(event).isEqualTo(Wire.read(json, Event.class));
+        }
+    }
+
+    @Test
+    void everySampleEventRoundTrips() {
+        for (long seq = 1; seq <= 14; seq++) {
+            Event event = SampleEvents.event(seq);
+            byte[] json = EventCodec.encode(event).getBytes(StandardCharsets.UTF_8);
+
+            assertThat(EventCodec.decode(json, RUN, seq)).isEqualTo(event);
+            boolean fast = event instanceof Event.Kernel k && !(k.event() instanceof KernelEvent.StateFailed);
+            assertThat(EventCodec.kernelFastPath(json) != null)
+                    .as("fast path for %s", event)
+                    .isEqualTo(fast);
+        }
+    }
+
+    @Test
+    void anAbsentOptionalIsEmptyAsWireReadsIt() {
+        byte[] json = "{\"Kernel\":{\"RunCompleted\":{\"status\":\"Failed\"}}}".getBytes(StandardCharsets.UTF_8);
+
+        assertThat(EventCodec.kernelFastPath(json))
+                .isEqualTo(new Event.Kernel(new KernelEvent.RunCompleted(RunStatus.FAILED, Optional.empty())))
+                .isEqualTo(Wire.read(json, Event.class));
+    }
+
+    @Test
+    void anythingUnusualGoesThroughWire() {
+        String base = "\"base_snapshot_id\":\"" + ID + "\"";
+        List<String> unusual = List.of(
+                "{\"Kernel\":{\"StateEntered\":{\"state_id\":\"a.b\",\"attempt\":0," + base + ",\"extra\":1}}}",
+                "{\"Kernel\":{\"StateEntered\":{\"state_id\":\"a.b\",\"state_id\":\"a.c\",\"attempt\":0," + base
+                        + "}}}",
+                "{\"Kernel\":{\"StateEntered\":{\"state_id\":\"a.b\"," + base + "}}}",
+                "{\"Kernel\":{\"StateEntered\":{\"state_id\":\"a.b\",\"attempt\":\"0\"," + base + "}}}",
+                "{\"Kernel\":{\"StateEntered\":{\"state_id\":\"a.b\",\"attempt\":-1," + base + "}}}",
+                "{\"Kernel\":{\"StateEntered\":{\"state_id\":\"a.b\",\"attempt\":1.0," + base + "}}}",
+                "{\"Kernel\":{\"StateEntered\":{\"state_id\":\"A B\",\"attempt\":0," + base + "}}}",
+                "{\"Kernel\":{\"StateEntered\":{\"state_id\":\"a.b\",\"attempt\":0,\"base_snapshot_id\":\"short\"}}}",
+                "{\"Kernel\":{\"StateEntered\":{\"state_id\":\"a.b\",\"attempt\":0," + base + "}},\"x\":1}",
+                "{\"Kernel\":{\"StateEntered\":{\"state_id\":\"a.b\",\"attempt\":0," + base + "}}} []",
+                "{\"Kernel\":{\"RunCompleted\":{\"status\":\"Done\",\"final_snapshot_id\":null}}}",
+                "{\"Kernel\":{\"RunCompleted\":{\"status\":\"Completed\",\"final_snapshot_id\":7}}}",
+                "{\"Kernel\":{\"Unknown\":{}}}",
+                "{\"Kernel\":\"RunStarted\"}",
+                "[]");
+        for (String json : unusual) {
+            byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+
+            assertThat(EventCodec.kernelFastPath(bytes))
+                    .as("fast path of %s", json)
+                    .isNull();
+
+            Object viaWire;
+            try {
+                viaWire = Wire.read(bytes, Event.class);
+            } catch (RuntimeException e) {
+                viaWire = e.getClass();
+            }
+            Throwable decodeFailure = catchThrowable(() -> EventCodec.decode(bytes, RUN, 5));
+            if (viaWire instanceof Event event) {
+                assertThat(EventCodec.decode(bytes, RUN, 5))
+                        .as("decode of %s", json)
+                        .isEqualTo(event);
+            } else {
+                assertThat(decodeFailure).as("decode of %s", json).isInstanceOfSatisfying(StorageException.class, e -> {
+                    assertThat(e.code()).isEqualTo("event_corrupt");
+                    assertThat(e.getMessage()).contains("event 5 of run " + RUN);
+                });
+            }
+        }
+    }
+
+    private static Event randomKernel(Random random) {
+        StateId state = StateId.of("m.op" + random.nextInt(50) + ".state_" + random.nextInt(1000));
+        ArtifactId a = SampleEvents.artifactId("a" + random.nextLong());
+        ArtifactId b = SampleEvents.artifactId("b" + random.nextLong());
+        KernelEvent event =
+                switch (random.nextInt(4)) {
+                    case 0 -> new KernelEvent.RunStarted(OpId.of("op_" + random.nextInt(100)), a, b);
+                    case 1 -> new KernelEvent.StateEntered(state, random.nextInt(Integer.MAX_VALUE), a);
+                    case 2 -> new KernelEvent.StateCompleted(state, a);
+                    default ->
+                        new KernelEvent.RunCompleted(
+                                RunStatus.values()[random.nextInt(3)],
+                                random.nextBoolean() ? Optional.of(a) : Optional.empty());
+                };
+        return new Event.Kernel(event);
+    }
+}
