@@ -3,7 +3,6 @@ package dev.cairn.runner.node.remote;
 import dev.cairn.contracts.ErrorEnvelope;
 import dev.cairn.json.JsonException;
 import dev.cairn.json.wire.Wire;
-import dev.cairn.runner.node.RunnerNodeException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -108,10 +107,12 @@ final class HttpTransport {
                 problem = problem(route, response.statusCode(), errorBody(response.body()));
                 sent = true;
             } catch (InterruptedException e) {
-                throw RunnerNodeException.interrupted("calling " + route);
+                Thread.currentThread().interrupt();
+                throw failed.apply(interrupted(route));
             } catch (IOException e) {
-                if (Thread.currentThread().isInterrupted()) {
-                    throw RunnerNodeException.interrupted("calling " + route);
+                if (Thread.currentThread().isInterrupted() || e instanceof java.io.InterruptedIOException) {
+                    Thread.currentThread().interrupt();
+                    throw failed.apply(interrupted(route));
                 }
                 problem = transportProblem(route, e);
                 sent = !(e instanceof ConnectException);
@@ -129,7 +130,8 @@ final class HttpTransport {
             try {
                 Thread.sleep(options.backoff().delay(attempt - 1));
             } catch (InterruptedException e) {
-                throw RunnerNodeException.interrupted("waiting to retry " + route);
+                Thread.currentThread().interrupt();
+                throw failed.apply(interrupted(route));
             }
         }
     }
@@ -149,6 +151,14 @@ final class HttpTransport {
                     Optional.empty(),
                     e));
         }
+    }
+
+    /** The code of a call whose thread was interrupted (its flag is set again). */
+    static final String INTERRUPTED = "interrupted";
+
+    private static Problem interrupted(String route) {
+        return new Problem(
+                route, 0, INTERRUPTED, "interrupted while calling " + route, true, "", Optional.empty(), null);
     }
 
     static Problem problem(String route, int status, byte[] body) {

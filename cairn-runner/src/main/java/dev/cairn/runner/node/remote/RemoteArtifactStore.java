@@ -101,7 +101,7 @@ public final class RemoteArtifactStore implements ArtifactStore {
                     HttpTransport.Retry.NEVER,
                     p -> failed(p, Optional.empty()));
         } catch (StorageException e) {
-            if (hashing.failure != null) {
+            if (hashing.failure != null && !HttpTransport.INTERRUPTED.equals(e.code())) {
                 throw StorageException.streamFailed(hashing.failure);
             }
             throw e;
@@ -214,6 +214,9 @@ public final class RemoteArtifactStore implements ArtifactStore {
     }
 
     private static StorageException failed(HttpTransport.Problem problem, Optional<ArtifactId> id) {
+        if (problem.code().equals(HttpTransport.INTERRUPTED)) {
+            return StorageException.interrupted();
+        }
         if (id.isPresent() && (problem.code().equals("artifact_not_found") || problem.status() == 404)) {
             return StorageException.artifactNotFound(id.get());
         }

@@ -9,6 +9,7 @@ import dev.cairn.runner.api.lease.Heartbeat;
 import dev.cairn.runner.api.lease.HeartbeatAnswer;
 import dev.cairn.runner.api.lease.LeaseException;
 import dev.cairn.runner.api.lease.LeaseService;
+import dev.cairn.runner.node.RunnerNodeException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -96,6 +97,7 @@ public final class RemoteLeaseService implements LeaseService {
         return switch (problem.code()) {
             case LeaseException.STALE_LEASE, LeaseException.UNKNOWN_TASK ->
                 LeaseException.fromCode(problem.code(), problem.message(), problem.hint());
+            case HttpTransport.INTERRUPTED -> RunnerNodeException.interrupted(problem.route());
             default ->
                 problem.retryable()
                         ? LeaseException.unavailable(problem.route() + ": " + problem.message())
