@@ -113,11 +113,12 @@ final class TaskExecution implements AutoCloseable {
                 return new TaskOutcome.Cancelled();
             }
             LOG.warn(
-                    "runner {} threw {} on task {}",
+                    "runner {} threw {} on task {}: {}",
                     runner.getClass().getName(),
                     e.getClass().getName(),
                     taskId,
-                    e);
+                    e.getMessage());
+            LOG.debug("the runner's exception", e);
             return new TaskOutcome.Failed(
                     RUNNER_ERROR,
                     "runner " + runner.getClass().getName() + " failed: "

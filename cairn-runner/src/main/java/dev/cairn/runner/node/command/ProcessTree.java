@@ -26,6 +26,7 @@ final class ProcessTree {
     private final ProcessHandle root;
     private final boolean ownSession;
     private final byte[] marker;
+    private final long rootStart;
 
     /**
      * @param root the command's process
@@ -36,6 +37,8 @@ final class ProcessTree {
         this.root = root;
         this.ownSession = ownSession;
         this.marker = (markerVariable + "\0").getBytes(StandardCharsets.UTF_8);
+        Stat stat = stat(PROC.resolve(Long.toString(root.pid())));
+        this.rootStart = stat == null ? 0 : stat.startTime;
     }
 
     /** Sends SIGTERM to every live process of the tree. */
@@ -77,7 +80,9 @@ final class ProcessTree {
         if (root.isAlive()) {
             pids.add(root.pid());
         }
-        root.descendants().filter(ProcessHandle::isAlive).forEach(p -> pids.add(p.pid()));
+        if (!ownSession) {
+            root.descendants().filter(ProcessHandle::isAlive).forEach(p -> pids.add(p.pid()));
+        }
         scanProc(pids);
         pids.remove(SELF);
         pids.remove(1L);
@@ -101,7 +106,9 @@ final class ProcessTree {
                 if (stat == null || stat.state == 'Z' || stat.state == 'X') {
                     continue;
                 }
-                if ((ownSession && stat.session == root.pid()) || carriesMarker(entry)) {
+                // a process older than the command cannot be one of its daemons: skip reading its environment
+                if ((ownSession && stat.session == root.pid())
+                        || (stat.startTime >= rootStart && carriesMarker(entry))) {
                     pids.add(pid);
                 }
             }
@@ -110,9 +117,12 @@ final class ProcessTree {
         }
     }
 
-    private record Stat(char state, long session) {}
+    private record Stat(char state, long session, long startTime) {}
 
-    /** Fields 3 (state) and 6 (session) of {@code /proc/<pid>/stat}; the name may hold spaces and parentheses. */
+    /**
+     * Fields 3 (state), 6 (session) and 22 (start time, in clock ticks since boot) of {@code
+     * /proc/<pid>/stat}; the name before them may hold spaces and parentheses.
+     */
     private static Stat stat(Path dir) {
         String text;
         try {
@@ -125,11 +135,11 @@ final class ProcessTree {
             return null;
         }
         String[] fields = text.substring(close + 2).split(" ");
-        if (fields.length < 4) {
+        if (fields.length < 20) {
             return null;
         }
         try {
-            return new Stat(fields[0].charAt(0), Long.parseLong(fields[3]));
+            return new Stat(fields[0].charAt(0), Long.parseLong(fields[3]), Long.parseLong(fields[19]));
         } catch (NumberFormatException e) {
             return null;
         }
