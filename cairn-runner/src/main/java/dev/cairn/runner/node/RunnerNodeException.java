@@ -85,6 +85,16 @@ public class RunnerNodeException extends RuntimeException implements CodedError 
         return new RunnerNodeException("interrupted", "interrupted while " + what, true, "", null);
     }
 
+    /** The node's HTTP service could not listen on {@code address}. */
+    public static RunnerNodeException listenFailed(String address, Throwable cause) {
+        return new RunnerNodeException(
+                "listen_failed",
+                "cannot serve on " + address + ": " + cause.getMessage(),
+                false,
+                "Choose a free port (0 picks one) on an address of this machine.",
+                cause);
+    }
+
     /** A local file-system operation of the node failed. */
     public static RunnerNodeException localIo(String what, Throwable cause) {
         return new RunnerNodeException(

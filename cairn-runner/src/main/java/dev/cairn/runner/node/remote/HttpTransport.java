@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  * the bearer token, retries with backoff for retryable failures, and the reading of {@link
  * ErrorEnvelope}s into {@link Problem}s that each port maps to its own exceptions.
  */
-final class HttpTransport {
+final class HttpTransport implements AutoCloseable {
 
     /** Error bodies are read up to this size. */
     private static final int MAX_ERROR_BODY = 64 * 1024;
@@ -40,6 +40,12 @@ final class HttpTransport {
 
     RemoteClientOptions options() {
         return options;
+    }
+
+    /** Aborts calls in flight and releases the client's connections and threads. */
+    @Override
+    public void close() {
+        client.shutdownNow();
     }
 
     /** How retries treat a call. */

@@ -47,7 +47,7 @@ import java.util.OptionalLong;
  * {@link #putDeferred} is {@link #put} and {@link #sync()} does nothing: the server acknowledges
  * only durable bytes.
  */
-public final class RemoteArtifactStore implements ArtifactStore {
+public final class RemoteArtifactStore implements ArtifactStore, AutoCloseable {
 
     /** The header naming an upload's kind. */
     public static final String KIND_HEADER = "X-Cairn-Artifact-Kind";
@@ -239,6 +239,12 @@ public final class RemoteArtifactStore implements ArtifactStore {
         } catch (IOException ignored) {
             // the connection is dropped either way
         }
+    }
+
+    /** Aborts calls in flight and releases the HTTP client. */
+    @Override
+    public void close() {
+        http.close();
     }
 
     @Override

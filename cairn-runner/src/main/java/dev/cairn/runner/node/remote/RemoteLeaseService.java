@@ -33,7 +33,7 @@ import java.util.Objects;
  * {@link LeaseException#unavailable(String) lease_service_unavailable}; any other envelope is a
  * {@link RemoteServiceException} with its code ({@code unauthenticated}, {@code forbidden}, ...).
  */
-public final class RemoteLeaseService implements LeaseService {
+public final class RemoteLeaseService implements LeaseService, AutoCloseable {
 
     private static final String JSON = "application/json; charset=utf-8";
 
@@ -103,6 +103,12 @@ public final class RemoteLeaseService implements LeaseService {
                         ? LeaseException.unavailable(problem.route() + ": " + problem.message())
                         : new RemoteServiceException(problem.status(), problem.toEnvelope(), problem.route());
         };
+    }
+
+    /** Aborts calls in flight and releases the HTTP client. */
+    @Override
+    public void close() {
+        http.close();
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.cairn.json.CodedError;
 import dev.cairn.json.JsonException;
 import dev.cairn.json.wire.Wire;
 import dev.cairn.runner.node.DirectExecution;
+import dev.cairn.runner.node.RunnerNodeException;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.ServerRequest;
@@ -14,6 +15,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -70,8 +72,25 @@ public final class RunnerHttpService implements AutoCloseable {
         Objects.requireNonNull(execution, "execution");
         Objects.requireNonNull(listen, "listen");
         Objects.requireNonNull(token, "token");
+        String where = listen.getHostString() + ":" + listen.getPort();
+        if (listen.getPort() != 0) {
+            // Helidon logs a failed bind and returns a stopped server; find out first, quietly
+            try (ServerSocket probe = new ServerSocket()) {
+                probe.setReuseAddress(true);
+                probe.bind(listen);
+            } catch (IOException e) {
+                throw RunnerNodeException.listenFailed(where, e);
+            }
+        }
         RunnerHttpService service = new RunnerHttpService(execution, listen, token);
-        service.server.start();
+        try {
+            service.server.start();
+        } catch (RuntimeException e) {
+            throw RunnerNodeException.listenFailed(where, e);
+        }
+        if (!service.server.isRunning()) {
+            throw RunnerNodeException.listenFailed(where, new IOException("the HTTP server did not start"));
+        }
         LOG.info("runner service listening on {}", service.uri());
         return service;
     }

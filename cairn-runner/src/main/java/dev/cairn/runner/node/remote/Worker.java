@@ -33,11 +33,13 @@ public final class Worker implements AutoCloseable {
     private final WorkerOptions options;
     private final RunnerNode node;
     private final Optional<RunnerHttpService> service;
+    private final HttpTransport http;
 
-    private Worker(WorkerOptions options, RunnerNode node, Optional<RunnerHttpService> service) {
+    private Worker(WorkerOptions options, RunnerNode node, Optional<RunnerHttpService> service, HttpTransport http) {
         this.options = options;
         this.node = node;
         this.service = service;
+        this.http = http;
     }
 
     /**
@@ -66,22 +68,34 @@ public final class Worker implements AutoCloseable {
         HttpTransport http = new HttpTransport(options.client());
         RemoteArtifactStore store = new RemoteArtifactStore(http);
         RemoteLeaseService leases = new RemoteLeaseService(http);
-        probe(store);
-        Optional<RunnerHttpService> service = options.listen()
-                .map(address -> RunnerHttpService.start(
-                        new DirectExecution(
-                                served,
-                                store,
-                                options.node().workRoot(),
-                                options.node().clock(),
-                                Optional.ofNullable(options.labels().get("region"))),
-                        address,
-                        options.serviceToken()));
+        try {
+            probe(store);
+        } catch (RuntimeException e) {
+            http.close();
+            throw e;
+        }
+        Optional<RunnerHttpService> service;
+        try {
+            service = options.listen()
+                    .map(address -> RunnerHttpService.start(
+                            new DirectExecution(
+                                    served,
+                                    store,
+                                    options.node().workRoot(),
+                                    options.node().clock(),
+                                    Optional.ofNullable(options.labels().get("region"))),
+                            address,
+                            options.serviceToken()));
+        } catch (RuntimeException e) {
+            http.close();
+            throw e;
+        }
         RunnerNode node;
         try {
             node = RunnerNode.start(leases, store, served, options.node());
         } catch (RuntimeException e) {
             service.ifPresent(RunnerHttpService::close);
+            http.close();
             throw e;
         }
         LOG.info(
@@ -89,7 +103,7 @@ public final class Worker implements AutoCloseable {
                 node.workerId(),
                 options.serverUrl(),
                 service.map(s -> "; serving /execute and /info on " + s.uri()).orElse(""));
-        return new Worker(options, node, service);
+        return new Worker(options, node, service, http);
     }
 
     /** The runner node. */
@@ -106,13 +120,20 @@ public final class Worker implements AutoCloseable {
         return options;
     }
 
-    /** Stops the node (gracefully, see {@link RunnerNode#close()}), then the HTTP service. */
+    /**
+     * Stops the node (gracefully, see {@link RunnerNode#close()}), then the HTTP service, then the
+     * HTTP client.
+     */
     @Override
     public void close() {
         try {
             node.close();
         } finally {
-            service.ifPresent(RunnerHttpService::close);
+            try {
+                service.ifPresent(RunnerHttpService::close);
+            } finally {
+                http.close();
+            }
         }
     }
 

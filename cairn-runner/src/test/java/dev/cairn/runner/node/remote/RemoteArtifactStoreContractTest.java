@@ -42,6 +42,7 @@ class RemoteArtifactStoreContractTest extends ArtifactStoreContract {
 
     @Override
     protected void closeStore(ArtifactStore store) {
+        ((RemoteArtifactStore) store).close();
         if (server != null) {
             server.close();
             server = null;

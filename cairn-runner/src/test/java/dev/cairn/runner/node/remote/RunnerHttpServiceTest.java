@@ -1,6 +1,7 @@
 package dev.cairn.runner.node.remote;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.contracts.RunRunnersResponse;
@@ -14,6 +15,7 @@ import dev.cairn.machine.ids.ArtifactId;
 import dev.cairn.machine.stores.ArtifactKind;
 import dev.cairn.runner.api.examples.HelloRunner;
 import dev.cairn.runner.node.DirectExecution;
+import dev.cairn.runner.node.RunnerNodeException;
 import dev.cairn.runner.node.RunnerRegistry;
 import dev.cairn.runner.node.command.ProcessCommandExecutor;
 import dev.cairn.runner.node.command.ProcessCommandOptions;
@@ -194,5 +196,16 @@ class RunnerHttpServiceTest {
         for (Http.Answer a : List.of(empty, missing, notJson, noToken, unknownRoute, tooLarge)) {
             assertThat(Http.schemaErrors("ErrorEnvelope", a.body())).isEmpty();
         }
+    }
+
+    @Test
+    void aPortInUseIsATypedError() {
+        DirectExecution execution = new DirectExecution(
+                RunnerRegistry.builder().builtIns().build(), store, dir, Clock.systemUTC(), Optional.empty());
+        InetSocketAddress taken = new InetSocketAddress("127.0.0.1", service.port());
+
+        assertThatThrownBy(() -> RunnerHttpService.start(execution, taken, Optional.empty()))
+                .isInstanceOfSatisfying(
+                        RunnerNodeException.class, e -> assertThat(e.code()).isEqualTo("listen_failed"));
     }
 }
