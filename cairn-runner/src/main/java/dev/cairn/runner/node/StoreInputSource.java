@@ -8,7 +8,6 @@ import dev.cairn.machine.stores.ArtifactStore;
 import dev.cairn.runner.api.InputSource;
 import dev.cairn.runner.api.MaterializedInput;
 import dev.cairn.runner.api.RunnerException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -50,13 +49,11 @@ public final class StoreInputSource implements InputSource {
     @Override
     public InputStream openStream(String cid) {
         ArtifactId id = idOf(cid);
-        InputStream in;
         try {
-            in = store.openStream(id);
+            return store.openStream(id);
         } catch (StorageException e) {
             throw fetchFailed(cid, e);
         }
-        return new FilterInputStream(in) {};
     }
 
     @Override
