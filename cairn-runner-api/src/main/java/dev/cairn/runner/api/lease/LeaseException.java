@@ -37,4 +37,18 @@ public final class LeaseException extends RunnerException {
     public static LeaseException unavailable(String message) {
         return new LeaseException(UNAVAILABLE, message, true, "Retry with backoff.");
     }
+
+    /**
+     * The refusal a remote lease service reported with {@code code} (one of this class's codes)
+     * and its own message and hint, e.g. a {@code stale_lease} answer of {@code POST
+     * /v1/leases/{taskId}/heartbeat}. Retryable exactly when {@code code} is {@value #UNAVAILABLE}.
+     *
+     * @throws IllegalArgumentException if {@code code} is not one of this class's codes
+     */
+    public static LeaseException fromCode(String code, String message, String hint) {
+        if (!STALE_LEASE.equals(code) && !UNKNOWN_TASK.equals(code) && !UNAVAILABLE.equals(code)) {
+            throw new IllegalArgumentException("not a lease refusal code: " + code);
+        }
+        return new LeaseException(code, message, UNAVAILABLE.equals(code), hint);
+    }
 }

@@ -1,0 +1,532 @@
+package dev.cairn.runner.node;
+
+import dev.cairn.machine.stores.ArtifactStore;
+import dev.cairn.runner.api.LeaseEnvelope;
+import dev.cairn.runner.api.Runner;
+import dev.cairn.runner.api.lease.AcquireRequest;
+import dev.cairn.runner.api.lease.Completion;
+import dev.cairn.runner.api.lease.Heartbeat;
+import dev.cairn.runner.api.lease.HeartbeatAnswer;
+import dev.cairn.runner.api.lease.LeaseException;
+import dev.cairn.runner.api.lease.LeaseRef;
+import dev.cairn.runner.api.lease.LeaseService;
+import dev.cairn.runner.api.lease.TaskOutcome;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A runner node (seed 000 made real): takes leases on the capabilities of its {@link
+ * RunnerRegistry} from a {@link LeaseService}, runs each task's runner with a {@code TaskCtx} over
+ * an {@link ArtifactStore}, keeps the lease alive with heartbeats and reports the outcome.
+ *
+ * <ul>
+ *   <li><b>Taking work.</b> One virtual thread long-polls {@link LeaseService#acquire} for as many
+ *       leases as the node has free slots ({@link RunnerNodeOptions#concurrency()}), with the node's
+ *       worker id and labels. When the service is unavailable it backs off ({@link Backoff}).
+ *   <li><b>Running.</b> Each task runs on its own virtual thread. Its inputs are read from the
+ *       store, its outputs written to it; its scratch files are deleted when it ends.
+ *   <li><b>Heartbeats.</b> Sent when {@link RunnerNodeOptions#heartbeatFraction()} of the lease's
+ *       time to live has passed, and within {@link RunnerNodeOptions#logFlushInterval()} whenever the
+ *       runner reported progress or logged; each carries the latest progress and up to 1,000 log
+ *       lines. Log lines still waiting when the runner ends are sent before the completion.
+ *   <li><b>Cancellation.</b> A heartbeat answered with {@code cancel: true} (or a lease granted
+ *       cancelled) makes the task's control plane report cancellation and interrupts the runner's
+ *       thread; the node completes the task with {@link TaskOutcome.Cancelled} unless the runner had
+ *       already succeeded.
+ *   <li><b>Lost leases.</b> A heartbeat or completion refused with {@code stale_lease} (or {@code
+ *       unknown_task}) means the task belongs to someone else now: the runner is stopped and the
+ *       task abandoned quietly, without a completion.
+ *   <li><b>Stopping.</b> {@link #close()} stops taking work, lets running tasks finish for up to
+ *       {@link RunnerNodeOptions#shutdownGrace()}, then stops the rest and abandons their leases,
+ *       which expire and put the tasks back on the queue (the lease API has no explicit release).
+ * </ul>
+ *
+ * <p>Thread-safe. The node never throws from its threads; what goes wrong is logged (SLF4J,
+ * logger {@code dev.cairn.runner.node}) and, for a task, reported as its outcome.
+ */
+public final class RunnerNode implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunnerNode.class);
+    private static final Duration MIN_HEARTBEAT = Duration.ofMillis(100);
+
+    private final LeaseService leases;
+    private final ArtifactStore store;
+    private final RunnerRegistry registry;
+    private final RunnerNodeOptions options;
+    private final Semaphore slots;
+    private final Set<LeaseKeeper> active = ConcurrentHashMap.newKeySet();
+    private final Thread acquirer;
+    private volatile boolean accepting = true;
+    private volatile boolean closed;
+
+    private RunnerNode(LeaseService leases, ArtifactStore store, RunnerRegistry registry, RunnerNodeOptions options) {
+        this.leases = leases;
+        this.store = store;
+        this.registry = registry;
+        this.options = options;
+        this.slots = new Semaphore(options.concurrency());
+        this.acquirer = Thread.ofVirtual()
+                .name("cairn-node-acquire-" + options.workerId())
+                .unstarted(this::acquireLoop);
+    }
+
+    /**
+     * Starts a node that takes tasks from {@code leases} for the capabilities of {@code registry}
+     * (restricted to {@link RunnerNodeOptions#capabilities()} when those are given).
+     *
+     * @throws RunnerNodeException {@code unknown_capability} if an option names a capability the
+     *     registry lacks; {@code invalid_option} if there is no capability to serve
+     */
+    public static RunnerNode start(
+            LeaseService leases, ArtifactStore store, RunnerRegistry registry, RunnerNodeOptions options) {
+        Objects.requireNonNull(leases, "leases");
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(options, "options");
+        RunnerRegistry served =
+                options.capabilities().isEmpty() ? registry : registry.restrictTo(options.capabilities());
+        if (served.capabilities().isEmpty()) {
+            throw RunnerNodeException.invalidOption("capabilities", "the node has no runner to serve");
+        }
+        RunnerNode node = new RunnerNode(leases, store, served, options);
+        node.acquirer.start();
+        LOG.info(
+                "runner node {} started: capabilities {}, labels {}, concurrency {}",
+                options.workerId(),
+                served.capabilities(),
+                options.labels(),
+                options.concurrency());
+        return node;
+    }
+
+    /** The node's worker id. */
+    public String workerId() {
+        return options.workerId();
+    }
+
+    /** The capabilities the node serves, sorted. */
+    public List<String> capabilities() {
+        return registry.capabilities();
+    }
+
+    /** The node's labels. */
+    public SortedMap<String, String> labels() {
+        return options.labels();
+    }
+
+    /** The runners the node serves. */
+    public RunnerRegistry registry() {
+        return registry;
+    }
+
+    /** How many tasks the node holds a lease on right now. */
+    public int activeTasks() {
+        return active.size();
+    }
+
+    /** Whether {@link #close()} has begun. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Stops taking work, waits up to {@link RunnerNodeOptions#shutdownGrace()} for running tasks to
+     * finish and be completed, then stops the rest and abandons their leases. Returns when every
+     * task thread has ended (or a second grace period passed). Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        accepting = false;
+        acquirer.interrupt();
+        boolean interrupted = false;
+        try {
+            long deadline = System.nanoTime() + options.shutdownGrace().toNanos();
+            if (!acquirer.join(options.shutdownGrace())) {
+                LOG.warn("node {}: the acquire call did not return on interrupt", options.workerId());
+            }
+            for (LeaseKeeper keeper : List.copyOf(active)) {
+                keeper.awaitEnd(Math.max(0, deadline - System.nanoTime()));
+            }
+            List<LeaseKeeper> left = List.copyOf(active);
+            if (!left.isEmpty()) {
+                LOG.warn(
+                        "node {}: stopping {} task(s) still running after the shutdown grace of {}; their leases"
+                                + " will expire and the tasks go back on the queue",
+                        options.workerId(),
+                        left.size(),
+                        options.shutdownGrace());
+                left.forEach(LeaseKeeper::abandon);
+                long second = System.nanoTime() + options.shutdownGrace().toNanos();
+                for (LeaseKeeper keeper : left) {
+                    keeper.awaitEnd(Math.max(0, second - System.nanoTime()));
+                }
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+            active.forEach(LeaseKeeper::abandon);
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("runner node {} stopped", options.workerId());
+    }
+
+    private void acquireLoop() {
+        int failures = 0;
+        while (accepting) {
+            try {
+                slots.acquire();
+            } catch (InterruptedException e) {
+                break;
+            }
+            int asked = Math.min(AcquireRequest.MAX_LEASES, 1 + slots.drainPermits());
+            List<LeaseEnvelope> granted;
+            try {
+                granted = leases.acquire(new AcquireRequest(
+                        options.workerId(), registry.capabilities(), options.labels(), asked, options.acquireWait()));
+                if (failures > 0) {
+                    LOG.info("node {}: the lease service answers again", options.workerId());
+                }
+                failures = 0;
+            } catch (RuntimeException e) {
+                slots.release(asked);
+                if (!accepting) {
+                    break;
+                }
+                Thread.interrupted(); // a stale interrupt must not end the loop while still accepting
+                Duration delay = options.backoff().delay(failures);
+                if (failures == 0) {
+                    LOG.warn(
+                            "node {}: cannot acquire leases ({}: {}); retrying with backoff",
+                            options.workerId(),
+                            codeOf(e),
+                            e.getMessage());
+                } else {
+                    LOG.debug("node {}: acquire failed again: {}", options.workerId(), e.getMessage());
+                }
+                failures++;
+                if (!sleep(delay)) {
+                    break;
+                }
+                continue;
+            }
+            int unused = asked - granted.size();
+            if (unused > 0) {
+                slots.release(unused);
+            }
+            for (int i = 0; i < granted.size(); i++) {
+                LeaseKeeper keeper = new LeaseKeeper(granted.get(i), i < asked);
+                active.add(keeper);
+                keeper.start();
+            }
+        }
+    }
+
+    private boolean sleep(Duration delay) {
+        try {
+            Thread.sleep(delay);
+            return accepting;
+        } catch (InterruptedException e) {
+            return false;
+        }
+    }
+
+    private static String codeOf(Throwable e) {
+        return e instanceof dev.cairn.json.CodedError coded
+                ? coded.code()
+                : e.getClass().getSimpleName();
+    }
+
+    private static boolean lost(LeaseException e) {
+        return LeaseException.STALE_LEASE.equals(e.code()) || LeaseException.UNKNOWN_TASK.equals(e.code());
+    }
+
+    /** One leased task: runs it, keeps its lease alive, completes it. */
+    private final class LeaseKeeper {
+        private final LeaseEnvelope lease;
+        private final boolean holdsSlot;
+        private final String taskId;
+        private final Thread thread;
+        private volatile boolean abandoning;
+        private volatile TaskExecution execution;
+
+        LeaseKeeper(LeaseEnvelope lease, boolean holdsSlot) {
+            this.lease = lease;
+            this.holdsSlot = holdsSlot;
+            this.taskId = lease.task().id().toString();
+            this.thread = Thread.ofVirtual().name("cairn-lease-" + taskId).unstarted(this::runGuarded);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        void awaitEnd(long nanos) throws InterruptedException {
+            thread.join(Duration.ofNanos(Math.max(1, nanos)));
+        }
+
+        /** Stops the runner and drops the lease without completing it. */
+        void abandon() {
+            abandoning = true;
+            TaskExecution running = execution;
+            if (running != null) {
+                running.cancel();
+            }
+            thread.interrupt();
+        }
+
+        private void runGuarded() {
+            try {
+                run();
+            } catch (RuntimeException e) {
+                LOG.error("node {}: task {} ended abnormally", options.workerId(), taskId, e);
+            } finally {
+                active.remove(this);
+                if (holdsSlot) {
+                    slots.release();
+                }
+            }
+        }
+
+        private void run() {
+            LeaseRef ref;
+            try {
+                ref = LeaseRef.of(lease);
+            } catch (IllegalArgumentException e) {
+                LOG.error(
+                        "node {}: lease on task {} has no epoch (task.attempts); ignoring it",
+                        options.workerId(),
+                        taskId);
+                return;
+            }
+            String capability = lease.task().capability();
+            Optional<Runner> runner = registry.find(capability);
+            if (runner.isEmpty()) {
+                complete(
+                        ref,
+                        new TaskOutcome.Failed(
+                                "unknown_capability",
+                                "node " + options.workerId() + " has no runner for capability `" + capability + "`",
+                                true));
+                return;
+            }
+            if (lease.cancel()) {
+                complete(ref, new TaskOutcome.Cancelled());
+                return;
+            }
+            try (TaskExecution exec =
+                    new TaskExecution(runner.get(), lease, store, options.workRoot(), options.clock())) {
+                execution = exec;
+                if (abandoning) {
+                    return;
+                }
+                exec.start();
+                boolean keep = keepAlive(ref, exec);
+                if (!keep || abandoning) {
+                    awaitRunnerEnd(exec);
+                    LOG.info("node {}: abandoned task {} (epoch {})", options.workerId(), taskId, ref.epoch());
+                    return;
+                }
+                if (flushLogs(ref, exec)) {
+                    complete(ref, exec.outcome());
+                }
+            }
+        }
+
+        /**
+         * Heartbeats until the runner ends. Returns false when the lease was lost (the runner has
+         * been told to stop).
+         */
+        private boolean keepAlive(LeaseRef ref, TaskExecution exec) {
+            RelayControlPlane ctrl = exec.ctrl();
+            Duration interval =
+                    intervalUntil(lease.leaseExpiresAt().or(() -> lease.task().leaseExpiresAt()));
+            long lastBeat = System.nanoTime();
+            long retryAt = 0;
+            int failures = 0;
+            boolean cancelSeen = false;
+            while (true) {
+                long now = System.nanoTime();
+                long due = retryAt != 0 ? retryAt : lastBeat + interval.toNanos();
+                if (retryAt == 0 && ctrl.hasPending()) {
+                    due = Math.min(due, lastBeat + options.logFlushInterval().toNanos());
+                }
+                long wait = Math.min(
+                        Math.max(0, due - now), options.logFlushInterval().toNanos());
+                try {
+                    if (exec.await(Duration.ofNanos(wait))) {
+                        return true;
+                    }
+                } catch (InterruptedException e) {
+                    exec.cancel();
+                    return false;
+                }
+                if (abandoning) {
+                    exec.cancel();
+                    return false;
+                }
+                if (System.nanoTime() < due) {
+                    continue;
+                }
+                RelayControlPlane.Batch batch = ctrl.drain();
+                try {
+                    HeartbeatAnswer answer = leases.heartbeat(new Heartbeat(ref, batch.progress(), batch.logs()));
+                    lastBeat = System.nanoTime();
+                    retryAt = 0;
+                    failures = 0;
+                    interval = intervalUntil(Optional.of(answer.leaseExpiresAt()));
+                    if (answer.cancel() && !cancelSeen) {
+                        cancelSeen = true;
+                        LOG.info("node {}: task {} was cancelled; stopping its runner", options.workerId(), taskId);
+                        exec.cancel();
+                    }
+                } catch (LeaseException e) {
+                    if (lost(e)) {
+                        LOG.info("node {}: lost the lease on task {}: {}", options.workerId(), taskId, e.getMessage());
+                        exec.cancel();
+                        return false;
+                    }
+                    ctrl.restore(batch);
+                    retryAt = System.nanoTime()
+                            + options.backoff().delay(failures++).toNanos();
+                    LOG.debug("node {}: heartbeat of task {} failed: {}", options.workerId(), taskId, e.getMessage());
+                } catch (RuntimeException e) {
+                    ctrl.restore(batch);
+                    retryAt = System.nanoTime()
+                            + options.backoff().delay(failures++).toNanos();
+                    LOG.warn(
+                            "node {}: heartbeat of task {} failed ({}: {}); retrying",
+                            options.workerId(),
+                            taskId,
+                            codeOf(e),
+                            e.getMessage());
+                }
+            }
+        }
+
+        /** Sends log lines still waiting; false when the lease turned out to be lost. */
+        private boolean flushLogs(LeaseRef ref, TaskExecution exec) {
+            RelayControlPlane ctrl = exec.ctrl();
+            long deadline = System.nanoTime() + options.completeRetryTimeout().toNanos();
+            int failures = 0;
+            while (ctrl.hasPendingLogs()) {
+                RelayControlPlane.Batch batch = ctrl.drain();
+                try {
+                    leases.heartbeat(new Heartbeat(ref, batch.progress(), batch.logs()));
+                } catch (LeaseException e) {
+                    if (lost(e)) {
+                        LOG.info("node {}: lost the lease on task {}: {}", options.workerId(), taskId, e.getMessage());
+                        return false;
+                    }
+                    ctrl.restore(batch);
+                    if (!backoffBefore(deadline, failures++)) {
+                        LOG.warn("node {}: could not relay the last log lines of task {}", options.workerId(), taskId);
+                        return true;
+                    }
+                } catch (RuntimeException e) {
+                    ctrl.restore(batch);
+                    if (!backoffBefore(deadline, failures++)) {
+                        LOG.warn("node {}: could not relay the last log lines of task {}", options.workerId(), taskId);
+                        return true;
+                    }
+                }
+            }
+            return true;
+        }
+
+        private void complete(LeaseRef ref, TaskOutcome outcome) {
+            long deadline = System.nanoTime() + options.completeRetryTimeout().toNanos();
+            int failures = 0;
+            while (true) {
+                try {
+                    leases.complete(new Completion(ref, outcome));
+                    LOG.debug(
+                            "node {}: completed task {}: {}",
+                            options.workerId(),
+                            taskId,
+                            outcome.getClass().getSimpleName());
+                    return;
+                } catch (LeaseException e) {
+                    if (lost(e)) {
+                        LOG.info(
+                                "node {}: completion of task {} refused, the lease is lost: {}",
+                                options.workerId(),
+                                taskId,
+                                e.getMessage());
+                        return;
+                    }
+                    if (!backoffBefore(deadline, failures++)) {
+                        LOG.error(
+                                "node {}: gave up completing task {}: {}", options.workerId(), taskId, e.getMessage());
+                        return;
+                    }
+                } catch (RuntimeException e) {
+                    boolean retryable = e instanceof dev.cairn.json.CodedError coded && coded.retryable();
+                    if (!retryable || !backoffBefore(deadline, failures++)) {
+                        LOG.error(
+                                "node {}: gave up completing task {} ({}: {}); its lease will expire",
+                                options.workerId(),
+                                taskId,
+                                codeOf(e),
+                                e.getMessage());
+                        return;
+                    }
+                }
+            }
+        }
+
+        /** Sleeps the backoff delay if it ends before {@code deadline}; false when it would not, or on interrupt. */
+        private boolean backoffBefore(long deadline, int attempt) {
+            Duration delay = options.backoff().delay(attempt);
+            if (abandoning || System.nanoTime() + delay.toNanos() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(delay);
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+
+        private void awaitRunnerEnd(TaskExecution exec) {
+            try {
+                if (!exec.await(options.shutdownGrace())) {
+                    LOG.warn("node {}: the runner of task {} does not stop", options.workerId(), taskId);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private Duration intervalUntil(Optional<Instant> expiresAt) {
+            if (expiresAt.isEmpty()) {
+                return options.heartbeatInterval();
+            }
+            Duration ttl = Duration.between(options.clock().instant(), expiresAt.get());
+            long nanos = (long) (ttl.toNanos() * options.heartbeatFraction());
+            return Duration.ofNanos(Math.max(MIN_HEARTBEAT.toNanos(), nanos));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RunnerNode[" + options.workerId() + ", " + registry.capabilities() + "]";
+    }
+}

@@ -1,0 +1,226 @@
+package dev.cairn.runner.node;
+
+import dev.cairn.machine.errors.StorageException;
+import dev.cairn.machine.ids.ArtifactId;
+import dev.cairn.machine.stores.ArtifactKind;
+import dev.cairn.machine.stores.ArtifactStore;
+import dev.cairn.runner.api.ArtifactSink;
+import dev.cairn.runner.api.MultipartUpload;
+import dev.cairn.runner.api.RunnerException;
+import dev.cairn.runner.api.lease.OutputArtifact;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An {@link ArtifactSink} over a content-addressed {@link ArtifactStore}: each artifact is stored
+ * as kind {@code Output} and recorded as an {@link OutputArtifact} (the key the runner gave, the
+ * artifact id, a media type from the key's extension, the size) for the task's completion.
+ *
+ * <p>The content store has no paths, so the task's {@code outputs_prefix} plays no part: keys are
+ * exactly what the runner passed. Writing a key again replaces its record (the earlier bytes stay
+ * in the store, unreferenced). Files and multipart uploads stream: a multipart upload is spooled to
+ * the task's scratch space and stored when finished, so nothing is held in memory whole.
+ * Thread-safe.
+ */
+public final class StoreArtifactSink implements ArtifactSink {
+
+    private final ArtifactStore store;
+    private final TaskScratch scratch;
+    private final Map<String, OutputArtifact> outputs = new LinkedHashMap<>();
+
+    public StoreArtifactSink(ArtifactStore store, TaskScratch scratch) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.scratch = Objects.requireNonNull(scratch, "scratch");
+    }
+
+    @Override
+    public void putBytes(String relPath, byte[] bytes) {
+        String key = ArtifactSink.requireRelativePath(relPath);
+        Objects.requireNonNull(bytes, "bytes");
+        ArtifactId id;
+        try {
+            id = store.put(new ArtifactKind.Output(), bytes);
+        } catch (StorageException e) {
+            throw storeFailed(key, e);
+        }
+        record(key, id, bytes.length);
+    }
+
+    @Override
+    public void putFile(String relPath, Path file) {
+        store(ArtifactSink.requireRelativePath(relPath), Objects.requireNonNull(file, "file"));
+    }
+
+    /** Stores {@code file} under {@code key} and returns its record. */
+    public OutputArtifact store(String key, Path file) {
+        ArtifactSink.requireRelativePath(key);
+        CountingInputStream counted;
+        try {
+            counted = new CountingInputStream(Files.newInputStream(file));
+        } catch (NoSuchFileException e) {
+            throw new RunnerException("output_not_found", "cannot upload " + key + ": no file " + file, false, "", e);
+        } catch (IOException e) {
+            throw RunnerException.uploadFailed(key, e);
+        }
+        ArtifactId id;
+        try (counted) {
+            id = store.putStream(new ArtifactKind.Output(), counted);
+        } catch (StorageException e) {
+            throw storeFailed(key, e);
+        } catch (IOException e) {
+            throw RunnerException.uploadFailed(key, e);
+        }
+        return record(key, id, counted.count);
+    }
+
+    @Override
+    public MultipartUpload openMultipart(String relPath) {
+        String key = ArtifactSink.requireRelativePath(relPath);
+        Path spool = scratch.newFile("upload");
+        OutputStream out;
+        try {
+            out = Files.newOutputStream(spool);
+        } catch (IOException e) {
+            throw RunnerException.localIo("cannot spool upload " + key, e);
+        }
+        return new SpooledUpload(key, spool, out);
+    }
+
+    /** The artifacts stored so far, in the order their keys were first written. */
+    public List<OutputArtifact> outputs() {
+        synchronized (outputs) {
+            return List.copyOf(outputs.values());
+        }
+    }
+
+    private OutputArtifact record(String key, ArtifactId id, long size) {
+        OutputArtifact artifact = new OutputArtifact(key, id.value(), MimeTypes.of(key), size);
+        synchronized (outputs) {
+            outputs.put(key, artifact);
+        }
+        return artifact;
+    }
+
+    private static RunnerException storeFailed(String key, StorageException e) {
+        if (e.retryable()) {
+            return RunnerException.uploadFailed(key, e);
+        }
+        return new RunnerException(
+                e.code(), "cannot store artifact " + key + ": " + e.getMessage(), false, e.hint(), e);
+    }
+
+    private final class SpooledUpload implements MultipartUpload {
+        private final String key;
+        private final Path spool;
+        private final OutputStream out;
+        private String state;
+
+        SpooledUpload(String key, Path spool, OutputStream out) {
+            this.key = key;
+            this.spool = spool;
+            this.out = out;
+        }
+
+        @Override
+        public void writeChunk(byte[] chunk) {
+            Objects.requireNonNull(chunk, "chunk");
+            requireOpen();
+            try {
+                out.write(chunk);
+            } catch (IOException e) {
+                abortQuietly();
+                throw RunnerException.localIo("cannot spool upload " + key, e);
+            }
+        }
+
+        @Override
+        public void finish() {
+            requireOpen();
+            try {
+                out.close();
+            } catch (IOException e) {
+                abortQuietly();
+                throw RunnerException.localIo("cannot spool upload " + key, e);
+            }
+            state = "finished";
+            try {
+                store(key, spool);
+            } finally {
+                deleteQuietly();
+            }
+        }
+
+        @Override
+        public void abort() {
+            if (state == null) {
+                abortQuietly();
+            }
+        }
+
+        private void requireOpen() {
+            if (state != null) {
+                throw RunnerException.uploadClosed(key, state);
+            }
+        }
+
+        private void abortQuietly() {
+            state = "aborted";
+            try {
+                out.close();
+            } catch (IOException ignored) {
+                // the spool file is deleted next
+            }
+            deleteQuietly();
+        }
+
+        private void deleteQuietly() {
+            try {
+                Files.deleteIfExists(spool);
+            } catch (IOException ignored) {
+                // the task's scratch directory is deleted when the task ends
+            }
+        }
+    }
+
+    private static final class CountingInputStream extends FilterInputStream {
+        long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            count += skipped;
+            return skipped;
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package dev.cairn.runner.node.remote;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.cairn.runner.api.LeaseEnvelope;
+import dev.cairn.runner.api.LogLevel;
+import dev.cairn.runner.api.lease.AcquireRequest;
+import dev.cairn.runner.api.lease.Completion;
+import dev.cairn.runner.api.lease.Heartbeat;
+import dev.cairn.runner.api.lease.HeartbeatAnswer;
+import dev.cairn.runner.api.lease.LeaseException;
+import dev.cairn.runner.api.lease.LeaseRef;
+import dev.cairn.runner.api.lease.LogLine;
+import dev.cairn.runner.api.lease.OutputArtifact;
+import dev.cairn.runner.api.lease.TaskOutcome;
+import dev.cairn.runner.node.Backoff;
+import dev.cairn.runner.node.testing.CairnServerFixture;
+import dev.cairn.runner.node.testing.InMemoryLeaseService;
+import dev.cairn.runner.node.testing.Tasks;
+import dev.cairn.testkit.InMemoryArtifactStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The HTTP lease service against a real server over loopback. */
+class RemoteLeaseServiceTest {
+
+    private final InMemoryLeaseService leases = new InMemoryLeaseService(Duration.ofSeconds(30));
+    private final CairnServerFixture server = new CairnServerFixture(leases, new InMemoryArtifactStore())
+            .runnerToken("runner-tok")
+            .clientToken("client-tok");
+
+    @AfterEach
+    void tearDown() {
+        server.close();
+    }
+
+    private RemoteLeaseService client(String token) {
+        return RemoteLeaseService.create(RemoteClientOptions.builder(server.uri())
+                .token(token)
+                .backoff(new Backoff(Duration.ofMillis(5), Duration.ofMillis(20)))
+                .build());
+    }
+
+    private static AcquireRequest acquire(Duration wait) {
+        return new AcquireRequest(
+                "w1", List.of("/test/x/v1"), new java.util.TreeMap<>(Map.of("region", "eu")), 4, wait);
+    }
+
+    @Test
+    void acquireHeartbeatAndCompleteRoundTrip() {
+        RemoteLeaseService client = client("runner-tok");
+        UUID taskId = leases.submit(
+                Tasks.of("/test/x/v1", JsonNodeFactory.instance.objectNode().put("k", 1)));
+
+        List<LeaseEnvelope> granted = client.acquire(acquire(Duration.ofSeconds(5)));
+
+        assertThat(granted).singleElement().satisfies(lease -> {
+            assertThat(lease.task().id()).isEqualTo(taskId);
+            assertThat(lease.task().attempts()).contains(1L);
+            assertThat(lease.task().meta()).hasToString("{\"k\":1}");
+            assertThat(lease.leaseExpiresAt()).isPresent();
+        });
+        LeaseRef ref = LeaseRef.of(granted.getFirst());
+        Heartbeat heartbeat = new Heartbeat(
+                ref,
+                Optional.of(JsonNodeFactory.instance.objectNode().put("pct", 50)),
+                List.of(new LogLine(1_700_000_000_000L, LogLevel.WARN, "stderr", "careful: ünïcödé")));
+        HeartbeatAnswer answer = client.heartbeat(heartbeat);
+        assertThat(answer.cancel()).isFalse();
+        assertThat(leases.heartbeats(taskId)).containsExactly(heartbeat);
+
+        Completion completion = new Completion(
+                ref,
+                new TaskOutcome.Succeeded(
+                        JsonNodeFactory.instance.objectNode().put("ok", true),
+                        List.of(new OutputArtifact("a.txt", "d".repeat(64), "text/plain", 3))));
+        client.complete(completion);
+        client.complete(completion); // idempotent for the same epoch
+        assertThat(leases.completions(taskId)).containsExactly(completion);
+    }
+
+    @Test
+    void anEmptyBatchAfterTheLongPoll() {
+        assertThat(client("runner-tok").acquire(acquire(Duration.ofMillis(100))))
+                .isEmpty();
+    }
+
+    @Test
+    void aCancelledTaskIsSaidSoInTheAnswer() {
+        RemoteLeaseService client = client("runner-tok");
+        UUID taskId = leases.submit(Tasks.of("/test/x/v1", null));
+        LeaseRef ref =
+                LeaseRef.of(client.acquire(acquire(Duration.ofSeconds(5))).getFirst());
+        leases.cancel(taskId);
+
+        assertThat(client.heartbeat(new Heartbeat(ref, Optional.empty(), List.of()))
+                        .cancel())
+                .isTrue();
+    }
+
+    @Test
+    void staleAndUnknownLeasesAreLeaseExceptionsWithTheServersMessage() {
+        RemoteLeaseService client = client("runner-tok");
+        UUID taskId = leases.submit(Tasks.of("/test/x/v1", null));
+        LeaseRef ref =
+                LeaseRef.of(client.acquire(acquire(Duration.ofSeconds(5))).getFirst());
+        leases.revoke(taskId);
+
+        Throwable stale = catchThrowable(() -> client.complete(new Completion(ref, new TaskOutcome.Cancelled())));
+        assertThat(stale).isInstanceOfSatisfying(LeaseException.class, e -> {
+            assertThat(e.code()).isEqualTo(LeaseException.STALE_LEASE);
+            assertThat(e.retryable()).isFalse();
+            assertThat(e.getMessage()).contains("epoch 1").contains("current epoch 2");
+        });
+        Throwable unknown = catchThrowable(
+                () -> client.heartbeat(new Heartbeat(new LeaseRef(UUID.randomUUID(), 1), Optional.empty(), List.of())));
+        assertThat(unknown).isInstanceOfSatisfying(LeaseException.class, e -> assertThat(e.code())
+                .isEqualTo(LeaseException.UNKNOWN_TASK));
+    }
+
+    @Test
+    void authFailuresAreRemoteServiceExceptionsWithTheEnvelope() {
+        Throwable forbidden = catchThrowable(() -> client("client-tok").acquire(acquire(Duration.ZERO)));
+        assertThat(forbidden).isInstanceOfSatisfying(RemoteServiceException.class, e -> {
+            assertThat(e.code()).isEqualTo("forbidden");
+            assertThat(e.status()).isEqualTo(403);
+            assertThat(e.envelope().hint()).contains("fixture");
+            assertThat(e.details()).get().hasToString("{\"status\":403}");
+        });
+        Throwable unauthenticated = catchThrowable(() -> client(null).acquire(acquire(Duration.ZERO)));
+        assertThat(unauthenticated).isInstanceOfSatisfying(RemoteServiceException.class, e -> {
+            assertThat(e.code()).isEqualTo("unauthenticated");
+            assertThat(e.retryable()).isFalse();
+        });
+    }
+
+    @Test
+    void retryableFailuresAreRetriedThenReportedAsUnavailable() {
+        RemoteLeaseService client = client("runner-tok");
+        UUID taskId = leases.submit(Tasks.of("/test/x/v1", null));
+        LeaseRef ref =
+                LeaseRef.of(client.acquire(acquire(Duration.ofSeconds(5))).getFirst());
+
+        server.failNext(3, 503, "store_busy", true);
+        assertThat(client.heartbeat(new Heartbeat(ref, Optional.empty(), List.of()))
+                        .cancel())
+                .isFalse();
+        assertThat(leases.heartbeats(taskId)).hasSize(1);
+
+        server.failNext(4, 503, "store_busy", true);
+        Throwable thrown = catchThrowable(() -> client.heartbeat(new Heartbeat(ref, Optional.empty(), List.of())));
+        assertThat(thrown).isInstanceOfSatisfying(LeaseException.class, e -> {
+            assertThat(e.code()).isEqualTo(LeaseException.UNAVAILABLE);
+            assertThat(e.retryable()).isTrue();
+        });
+
+        server.failNext(1, 503, "store_busy", true);
+        Throwable acquireOnce = catchThrowable(() -> client.acquire(acquire(Duration.ZERO)));
+        assertThat(acquireOnce).isInstanceOf(LeaseException.class); // acquire is not retried once sent
+    }
+
+    @Test
+    void aRefusedBodyKeepsItsCode() {
+        server.failNext(1, 400, "wire_format", false);
+        Throwable thrown = catchThrowable(() -> client("runner-tok").acquire(acquire(Duration.ZERO)));
+        assertThat(thrown).isInstanceOfSatisfying(RemoteServiceException.class, e -> {
+            assertThat(e.code()).isEqualTo("wire_format");
+            assertThat(e.status()).isEqualTo(400);
+        });
+    }
+
+    @Test
+    void aWrongBaseUrlIsARemoteNotFound() {
+        RemoteLeaseService client = RemoteLeaseService.create(
+                RemoteClientOptions.builder(server.uri().resolve("/v1/artifacts/x/"))
+                        .build());
+        Throwable thrown = catchThrowable(() -> client.acquire(acquire(Duration.ZERO)));
+        assertThat(thrown).isInstanceOfSatisfying(RemoteServiceException.class, e -> assertThat(e.status())
+                .isEqualTo(404));
+    }
+}

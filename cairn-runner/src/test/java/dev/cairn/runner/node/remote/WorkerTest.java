@@ -1,0 +1,165 @@
+package dev.cairn.runner.node.remote;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.executor.protocol.CommandStep;
+import dev.cairn.executor.protocol.InputFile;
+import dev.cairn.executor.protocol.StepResult;
+import dev.cairn.json.wire.Wire;
+import dev.cairn.machine.errors.StorageException;
+import dev.cairn.machine.ids.ArtifactId;
+import dev.cairn.machine.stores.ArtifactKind;
+import dev.cairn.runner.api.examples.HelloRunner;
+import dev.cairn.runner.api.lease.Completion;
+import dev.cairn.runner.api.lease.TaskOutcome;
+import dev.cairn.runner.node.Backoff;
+import dev.cairn.runner.node.RunnerNodeException;
+import dev.cairn.runner.node.RunnerNodeOptions;
+import dev.cairn.runner.node.command.ProcessCommandOptions;
+import dev.cairn.runner.node.testing.CairnServerFixture;
+import dev.cairn.runner.node.testing.Http;
+import dev.cairn.runner.node.testing.InMemoryLeaseService;
+import dev.cairn.runner.node.testing.Pids;
+import dev.cairn.runner.node.testing.Tasks;
+import dev.cairn.testkit.InMemoryArtifactStore;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A remote worker end to end: leases and artifacts over HTTP, and its own runner service. */
+class WorkerTest {
+
+    @TempDir
+    Path dir;
+
+    private final InMemoryLeaseService leases = new InMemoryLeaseService(Duration.ofSeconds(3));
+    private final InMemoryArtifactStore store = new InMemoryArtifactStore();
+    private final CairnServerFixture server = new CairnServerFixture(leases, store).runnerToken("runner-token");
+
+    @AfterEach
+    void tearDown() {
+        server.close();
+    }
+
+    private WorkerOptions.Builder options() {
+        return WorkerOptions.builder(server.uri())
+                .token("runner-token")
+                .label("region", "eu")
+                .concurrency(2)
+                .command(ProcessCommandOptions.defaults().withWorkRoot(dir.resolve("cmd")))
+                .node(RunnerNodeOptions.builder()
+                        .workerId("remote-1")
+                        .acquireWait(Duration.ofMillis(500))
+                        .logFlushInterval(Duration.ofMillis(50))
+                        .backoff(new Backoff(Duration.ofMillis(10), Duration.ofMillis(100)))
+                        .workRoot(dir.resolve("node"))
+                        .build());
+    }
+
+    @Test
+    void runsHelloAndCommandTasksOverHttp() throws Exception {
+        try (Worker worker = Worker.start(options().build())) {
+            ArtifactId input = store.put(new ArtifactKind.Output(), "over the wire".getBytes(StandardCharsets.UTF_8));
+            UUID hello = leases.submit(Tasks.of(HelloRunner.CAPABILITY, null, input.value()), Map.of("region", "eu"));
+            String script = store.put(
+                            new ArtifactKind.Output(),
+                            "#!/bin/sh\necho built > app.bin\necho done\n".getBytes(StandardCharsets.UTF_8))
+                    .value();
+            UUID command = leases.submit(Tasks.command(
+                    CommandStep.argv("./build.sh").output("*.bin").build(), new InputFile("build.sh", script, true)));
+
+            TaskOutcome.Succeeded helloOk =
+                    (TaskOutcome.Succeeded) leases.awaitCompletion(hello).outcome();
+            assertThat(helloOk.outputs()).singleElement().satisfies(o -> assertThat(o.artifactId())
+                    .isEqualTo(input.value()));
+            Completion done = leases.awaitCompletion(command);
+            StepResult result = Wire.fromTree(((TaskOutcome.Succeeded) done.outcome()).result(), StepResult.class);
+            assertThat(result.exitCode()).isZero();
+            String app = ((TaskOutcome.Succeeded) done.outcome())
+                    .outputs()
+                    .getFirst()
+                    .artifactId();
+            assertThat(store.get(new ArtifactId(app))).asString().isEqualTo("built\n");
+            assertThat(Tasks.lines(leases.heartbeats(command), "stdout")).containsExactly("done");
+            assertThat(leases.worker(command)).contains("remote-1");
+
+            Http.Answer info = Http.get(worker.serviceUri().orElseThrow().resolve("info"), null);
+            assertThat(info.status()).isEqualTo(200);
+            assertThat(info.body().path("region").asText()).isEqualTo("eu");
+            assertThat(Http.schemaErrors("RunnerInfoResponse", info.body())).isEmpty();
+        }
+    }
+
+    @Test
+    void cancellationOverHttpStopsTheCommand() throws Exception {
+        try (Worker worker = Worker.start(options().build())) {
+            Path pids = dir.resolve("pids");
+            UUID task = leases.submit(Tasks.command(
+                    CommandStep.script("sleep 300 & echo $! >> " + pids + "; echo $$ >> " + pids + "; wait")
+                            .build()));
+            List<Long> started = Pids.await(pids, 2);
+
+            leases.cancel(task);
+
+            assertThat(leases.awaitCompletion(task).outcome()).isEqualTo(new TaskOutcome.Cancelled());
+            assertThat(started).noneMatch(Pids::alive);
+            assertThat(worker.node().workerId()).isEqualTo("remote-1");
+        }
+    }
+
+    @Test
+    void servesOnlyTheCapabilitiesItWasGiven() {
+        try (Worker worker = Worker.start(
+                options().capabilities(List.of("command")).listen(null).build())) {
+            assertThat(worker.node().capabilities()).containsExactly("command");
+            assertThat(worker.serviceUri()).isEmpty();
+        }
+    }
+
+    @Test
+    void aRefusedTokenFailsTheStart() {
+        assertThatThrownBy(() -> Worker.start(options().token("not-the-token").build()))
+                .isInstanceOfSatisfying(
+                        StorageException.class, e -> assertThat(e.code()).isEqualTo("unauthenticated"));
+    }
+
+    @Test
+    void aServerThatIsDownDoesNotStopTheStart() {
+        WorkerOptions down = WorkerOptions.builder(URI.create("http://127.0.0.1:1/"))
+                .listen(null)
+                .node(RunnerNodeOptions.builder()
+                        .backoff(new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)))
+                        .workRoot(dir.resolve("node"))
+                        .build())
+                .build();
+        try (Worker worker = Worker.start(down)) {
+            assertThat(worker.node().isClosed()).isFalse();
+        }
+    }
+
+    @Test
+    void servingBeyondLoopbackNeedsAServiceToken() {
+        assertThatThrownBy(() ->
+                        options().listen(new InetSocketAddress("0.0.0.0", 0)).build())
+                .isInstanceOf(RunnerNodeException.class)
+                .hasMessageContaining("needs a service token");
+        WorkerOptions ok = options()
+                .listen(new InetSocketAddress("0.0.0.0", 0))
+                .serviceToken("a-long-enough-service-token")
+                .build();
+        assertThat(ok.toString()).doesNotContain("runner-token").doesNotContain("a-long-enough-service-token");
+        assertThatThrownBy(() ->
+                        Worker.start(options().capabilities(List.of("gpu")).build()))
+                .isInstanceOfSatisfying(
+                        RunnerNodeException.class, e -> assertThat(e.code()).isEqualTo("unknown_capability"));
+    }
+}
