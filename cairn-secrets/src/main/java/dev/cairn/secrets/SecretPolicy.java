@@ -51,9 +51,14 @@ public final class SecretPolicy {
 
     private SecretPolicy() {}
 
-    /** Whether {@code name} is a valid secret name. */
+    /**
+     * Whether {@code name} is a valid secret name: the pattern, and not shaped like a credential (a
+     * GitHub token is a valid identifier; as a name it is a value pasted in the wrong place).
+     */
     public static boolean isName(String name) {
-        return name != null && NAME.matcher(name).matches();
+        return name != null
+                && NAME.matcher(name).matches()
+                && Secrets.credentialIn(name).isEmpty();
     }
 
     /**
@@ -145,7 +150,7 @@ public final class SecretPolicy {
         if (name == null) {
             return "(missing)";
         }
-        if (Secrets.credentialIn(name).isPresent() || (!isName(name) && name.length() >= 20)) {
+        if (Secrets.credentialIn(name).isPresent() || (!NAME.matcher(name).matches() && name.length() >= 20)) {
             return "(not shown: " + name.length() + " characters that may be a credential)";
         }
         return "'" + printable(name) + "'";

@@ -38,7 +38,8 @@ public class SecretsException extends RuntimeException implements CodedError {
         return of(
                 "invalid_secret_name",
                 "secret name " + SecretPolicy.describeName(name) + " is not valid",
-                "Name secrets with 1-128 letters, digits and underscores, not starting with a digit (DEPLOY_TOKEN).");
+                "Name secrets with 1-128 letters, digits and underscores, not starting with a digit (DEPLOY_TOKEN),"
+                        + " and not like a credential: the value itself is read from standard input.");
     }
 
     /** A value shorter than {@link SecretPolicy#MIN_VALUE_BYTES}. */
@@ -75,6 +76,23 @@ public class SecretsException extends RuntimeException implements CodedError {
                 "secret_not_found",
                 "no secret " + name + " in " + where,
                 "Set it (cairn secrets set " + name + ") or fix the name the step declares.");
+    }
+
+    /** Where a broker's secrets should be is not there (a directory that does not exist). */
+    public static SecretsException sourceMissing(String what) {
+        return of(
+                "secret_source_missing",
+                what + " does not exist",
+                "Create it, mount it, or configure the broker with the right path.");
+    }
+
+    /** {@code cairn secrets set} got nothing on its standard input. */
+    public static SecretsException valueMissing(String name) {
+        return of(
+                "secret_value_missing",
+                "no value for secret " + name + " on standard input",
+                "Pipe the value in, e.g. printf %s \"$VALUE\" | cairn secrets set " + name
+                        + ", or type it and end with Ctrl-D; values are never taken from the command line.");
     }
 
     /** The store's directory or key file can be read or changed by someone else. */
