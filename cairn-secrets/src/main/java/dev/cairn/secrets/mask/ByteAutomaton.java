@@ -13,21 +13,23 @@ import java.util.List;
  * valid UTF-8 must be masked too) and must carry its state across chunk boundaries of a stream;
  * none is listed in {@code DEPENDENCIES.md} either.
  *
- * <p>Layout: states are numbered breadth-first, 0 is the root. The root and states with many
- * children have a dense row of 256 transitions; the others keep their children as sorted
- * (label, target) edges. Missing transitions follow failure links. Per state: failure link, length
- * of the longest pattern that is a suffix of the state ({@link #matchLength}, 0 for none) and its
- * index, and depth (the length of the longest input suffix that is a prefix of some pattern).
- * Immutable and thread-safe once built.
+ * <p>Layout, chosen for output that mostly matches nothing: bytes are mapped to classes (each byte
+ * that occurs in some pattern is a class of its own, all others share class 0). States are numbered
+ * breadth-first, 0 is the root. The states up to depth {@value #FULL_DEPTH} have a full row of
+ * transitions per class with the failure links already followed (a deterministic automaton there:
+ * one array read per byte). Deeper states, which long patterns make numerous, keep their children
+ * as sorted (label, target) edges and follow failure links on a miss, which always lead to a
+ * shallower state. Per state: failure link, length and index of the longest pattern that is a
+ * suffix of the state ({@link #matchLength}, 0 for none), and depth. Immutable and thread-safe.
  */
 final class ByteAutomaton {
 
-    /** States with at least this many children get a dense row. */
-    private static final int DENSE_CHILDREN = 8;
+    /** States up to this depth get full, failure-resolved rows. */
+    private static final int FULL_DEPTH = 2;
 
-    private final int[] rootNext;
-    private final int[] denseRow; // per state: index into dense (multiple of 256), or -1
-    private final int[] dense;
+    private final int[] byteClass; // 256 entries
+    private final int[] rowBase; // per state: index of its full row in `rows`, or -1
+    private final int[] rows;
     private final int[] edgeStart; // per state, edges [edgeStart[s], edgeStart[s + 1])
     private final byte[] edgeLabel;
     private final int[] edgeTarget;
@@ -38,9 +40,9 @@ final class ByteAutomaton {
     private final int maxPatternLength;
 
     private ByteAutomaton(
-            int[] rootNext,
-            int[] denseRow,
-            int[] dense,
+            int[] byteClass,
+            int[] rowBase,
+            int[] rows,
             int[] edgeStart,
             byte[] edgeLabel,
             int[] edgeTarget,
@@ -49,9 +51,9 @@ final class ByteAutomaton {
             int[] matchPattern,
             int[] depth,
             int maxPatternLength) {
-        this.rootNext = rootNext;
-        this.denseRow = denseRow;
-        this.dense = dense;
+        this.byteClass = byteClass;
+        this.rowBase = rowBase;
+        this.rows = rows;
         this.edgeStart = edgeStart;
         this.edgeLabel = edgeLabel;
         this.edgeTarget = edgeTarget;
@@ -70,24 +72,19 @@ final class ByteAutomaton {
     /** The state after reading byte {@code b} (0-255) in state {@code s}. */
     int next(int s, int b) {
         while (true) {
-            if (s == 0) {
-                return rootNext[b];
+            int base = rowBase[s];
+            if (base >= 0) {
+                return rows[base + byteClass[b]];
             }
-            int row = denseRow[s];
-            if (row >= 0) {
-                int t = dense[row + b];
-                if (t >= 0) {
-                    return t;
+            int from = edgeStart[s];
+            int to = edgeStart[s + 1];
+            for (int i = from; i < to; i++) {
+                int label = edgeLabel[i] & 0xff;
+                if (label == b) {
+                    return edgeTarget[i];
                 }
-            } else {
-                for (int i = edgeStart[s], end = edgeStart[s + 1]; i < end; i++) {
-                    int label = edgeLabel[i] & 0xff;
-                    if (label == b) {
-                        return edgeTarget[i];
-                    }
-                    if (label > b) {
-                        break;
-                    }
+                if (label > b) {
+                    break;
                 }
             }
             s = fail[s];
@@ -127,12 +124,14 @@ final class ByteAutomaton {
         private int[] terminal = new int[64];
         private int[] parentOf = new int[64];
         private final int[] rootChild = new int[256];
+        private final boolean[] used = new boolean[256];
         private int maxLength;
 
         Builder(List<byte[]> patterns) {
             Arrays.fill(firstChild, -1);
             Arrays.fill(nextSibling, -1);
             Arrays.fill(terminal, -1);
+            Arrays.fill(parentOf, -1);
             Arrays.fill(rootChild, -1);
             for (int p = 0; p < patterns.size(); p++) {
                 insert(patterns.get(p), p);
@@ -146,6 +145,7 @@ final class ByteAutomaton {
             maxLength = Math.max(maxLength, pattern.length);
             int s = 0;
             for (byte b : pattern) {
+                used[b & 0xff] = true;
                 int child = child(s, b);
                 if (child < 0) {
                     child = newNode(s, b);
@@ -200,6 +200,17 @@ final class ByteAutomaton {
 
         ByteAutomaton build() {
             int n = size;
+            // Byte classes: each byte used by a pattern is its own class; the rest share class 0.
+            int[] byteClass = new int[256];
+            int[] classByte = new int[257];
+            int classes = 1;
+            for (int b = 0; b < 256; b++) {
+                if (used[b]) {
+                    byteClass[b] = classes;
+                    classByte[classes] = b;
+                    classes++;
+                }
+            }
             // Breadth-first order, children sorted by label: the frozen numbering.
             int[] order = new int[n];
             int[] number = new int[n];
@@ -209,11 +220,7 @@ final class ByteAutomaton {
             int[] scratch = new int[256];
             while (head < tail) {
                 int s = order[head++];
-                int count = 0;
-                for (int c = firstChild[s]; c >= 0; c = nextSibling[c]) {
-                    scratch[count++] = c;
-                }
-                sortByLabel(scratch, count);
+                int count = children(s, scratch);
                 for (int i = 0; i < count; i++) {
                     order[tail++] = scratch[i];
                 }
@@ -221,7 +228,7 @@ final class ByteAutomaton {
             for (int i = 0; i < n; i++) {
                 number[order[i]] = i;
             }
-            // Failure links, match lengths, in breadth-first order (old node ids).
+            // Failure links and matches, breadth-first (old node ids).
             int[] failOld = new int[n];
             int[] matchLen = new int[n];
             int[] matchPat = new int[n];
@@ -250,32 +257,26 @@ final class ByteAutomaton {
                 }
             }
             // Frozen layout in the new numbering.
-            int[] rootNext = new int[256];
-            int[] denseRow = new int[n];
+            int fullStates = 0;
+            int edgeCount = 0;
+            for (int s = 0; s < n; s++) {
+                if (nodeDepth[s] <= FULL_DEPTH) {
+                    fullStates++;
+                } else {
+                    for (int c = firstChild[s]; c >= 0; c = nextSibling[c]) {
+                        edgeCount++;
+                    }
+                }
+            }
+            int[] rowBase = new int[n];
+            int[] rows = new int[fullStates * classes];
             int[] edgeStart = new int[n + 1];
+            byte[] edgeLabel = new byte[edgeCount];
+            int[] edgeTarget = new int[edgeCount];
             int[] fail = new int[n];
             int[] matchLength = new int[n];
             int[] matchPattern = new int[n];
             int[] depth = new int[n];
-            int denseCount = 0;
-            int edgeCount = 0;
-            int[] childCount = new int[n];
-            for (int s = 0; s < n; s++) {
-                int count = 0;
-                for (int c = firstChild[s]; c >= 0; c = nextSibling[c]) {
-                    count++;
-                }
-                childCount[s] = count;
-                if (s != 0 && count >= DENSE_CHILDREN) {
-                    denseCount++;
-                } else if (s != 0) {
-                    edgeCount += count;
-                }
-            }
-            int[] dense = new int[denseCount * 256];
-            Arrays.fill(dense, -1);
-            byte[] edgeLabel = new byte[edgeCount];
-            int[] edgeTarget = new int[edgeCount];
             int nextRow = 0;
             int nextEdge = 0;
             for (int i = 0; i < n; i++) {
@@ -285,24 +286,18 @@ final class ByteAutomaton {
                 matchPattern[i] = matchPat[s];
                 depth[i] = nodeDepth[s];
                 edgeStart[i] = nextEdge;
-                if (s == 0) {
-                    denseRow[i] = -1;
-                    for (int c = firstChild[s]; c >= 0; c = nextSibling[c]) {
-                        rootNext[label[c] & 0xff] = number[c];
+                if (nodeDepth[s] <= FULL_DEPTH) {
+                    // Breadth-first: the failure target is shallower, so its row is complete already.
+                    rowBase[i] = nextRow;
+                    int failRow = s == 0 ? -1 : rowBase[number[failOld[s]]];
+                    for (int c = 0; c < classes; c++) {
+                        int t = c == 0 ? -1 : child(s, (byte) classByte[c]);
+                        rows[nextRow + c] = t >= 0 ? number[t] : s == 0 ? 0 : rows[failRow + c];
                     }
-                } else if (childCount[s] >= DENSE_CHILDREN) {
-                    denseRow[i] = nextRow;
-                    for (int c = firstChild[s]; c >= 0; c = nextSibling[c]) {
-                        dense[nextRow + (label[c] & 0xff)] = number[c];
-                    }
-                    nextRow += 256;
+                    nextRow += classes;
                 } else {
-                    denseRow[i] = -1;
-                    int count = 0;
-                    for (int c = firstChild[s]; c >= 0; c = nextSibling[c]) {
-                        scratch[count++] = c;
-                    }
-                    sortByLabel(scratch, count);
+                    rowBase[i] = -1;
+                    int count = children(s, scratch);
                     for (int k = 0; k < count; k++) {
                         edgeLabel[nextEdge] = label[scratch[k]];
                         edgeTarget[nextEdge] = number[scratch[k]];
@@ -312,9 +307,9 @@ final class ByteAutomaton {
             }
             edgeStart[n] = nextEdge;
             return new ByteAutomaton(
-                    rootNext,
-                    denseRow,
-                    dense,
+                    byteClass,
+                    rowBase,
+                    rows,
                     edgeStart,
                     edgeLabel,
                     edgeTarget,
@@ -325,18 +320,23 @@ final class ByteAutomaton {
                     maxLength);
         }
 
-        private void sortByLabel(int[] nodes, int count) {
-            // insertion sort: at most 256 children, usually one or two
+        /** The children of {@code s} sorted by label, into {@code out}; returns how many. */
+        private int children(int s, int[] out) {
+            int count = 0;
+            for (int c = firstChild[s]; c >= 0; c = nextSibling[c]) {
+                out[count++] = c;
+            }
             for (int i = 1; i < count; i++) {
-                int x = nodes[i];
+                int x = out[i];
                 int key = label[x] & 0xff;
                 int j = i - 1;
-                while (j >= 0 && (label[nodes[j]] & 0xff) > key) {
-                    nodes[j + 1] = nodes[j];
+                while (j >= 0 && (label[out[j]] & 0xff) > key) {
+                    out[j + 1] = out[j];
                     j--;
                 }
-                nodes[j + 1] = x;
+                out[j + 1] = x;
             }
+            return count;
         }
     }
 }

@@ -77,12 +77,15 @@ public final class Masker {
     private final List<Owner> owners;
     private final List<String> secrets;
     private final byte[] marker;
+    private final long patternBytes;
 
-    private Masker(ByteAutomaton automaton, List<Owner> owners, List<String> secrets, byte[] marker) {
+    private Masker(
+            ByteAutomaton automaton, List<Owner> owners, List<String> secrets, byte[] marker, long patternBytes) {
         this.automaton = automaton;
         this.owners = owners;
         this.secrets = secrets;
         this.marker = marker;
+        this.patternBytes = patternBytes;
     }
 
     /** A masker for the given secrets. */
@@ -200,9 +203,14 @@ public final class Masker {
         return secrets;
     }
 
-    /** How many distinct byte strings are masked. */
+    /** How many byte strings are masked: every form of every secret. */
     public int patternCount() {
         return owners.size();
+    }
+
+    /** The total length of the byte strings masked: the size of the automaton's input. */
+    public long patternBytes() {
+        return patternBytes;
     }
 
     /** How many bytes a stream may hold back: the longest pattern's length minus one. */
@@ -278,12 +286,14 @@ public final class Masker {
             List<byte[]> patterns = new ArrayList<>();
             List<Owner> owners = new ArrayList<>();
             List<String> names = new ArrayList<>();
+            long total = 0;
             for (Entry e : values) {
                 if (!names.contains(e.name())) {
                     names.add(e.name());
                 }
                 for (SecretForms.Pattern p : SecretForms.of(e.value())) {
                     patterns.add(p.bytesUnsafe());
+                    total += p.length();
                     owners.add(new Owner(e.name(), p.form(), p.line()));
                 }
             }
@@ -291,7 +301,8 @@ public final class Masker {
                     ByteAutomaton.of(patterns),
                     List.copyOf(owners),
                     List.copyOf(names),
-                    marker.getBytes(StandardCharsets.UTF_8));
+                    marker.getBytes(StandardCharsets.UTF_8),
+                    total);
         }
     }
 

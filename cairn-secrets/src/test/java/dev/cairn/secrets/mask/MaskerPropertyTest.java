@@ -2,7 +2,6 @@ package dev.cairn.secrets.mask;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.cairn.secrets.Seeds;
@@ -29,10 +28,6 @@ import org.junit.jupiter.api.Test;
 class MaskerPropertyTest {
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
-    private static final ObjectMapper JSON_ASCII =
-            JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
-    private static final ObjectMapper JSON_SLASH =
-            JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_FORWARD_SLASHES).build();
 
     private static final String ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private static final String PRINTABLE = ALNUM + " !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
@@ -142,9 +137,10 @@ class MaskerPropertyTest {
         forms.add(ascii(lowerHexEscapes(form)));
         forms.add(ascii(rfc3986(v)));
         forms.add(ascii(lowerHexEscapes(rfc3986(v))));
-        for (ObjectMapper m : List.of(JSON, JSON_ASCII, JSON_SLASH)) {
-            String quoted = m.writeValueAsString(text);
-            forms.add(quoted.substring(1, quoted.length() - 1).getBytes(StandardCharsets.UTF_8));
+        String quoted = JSON.writeValueAsString(text);
+        String jackson = quoted.substring(1, quoted.length() - 1);
+        for (String json : List.of(jackson, asciiOnly(jackson), jackson.replace("/", "\\/"))) {
+            forms.add(json.getBytes(StandardCharsets.UTF_8));
         }
         forms.add(ascii(HexFormat.of().formatHex(v)));
         forms.add(ascii(HexFormat.of().withUpperCase().formatHex(v)));
@@ -176,6 +172,19 @@ class MaskerPropertyTest {
             end++;
         }
         return ex.substring(start, end);
+    }
+
+    /** JSON text with every non-ASCII UTF-16 unit as a lowercase {@code \}{@code uXXXX} escape. */
+    private static String asciiOnly(String json) {
+        StringBuilder b = new StringBuilder();
+        for (char c : json.toCharArray()) {
+            if (c < 0x80) {
+                b.append(c);
+            } else {
+                b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            }
+        }
+        return b.toString();
     }
 
     private static String rfc3986(byte[] v) {
@@ -278,8 +287,12 @@ class MaskerPropertyTest {
                 yield ascii(random.nextBoolean() ? form : lowerHexEscapes(form));
             }
             case 4 -> {
-                ObjectMapper m = List.of(JSON, JSON_ASCII, JSON_SLASH).get(random.nextInt(3));
-                yield m.writeValueAsBytes(Map.of("token", text, "n", random.nextInt()));
+                String json = JSON.writeValueAsString(Map.of("token", text, "n", random.nextInt()));
+                yield switch (random.nextInt(3)) {
+                    case 0 -> json.getBytes(StandardCharsets.UTF_8);
+                    case 1 -> asciiOnly(json).getBytes(StandardCharsets.UTF_8); // Python's ensure_ascii, PHP
+                    default -> json.replace("/", "\\/").getBytes(StandardCharsets.UTF_8); // PHP's \/
+                };
             }
             case 5 ->
                 ascii(
