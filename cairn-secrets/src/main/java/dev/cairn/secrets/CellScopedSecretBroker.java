@@ -67,7 +67,7 @@ public abstract class CellScopedSecretBroker implements SecretBroker {
     public abstract String source();
 
     @Override
-    public SecretView resolve(String key, String cellId, long ttlSeconds) {
+    public final SecretView resolve(String key, String cellId, long ttlSeconds) {
         try {
             SecretPolicy.requireName(key);
             SecretPolicy.requireCellId(cellId);
@@ -113,7 +113,7 @@ public abstract class CellScopedSecretBroker implements SecretBroker {
     }
 
     @Override
-    public void revokeForCell(String cellId) {
+    public final void revokeForCell(String cellId) {
         try {
             SecretPolicy.requireCellId(cellId);
         } catch (SecretsException e) {

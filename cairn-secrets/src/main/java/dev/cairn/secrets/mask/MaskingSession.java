@@ -20,7 +20,6 @@ final class MaskingSession {
         void write(byte[] b, int off, int len) throws IOException;
     }
 
-    private final Masker masker;
     private final ByteAutomaton automaton;
     private final byte[] marker;
     private final int holdback;
@@ -38,16 +37,11 @@ final class MaskingSession {
     private boolean finished;
 
     MaskingSession(Masker masker, Sink sink) {
-        this.masker = masker;
         this.automaton = masker.automaton();
         this.marker = masker.markerBytes();
         this.holdback = Math.max(0, automaton.maxPatternLength() - 1);
         this.sink = sink;
         this.tail = new byte[Math.max(16, holdback)];
-    }
-
-    Masker masker() {
-        return masker;
     }
 
     /** Bytes read but not yet final: at most the longest pattern's length minus one. */
