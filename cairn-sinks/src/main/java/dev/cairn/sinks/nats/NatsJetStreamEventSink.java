@@ -50,8 +50,10 @@ import java.util.concurrent.TimeoutException;
  *       <subject_prefix>.>}, the configured duplicate window) or expected to exist.
  * </ul>
  *
- * <p>The connection is made on the first delivery and reconnects by itself; while the server is
- * unreachable deliveries fail with {@code sink_unreachable} and the relay retries them.
+ * <p>The connection is made on the first delivery. A failed batch closes it, with whatever the
+ * client still buffers, so that no message queued during an outage is flushed after its retry (out
+ * of order); the next delivery connects afresh. While the server is unreachable deliveries fail
+ * with {@code sink_unreachable} and the relay retries them.
  */
 public final class NatsJetStreamEventSink implements DeliverySink {
 
@@ -89,6 +91,18 @@ public final class NatsJetStreamEventSink implements DeliverySink {
             return;
         }
         JetStream js = connect();
+        try {
+            publish(js, events);
+        } catch (SinkException e) {
+            // Drop the connection with whatever it still buffers: a message queued during an outage
+            // and flushed after the retry would land out of order. The retry publishes from the
+            // cursor on a fresh connection; what the server already stored is dropped as duplicate.
+            closeConnection();
+            throw e;
+        }
+    }
+
+    private void publish(JetStream js, List<EncodedEvent> events) {
         List<CompletableFuture<PublishAck>> acks = new ArrayList<>(events.size());
         try {
             for (EncodedEvent event : events) {

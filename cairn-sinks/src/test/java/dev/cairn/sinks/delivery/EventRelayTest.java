@@ -75,8 +75,10 @@ class EventRelayTest {
 
         List<EventEnvelope> committed = appendInterleavedRuns(3, 4);
 
-        Await.until("every event delivered", () -> sink.received().size() == committed.size(), () -> sink.ids()
-                .toString());
+        Await.until(
+                "every event delivered and its cursor stored",
+                () -> relay.status("all").orElseThrow().behind() == 0,
+                () -> sink.ids().toString());
         assertThat(sink.ids()).isEqualTo(ids(committed));
         assertThat(sink.received()).isEqualTo(encode(committed));
         SinkStatus status = relay.status("all").orElseThrow();
