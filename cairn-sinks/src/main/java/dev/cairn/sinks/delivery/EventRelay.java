@@ -241,9 +241,31 @@ public final class EventRelay implements AutoCloseable {
         return out;
     }
 
-    /** The status of the sink with cursor key {@code sink}, if it is running here. */
+    /**
+     * The status of the sink with cursor key {@code sink}: of its worker when it runs here, else of
+     * its stored cursor (a per-run sink that finished, a server sink not registered in this process,
+     * with {@code target} {@code "not running"}); empty when there is no such cursor.
+     */
     public Optional<SinkStatus> status(String sink) {
-        return status().stream().filter(s -> s.sink().equals(sink)).findFirst();
+        Optional<SinkStatus> running =
+                status().stream().filter(s -> s.sink().equals(sink)).findFirst();
+        if (running.isPresent()) {
+            return running;
+        }
+        return db.read(r -> readCursor(r, sink).map(c -> {
+            long top = c.runId().map(r::headSeq).orElseGet(r::headPosition);
+            return new SinkStatus(
+                    c.sink(),
+                    c.runId(),
+                    "not running",
+                    c.position(),
+                    Math.max(0, top - c.position()),
+                    c.delivered(),
+                    c.failures(),
+                    c.lastError(),
+                    Optional.empty(),
+                    c.finished());
+        }));
     }
 
     /**
@@ -321,6 +343,12 @@ public final class EventRelay implements AutoCloseable {
                 recordFailure(cursor.sink(), "cannot resume this sink: " + e.getMessage());
             }
         }
+    }
+
+    /** A per-run sink that finished leaves: its cursor row keeps its status. */
+    private void retire(Worker worker) {
+        workers.remove(worker.key, worker);
+        worker.sink.close();
     }
 
     private void wakeAll() {
@@ -467,7 +495,7 @@ public final class EventRelay implements AutoCloseable {
                 }
             }
             if (finished) {
-                sink.close();
+                retire(this);
             }
         }
 
@@ -565,7 +593,7 @@ public final class EventRelay implements AutoCloseable {
             if (ended) {
                 finished = true;
                 if (options.manual()) {
-                    sink.close();
+                    retire(this);
                 }
             }
         }

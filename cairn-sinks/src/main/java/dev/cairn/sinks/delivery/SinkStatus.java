@@ -10,7 +10,8 @@ import java.util.Optional;
  *
  * @param sink the cursor's key: the server sink's name, or {@code run/<runId>/<name>}
  * @param run the run a per-run sink follows; empty for a server sink
- * @param target what the sink writes to (never a secret)
+ * @param target what the sink writes to (never a secret); {@code not running} for a cursor without
+ *     a worker in this process
  * @param position the last acknowledged position: an {@code events.pos} for a server sink, a {@code
  *     seq} for a per-run sink
  * @param behind how many positions the log's head is ahead of {@code position} (0: caught up)

@@ -320,16 +320,18 @@ class EventRelayTest {
         SinkStatus done = again.status(key).orElseThrow();
         assertThat(done.finished()).isTrue();
         assertThat(done.behind()).isZero();
-        assertThat(again.pump(key).read()).isZero();
+        assertThat(done.delivered()).isEqualTo(events.size());
+        assertThat(again.status()).as("a finished sink's worker is gone").isEmpty();
+        assertThatThrownBy(() -> again.pump(key)).isInstanceOf(IllegalArgumentException.class);
         again.close();
         relays.remove(again);
 
         EventRelay third = start(options().manual(true).runSinks(factory(root)));
-        assertThat(third.status(key))
-                .as("a finished per-run sink is not resumed")
-                .isEmpty();
+        assertThat(third.status()).as("a finished per-run sink is not resumed").isEmpty();
         third.subscribeRun(run, List.of(config));
-        assertThat(third.status(key)).as("nor restarted by subscribing again").isEmpty();
+        assertThat(third.status()).as("nor restarted by subscribing again").isEmpty();
+        assertThat(third.status(key).orElseThrow().finished()).isTrue();
+        assertThat(lines(root.resolve(run + ".jsonl"))).hasSize(events.size());
     }
 
     @Test
