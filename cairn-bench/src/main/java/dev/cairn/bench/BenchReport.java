@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * What {@code cairn bench NAME} prints, as one JSON line (wire form: snake_case fields): the
  * machine, the settings, the inputs, the measured figures, the baselines measured in the same run,
- * and their ratios, with the goal a ratio is judged against when it has one.
+ * and their ratios, with the goal a ratio is judged against when it has one; {@code notes} say what
+ * a workload could not measure here and why (e.g. a server that is not installed).
  */
 public record BenchReport(
         String workload,
@@ -20,7 +21,8 @@ public record BenchReport(
         List<Input> inputs,
         List<Figure> figures,
         List<Figure> baselines,
-        List<Ratio> ratios) {
+        List<Ratio> ratios,
+        List<String> notes) {
 
     public BenchReport {
         Objects.requireNonNull(workload, "workload");
@@ -30,6 +32,19 @@ public record BenchReport(
         figures = List.copyOf(figures);
         baselines = List.copyOf(baselines);
         ratios = List.copyOf(ratios);
+        notes = List.copyOf(notes);
+    }
+
+    /** A report without notes. */
+    public BenchReport(
+            String workload,
+            Environment environment,
+            Settings settings,
+            List<Input> inputs,
+            List<Figure> figures,
+            List<Figure> baselines,
+            List<Ratio> ratios) {
+        this(workload, environment, settings, inputs, figures, baselines, ratios, List.of());
     }
 
     /** The figure or baseline named {@code name}. */

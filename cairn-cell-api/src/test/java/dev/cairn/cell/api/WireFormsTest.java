@@ -216,7 +216,12 @@ class WireFormsTest {
     @Test
     void exportTypesMatchTheirGoldenFiles() {
         golden(
-                new ExportReceipt(ExportReceiptTargetKind.S3, "s3://evidence/build-7f3a/lockfile", Optional.of(1234L)),
+                new ExportReceipt(
+                        ExportReceiptTargetKind.S3,
+                        "s3://evidence/build-7f3a/lockfile",
+                        Optional.of(1234L),
+                        Optional.of("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
+                        Optional.of(Instant.parse("2026-11-23T06:00:00.123Z"))),
                 ExportReceipt.class,
                 "export_receipt.json");
         ExportReceipt minimal = Wire.read(Golden.text("export_receipt.minimal.json"), ExportReceipt.class);
@@ -225,10 +230,12 @@ class WireFormsTest {
                         ExportReceiptTargetKind.LOCAL, "/var/lib/cairn/exports/lockfile", Optional.empty()));
         assertThat(Golden.written(minimal)).isEqualTo(Golden.tree("export_receipt.minimal.written.json"));
         golden(
-                ExportArtifactMetadata.ofContentType("application/json"),
+                ExportArtifactMetadata.ofContentType("application/json").withProducer("package"),
                 ExportArtifactMetadata.class,
                 "export_artifact_metadata.json");
         assertThat(Wire.read("{}", ExportArtifactMetadata.class)).isEqualTo(ExportArtifactMetadata.none());
+        assertThat(Wire.read("{\"contentType\":\"text/plain\"}", ExportArtifactMetadata.class))
+                .isEqualTo(new ExportArtifactMetadata(Optional.of("text/plain")));
         for (ExportReceiptTargetKind kind : ExportReceiptTargetKind.values()) {
             assertThat(Wire.read(Wire.write(kind), ExportReceiptTargetKind.class))
                     .isEqualTo(kind);
@@ -241,6 +248,10 @@ class WireFormsTest {
         assertThat(kind.getMessage()).contains("ftp");
         JsonException bytes = readFails(Golden.text("export_receipt.json").replace("1234", "-5"), ExportReceipt.class);
         assertThat(bytes.code()).isEqualTo("invalid_spec");
+        JsonException digest =
+                readFails(Golden.text("export_receipt.json").replace("9f86d081", "9F86D081"), ExportReceipt.class);
+        assertThat(digest.code()).isEqualTo("invalid_spec");
+        assertThat(digest.getMessage()).contains("sha256");
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,6 +41,7 @@ final class GroupCommitWriter implements AutoCloseable {
     private final Request<Void> stop = new Request<>(tx -> null);
     private final LongAdder commits = new LongAdder();
     private final LongAdder committedCallbacks = new LongAdder();
+    private final List<Runnable> appendListeners = new CopyOnWriteArrayList<>();
     private volatile boolean closing;
 
     GroupCommitWriter(SqlSession session, Path file, int maxBatch) {
@@ -74,6 +76,12 @@ final class GroupCommitWriter implements AutoCloseable {
             throw SqliteErrors.closed(file); // raced with close(): the writer may be gone
         }
         return request.await();
+    }
+
+    /** Calls {@code listener} after each commit that appended events; the returned action removes it. */
+    Runnable addAppendListener(Runnable listener) {
+        appendListeners.add(listener);
+        return () -> appendListeners.remove(listener);
     }
 
     /** How many write callbacks wait for the writer (for tests that arrange batches). */
@@ -152,6 +160,7 @@ final class GroupCommitWriter implements AutoCloseable {
         if (taken.isEmpty()) {
             return;
         }
+        session.clearAppended();
         try {
             session.execute("BEGIN IMMEDIATE");
         } catch (SQLException e) {
@@ -173,7 +182,20 @@ final class GroupCommitWriter implements AutoCloseable {
         }
         commits.increment();
         committedCallbacks.add(taken.size());
+        if (session.appended()) {
+            notifyAppendListeners(); // before the callers learn of their commit: listeners see it first
+        }
         taken.forEach(Request::complete);
+    }
+
+    private void notifyAppendListeners() {
+        for (Runnable listener : appendListeners) {
+            try {
+                listener.run();
+            } catch (RuntimeException e) {
+                // a listener's failure must not fail the writes it is told about
+            }
+        }
     }
 
     private <T> void runInSavepoint(Request<T> request) throws SQLException, TransactionLost {

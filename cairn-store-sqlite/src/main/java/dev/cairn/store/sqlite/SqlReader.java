@@ -28,6 +28,23 @@ public interface SqlReader {
      */
     List<EventEnvelope> events(RunId runId, long fromSeq, long toSeq, int limit, EventFilter filter);
 
+    /**
+     * Cairn addition for readers that follow every run (event sinks): at most {@code limit} events
+     * of all runs with {@code position > afterPosition}, in position order, which is commit order.
+     *
+     * <p>Positions only grow, and a position becomes visible only with its transaction's commit
+     * (after its fsync), never before an event with a smaller one: a reader that continues after the
+     * last position it saw misses nothing and never sees what is not durable. Positions of rolled
+     * back appends are never seen, so positions may have gaps.
+     *
+     * @param afterPosition the last position already handled, 0 to read from the start
+     * @param limit the page size, at least 1
+     */
+    List<LoggedEvent> eventsAfter(long afterPosition, int limit);
+
+    /** The position of the last committed event of any run, 0 when the log is empty. */
+    long headPosition();
+
     /** Every row of {@code sql}, mapped. */
     <T> List<T> query(String sql, RowMapper<T> mapper, Object... args);
 

@@ -37,6 +37,10 @@ final class SqlSession implements AutoCloseable {
             + " AND CASE kind WHEN 'kernel' THEN ? ELSE (? OR name IN (SELECT value FROM json_each(?))) END"
             + " ORDER BY seq LIMIT ?";
 
+    private static final String EVENTS_AFTER =
+            "SELECT pos, run_id, seq, ts_millis, body FROM events" + " WHERE pos > ? ORDER BY pos LIMIT ?";
+    private static final String HEAD_POSITION = "SELECT coalesce(max(pos), 0) FROM events";
+
     private final Connection connection;
     private final SqlDialect dialect;
     private final Map<String, PreparedStatement> statements = new LinkedHashMap<>(16, 0.75f, true) {
@@ -51,6 +55,9 @@ final class SqlSession implements AutoCloseable {
             return false;
         }
     };
+
+    /** Whether a view appended events since {@link #clearAppended()}; read by the writer after commit. */
+    private boolean appended;
 
     SqlSession(Connection connection, SqlDialect dialect) {
         this.connection = connection;
@@ -71,6 +78,15 @@ final class SqlSession implements AutoCloseable {
                 ResultSet rows = statement.executeQuery("PRAGMA " + pragma)) {
             return rows.next() ? rows.getInt(1) : 0;
         }
+    }
+
+    /** Whether events were appended (possibly rolled back since) after the last {@link #clearAppended()}. */
+    boolean appended() {
+        return appended;
+    }
+
+    void clearAppended() {
+        appended = false;
     }
 
     /** A view for one callback; {@code writable} views also append and update. */
@@ -201,6 +217,49 @@ final class SqlSession implements AutoCloseable {
         }
 
         @Override
+        public List<LoggedEvent> eventsAfter(long afterPosition, int limit) {
+            check(false);
+            if (afterPosition < 0) {
+                throw new IllegalArgumentException("afterPosition must be >= 0, got " + afterPosition);
+            }
+            if (limit < 1) {
+                throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+            }
+            try {
+                PreparedStatement statement = prepare(EVENTS_AFTER);
+                statement.setLong(1, afterPosition);
+                statement.setLong(2, limit);
+                List<LoggedEvent> out = new ArrayList<>(Math.min(limit, 1024));
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        long pos = rows.getLong(1);
+                        RunId runId = RunId.parse(rows.getString(2));
+                        long seq = rows.getLong(3);
+                        long ts = rows.getLong(4);
+                        Optional<Long> tsMillis = rows.wasNull() ? Optional.empty() : Optional.of(ts);
+                        byte[] body = rows.getBytes(5);
+                        out.add(new LoggedEvent(
+                                pos, new EventEnvelope(runId, seq, tsMillis, EventCodec.decode(body, runId, seq))));
+                    }
+                }
+                return out;
+            } catch (SQLException e) {
+                throw SqliteErrors.translate("reading the events after position " + afterPosition, e);
+            }
+        }
+
+        @Override
+        public long headPosition() {
+            check(false);
+            try (ResultSet rows = prepare(HEAD_POSITION).executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            } catch (SQLException e) {
+                throw SqliteErrors.translate("reading the head position of the log", e);
+            }
+        }
+
+        @Override
         public <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {
             check(false);
             try {
@@ -257,6 +316,7 @@ final class SqlSession implements AutoCloseable {
                     insert.addBatch();
                 }
                 insert.executeBatch();
+                appended = true;
             } catch (SQLException e) {
                 throw SqliteErrors.translate("appending to run " + runId, e);
             }

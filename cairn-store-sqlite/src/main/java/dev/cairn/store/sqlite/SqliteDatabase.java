@@ -211,6 +211,29 @@ public final class SqliteDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * Calls {@code listener} after every commit that appended events (to any run), once per commit,
+     * on the writer thread, before the writers of that commit are answered. For readers that follow
+     * the log (event sinks): the listener only signals them, they read what is committed. It must
+     * return at once: it must not block, read or write the database, and what it throws is ignored.
+     * A commit whose appends were all rolled back may still call it.
+     *
+     * @return closing it removes the listener
+     */
+    public Subscription onEventsAppended(Runnable listener) {
+        Objects.requireNonNull(listener, "listener");
+        ensureOpen();
+        Runnable remove = writer.addAppendListener(listener);
+        return remove::run;
+    }
+
+    /** A registration that {@link #close()} ends; closing twice does nothing. */
+    @FunctionalInterface
+    public interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** How many write transactions committed since open, and how many write callbacks they carried. */
     public WriteCounters writeCounters() {
         return writer.counters();
