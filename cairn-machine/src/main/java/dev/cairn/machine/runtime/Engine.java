@@ -173,7 +173,7 @@ public final class Engine implements ExecutionEngine {
             Snapshots snapshots = new Snapshots(stores.artifacts());
             ContextState initialState = storeInitial(snapshots, initial);
             if (!stores.artifacts().exists(manifestId)) {
-                stores.artifacts().put(new ArtifactKind.Manifest(), manifestBytes);
+                stores.artifacts().putDeferred(new ArtifactKind.Manifest(), manifestBytes);
             }
             FactIndex facts = new FactIndex();
             RunExecution execution = new RunExecution(
@@ -182,7 +182,7 @@ public final class Engine implements ExecutionEngine {
                     runId,
                     manifest.runConfig(),
                     PlanIndex.of(plan),
-                    new RunWriter(stores.events(), runId, 0, clock, durability),
+                    new RunWriter(stores, runId, 0, clock, durability),
                     snapshots,
                     facts,
                     facts,
@@ -249,7 +249,7 @@ public final class Engine implements ExecutionEngine {
                     runId,
                     manifest.runConfig(),
                     PlanIndex.of(plan),
-                    new RunWriter(stores.events(), runId, history.head, clock, durability),
+                    new RunWriter(stores, runId, history.head, clock, durability),
                     new Snapshots(stores.artifacts()),
                     history.facts,
                     replayFacts,
@@ -298,7 +298,8 @@ public final class Engine implements ExecutionEngine {
                 ContextState initial = snapshots.load(original.started.initialSnapshotId());
                 ArtifactId manifestId = StartRuns.manifestId(replayManifest);
                 if (!stores.artifacts().exists(manifestId)) {
-                    stores.artifacts().put(new ArtifactKind.Manifest(), StartRuns.canonicalBytes(replayManifest));
+                    stores.artifacts()
+                            .putDeferred(new ArtifactKind.Manifest(), StartRuns.canonicalBytes(replayManifest));
                 }
                 RunExecution execution = new RunExecution(
                         this,
@@ -306,7 +307,7 @@ public final class Engine implements ExecutionEngine {
                         replayRunId,
                         replayConfig,
                         index,
-                        new RunWriter(stores.events(), replayRunId, 0, clock, durability),
+                        new RunWriter(stores, replayRunId, 0, clock, durability),
                         snapshots,
                         new FactIndex(),
                         replayFacts,
