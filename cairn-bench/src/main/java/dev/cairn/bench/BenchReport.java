@@ -11,8 +11,9 @@ import java.util.Optional;
 /**
  * What {@code cairn bench NAME} prints, as one JSON line (wire form: snake_case fields): the
  * machine, the settings, the inputs, the measured figures, the baselines measured in the same run,
- * and their ratios, with the goal a ratio is judged against when it has one; {@code notes} say what
- * a workload could not measure here and why (e.g. a server that is not installed).
+ * their ratios (with the goal a ratio is judged against when it has one), the absolute goals
+ * figures are judged against, and {@code notes} saying what a workload could not measure here and why
+ * (e.g. a server that is not installed).
  */
 public record BenchReport(
         String workload,
@@ -22,6 +23,7 @@ public record BenchReport(
         List<Figure> figures,
         List<Figure> baselines,
         List<Ratio> ratios,
+        List<Goal> goals,
         List<String> notes) {
 
     public BenchReport {
@@ -32,6 +34,7 @@ public record BenchReport(
         figures = List.copyOf(figures);
         baselines = List.copyOf(baselines);
         ratios = List.copyOf(ratios);
+        goals = List.copyOf(goals);
         notes = List.copyOf(notes);
     }
 
@@ -43,8 +46,21 @@ public record BenchReport(
             List<Input> inputs,
             List<Figure> figures,
             List<Figure> baselines,
+            List<Ratio> ratios,
+            List<Goal> goals) {
+        this(workload, environment, settings, inputs, figures, baselines, ratios, goals, List.of());
+    }
+
+    /** A report without absolute goals or notes. */
+    public BenchReport(
+            String workload,
+            Environment environment,
+            Settings settings,
+            List<Input> inputs,
+            List<Figure> figures,
+            List<Figure> baselines,
             List<Ratio> ratios) {
-        this(workload, environment, settings, inputs, figures, baselines, ratios, List.of());
+        this(workload, environment, settings, inputs, figures, baselines, ratios, List.of(), List.of());
     }
 
     /** The figure or baseline named {@code name}. */
@@ -90,15 +106,42 @@ public record BenchReport(
         }
     }
 
-    /** A measured input: how many documents, and their total canonical size in bytes. */
-    public record Input(String name, int count, long canonicalBytes) {}
+    /**
+     * A measured input: how many items (documents, runs, states, events), and their total canonical
+     * size in bytes when that is what the figures are per.
+     */
+    public record Input(String name, long count, Optional<Long> canonicalBytes) {
 
-    /** A throughput: median, min and max over the recorded rounds, to 4 significant digits. */
+        /** An input of {@code count} items whose size does not matter to the figures. */
+        public static Input count(String name, long count) {
+            return new Input(name, count, Optional.empty());
+        }
+
+        /** {@code count} documents of {@code canonicalBytes} canonical bytes in all. */
+        public static Input documents(String name, long count, long canonicalBytes) {
+            return new Input(name, count, Optional.of(canonicalBytes));
+        }
+    }
+
+    /**
+     * A figure (a throughput, a latency, a size): median, min and max over the recorded rounds, to 4
+     * significant digits.
+     */
     public record Figure(String name, String unit, double median, double min, double max, int rounds) {
         public Figure {
             median = round(median);
             min = round(min);
             max = round(max);
+        }
+
+        /** The figure of one value per recorded round. */
+        public static Figure of(String name, String unit, double[] perRound) {
+            if (perRound.length == 0) {
+                throw new IllegalArgumentException("no rounds for " + name);
+            }
+            double[] sorted = perRound.clone();
+            java.util.Arrays.sort(sorted);
+            return new Figure(name, unit, Harness.median(sorted), sorted[0], sorted[sorted.length - 1], sorted.length);
         }
     }
 
@@ -118,6 +161,41 @@ public record BenchReport(
         public static Ratio of(String name, Figure numerator, Figure denominator, Optional<Double> goal) {
             double value = numerator.median() / denominator.median();
             return new Ratio(name, numerator.name(), denominator.name(), value, goal, goal.map(g -> value >= g));
+        }
+    }
+
+    /**
+     * An absolute goal for a figure's median: {@code at_least} (a throughput) or {@code at_most} (a
+     * latency) {@code target}. {@code ratio} is how far the figure is from the goal, oriented so that
+     * 1 or more means met: {@code value / target} for {@code at_least}, {@code target / value} for
+     * {@code at_most}.
+     */
+    public record Goal(
+            String name,
+            String figure,
+            String comparison,
+            double target,
+            String unit,
+            double value,
+            double ratio,
+            boolean met) {
+        public Goal {
+            value = round(value);
+            ratio = round(ratio);
+        }
+
+        /** The goal that {@code figure}'s median reaches {@code target} or more. */
+        public static Goal atLeast(String name, Figure figure, double target) {
+            double value = figure.median();
+            return new Goal(
+                    name, figure.name(), "at_least", target, figure.unit(), value, value / target, value >= target);
+        }
+
+        /** The goal that {@code figure}'s median stays at {@code target} or below. */
+        public static Goal atMost(String name, Figure figure, double target) {
+            double value = figure.median();
+            return new Goal(
+                    name, figure.name(), "at_most", target, figure.unit(), value, target / value, value <= target);
         }
     }
 

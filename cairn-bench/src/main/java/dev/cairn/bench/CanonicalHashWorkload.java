@@ -109,15 +109,16 @@ public final class CanonicalHashWorkload implements Workload {
                 BenchReport.Environment.current(),
                 BenchReport.Settings.of(settings, harness),
                 List.of(
-                        new Input("document_1mb", 1, largeCanonical.length),
-                        new Input("documents_1kb", SMALL_DOCUMENTS, smallBytes)),
+                        Input.documents("document_1mb", 1, largeCanonical.length),
+                        Input.documents("documents_1kb", SMALL_DOCUMENTS, smallBytes)),
                 List.of(canonical1mb, parse1mb, canonical1kb, docs1kb),
                 List.of(sha1mb, jackson1mb, sha1kb),
                 List.of(
                         Ratio.of("canonical_hash_1mb_vs_sha256", canonical1mb, sha1mb, Optional.of(GOAL)),
                         Ratio.of("canonical_hash_1mb_vs_jackson_write", canonical1mb, jackson1mb, Optional.empty()),
                         Ratio.of("parse_canonical_hash_1mb_vs_sha256", parse1mb, sha1mb, Optional.empty()),
-                        Ratio.of("canonical_hash_1kb_vs_sha256", canonical1kb, sha1kb, Optional.empty())));
+                        Ratio.of("canonical_hash_1kb_vs_sha256", canonical1kb, sha1kb, Optional.empty())),
+                List.of());
     }
 
     /** The work measured must be right: the tree's id, the text's id and the bytes' digest agree. */

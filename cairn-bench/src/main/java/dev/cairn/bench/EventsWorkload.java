@@ -175,11 +175,12 @@ public final class EventsWorkload implements Workload {
                             settings.iterations(),
                             "wall"),
                     List.of(
-                            new Input("log_events", logEvents, sizes[1]),
-                            new Input("lag_events_per_round", lagEvents(lagEvents), 0)),
+                            Input.documents("log_events", logEvents, sizes[1]),
+                            Input.count("lag_events_per_round", lagEvents(lagEvents))),
                     figures,
                     List.of(baseline),
                     ratios,
+                    List.of(),
                     notes);
         } finally {
             deleteTree(dir);

@@ -114,9 +114,9 @@ public final class MaskingWorkload implements Workload {
                 BenchReport.Environment.current(),
                 BenchReport.Settings.of(settings, harness),
                 List.of(
-                        new Input("step_output", 1, output.length),
-                        new Input("secrets", secrets.size(), secretBytes),
-                        new Input("masked_byte_strings", masker.patternCount(), masker.patternBytes())),
+                        Input.documents("step_output", 1, output.length),
+                        Input.documents("secrets", secrets.size(), secretBytes),
+                        Input.documents("masked_byte_strings", masker.patternCount(), masker.patternBytes())),
                 List.of(stream, buffer, lineFigure, scan),
                 List.of(plain, sha256),
                 List.of(

@@ -9,6 +9,7 @@ import dev.cairn.machine.ids.IdValidationError;
 import dev.cairn.machine.plan.ExecutionPlan;
 import dev.cairn.machine.plan.StateGraph;
 import dev.cairn.machine.plan.StateNode;
+import dev.cairn.machine.stores.EventSelection;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -30,6 +31,7 @@ final class ApiClasses {
             ExecutionPlan.class, // holds a StateGraph
             StartRun.class, // holds a DynContext and a plan
             Stores.class, // holds ports
+            EventSelection.class, // a read's parameter, never persisted nor sent
             IdValidationError.class); // no serde derives in the seed
 
     private ApiClasses() {}

@@ -6,6 +6,7 @@ import dev.cairn.machine.ids.RunId;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -33,8 +34,9 @@ import java.util.stream.StreamSupport;
  * interrupted append either happened entirely or not at all.
  *
  * <p>Cairn additions, built on the seed's methods as defaults so every store has them: {@link
- * #readRange(RunId, long, Optional, int)} reads one bounded page and {@link #stream} reads a long
- * log page by page. Stores with a cheaper native paging may override them.
+ * #readRange(RunId, long, Optional, int)} reads one bounded page, {@link #stream(RunId, long, int)}
+ * reads a long log page by page, and {@link #stream(RunId, long, int, EventSelection)} reads only
+ * the events selected. Stores with a cheaper native paging or selection may override them.
  */
 public interface EventStore {
 
@@ -126,5 +128,21 @@ public interface EventStore {
                 Spliterators.spliteratorUnknownSize(
                         pages, Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.IMMUTABLE),
                 false);
+    }
+
+    /**
+     * Cairn addition: the events of {@code runId} from {@code fromSeq} that {@code selection}
+     * selects, in {@code seq} order, read lazily as {@link #stream(RunId, long, int)} does. The
+     * result has gaps in {@code seq} where events were left out. The default filters the whole
+     * stream; a store that can select without decoding (by kind and name) should override it:
+     * resume reads a run's kernel events and facts only, and a log may hold millions of other
+     * domain events.
+     *
+     * @param pageSize how many events to read at a time, at least 1
+     */
+    default Stream<EventEnvelope> stream(RunId runId, long fromSeq, int pageSize, EventSelection selection) {
+        Objects.requireNonNull(selection, "selection");
+        Stream<EventEnvelope> all = stream(runId, fromSeq, pageSize);
+        return selection.equals(EventSelection.ALL) ? all : all.filter(e -> selection.selects(e.event()));
     }
 }

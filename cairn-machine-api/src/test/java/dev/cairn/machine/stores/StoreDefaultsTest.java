@@ -82,6 +82,42 @@ class StoreDefaultsTest {
     }
 
     @Test
+    void aSelectiveStreamKeepsKernelEventsAndTheNamedDomainEventsInOrder() {
+        ListEventStore store = new ListEventStore();
+        List<EventEnvelope> log = new ArrayList<>();
+        for (int seq = 1; seq <= 30; seq++) {
+            String name = seq % 3 == 0 ? "fact_recorded" : "progress";
+            log.add(
+                    seq % 2 == 0
+                            ? EventEnvelope.domain(RUN, seq, DomainEvent.of(name, IntNode.valueOf(seq)))
+                            : EventEnvelope.kernel(
+                                    RUN,
+                                    seq,
+                                    new dev.cairn.machine.events.KernelEvent.RunCompleted(
+                                            dev.cairn.machine.events.RunStatus.COMPLETED, Optional.empty())));
+        }
+        store.append(RUN, 0, log);
+
+        List<Long> selected = store.stream(RUN, 1, 4, EventSelection.kernelAnd(java.util.Set.of("fact_recorded")))
+                .map(EventEnvelope::seq)
+                .toList();
+        List<Long> expected = log.stream()
+                .filter(e -> e.seq() % 2 == 1 || e.seq() % 3 == 0)
+                .map(EventEnvelope::seq)
+                .toList();
+
+        assertThat(selected).isEqualTo(expected);
+        assertThat(store.stream(RUN, 5, 4, EventSelection.ALL)
+                        .map(EventEnvelope::seq)
+                        .toList())
+                .isEqualTo(store.stream(RUN, 5, 4).map(EventEnvelope::seq).toList());
+        assertThat(new EventSelection(false, false, java.util.Set.of("progress"))
+                        .selects(log.get(1).event()))
+                .isTrue();
+        assertThatThrownBy(() -> store.stream(RUN, 1, 4, null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
     void aPagedReadReturnsAtMostTheLimitFromTheStart() {
         ListEventStore store = storeWith(10);
         assertThat(store.readRange(RUN, 1, Optional.empty(), 4))

@@ -42,7 +42,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Cairn's durable execution engine (seed 001's {@code ExecutionEngine}): starts runs, resumes them
@@ -72,6 +74,10 @@ public final class Engine implements ExecutionEngine {
     private final TransitionListener listener;
     private final int pageSize;
     private final ConcurrentHashMap<RunId, RunControl> active = new ConcurrentHashMap<>();
+
+    private static final int RECENT_PLANS = 8;
+    private final PlanIndex[] recentPlans = new PlanIndex[RECENT_PLANS];
+    private int nextPlanSlot;
 
     private Engine(Builder b) {
         this.planResolver = b.planResolver;
@@ -139,7 +145,7 @@ public final class Engine implements ExecutionEngine {
     private RunResult startRegistered(Stores stores, StartRun run, RunId runId, RunControl control) {
         try {
             ExecutionPlan plan = run.plan();
-            validate(plan);
+            PlanIndex index = prepare(plan);
             RunManifest manifest = run.manifest();
             byte[] manifestBytes = StartRuns.canonicalBytes(manifest);
             ArtifactId manifestId = new ArtifactId(dev.cairn.json.ArtifactIds.ofBytes(manifestBytes));
@@ -166,14 +172,18 @@ public final class Engine implements ExecutionEngine {
                         KernelCodes.CONTEXT_NOT_OBJECT, "the initial context's dump() is not a JSON object");
             }
             refuseSecrets(initial, KernelCodes.SECRET_IN_CONTEXT, "", "the initial context");
-            long head = stores.events().headSeq(runId);
-            if (head != 0) {
-                throw RunException.of(StorageException.concurrency(runId, 0, head));
+            // A run id the engine drew itself (122 random bits) names no log yet; a given one may.
+            // Either way the first append expects an empty log, so a collision can never interleave.
+            if (run.runId().isPresent()) {
+                long head = stores.events().headSeq(runId);
+                if (head != 0) {
+                    throw RunException.of(StorageException.concurrency(runId, 0, head));
+                }
             }
             Snapshots snapshots = new Snapshots(stores.artifacts());
             ContextState initialState = storeInitial(snapshots, initial);
             if (!stores.artifacts().exists(manifestId)) {
-                stores.artifacts().put(new ArtifactKind.Manifest(), manifestBytes);
+                stores.artifacts().putDeferred(new ArtifactKind.Manifest(), manifestBytes);
             }
             FactIndex facts = new FactIndex();
             RunExecution execution = new RunExecution(
@@ -181,8 +191,8 @@ public final class Engine implements ExecutionEngine {
                     stores,
                     runId,
                     manifest.runConfig(),
-                    PlanIndex.of(plan),
-                    new RunWriter(stores.events(), runId, 0, clock, durability),
+                    index,
+                    new RunWriter(stores, runId, 0, clock, durability),
                     snapshots,
                     facts,
                     facts,
@@ -221,26 +231,28 @@ public final class Engine implements ExecutionEngine {
         Objects.requireNonNull(runId, "run_id");
         Objects.requireNonNull(options, "options");
         RunControl control = register(runId);
+        AtomicReference<FutureTask<Resolved>> resolving = new AtomicReference<>();
         try {
-            RunHistory history = RunHistory.scan(stores.events(), runId, pageSize);
+            // The plan is resolved, validated and indexed on its own thread while the log is read:
+            // RunStarted, first in the log, names the manifest.
+            RunHistory history = RunHistory.scan(stores.events(), runId, pageSize, started -> {
+                FutureTask<Resolved> task = new FutureTask<>(() -> resolveStarted(stores, started));
+                resolving.set(task);
+                Thread.ofVirtual().name("cairn-resolve-" + runId).start(task);
+            });
             if (history.completed.isPresent()) {
                 KernelEvent.RunCompleted done = history.completed.get();
                 return new RunResult(runId, RunPhase.of(done.status()), done.finalSnapshotId());
             }
-            RunManifest manifest = loadManifest(stores, history.started.manifestId());
-            if (!manifest.opId().equals(history.started.opId())) {
-                throw StorageException.corruption(
-                        KernelCodes.INVALID_EVENT_LOG,
-                        "RunStarted names operation `" + history.started.opId() + "` but its manifest `"
-                                + manifest.opId() + "`");
-            }
-            ExecutionPlan plan = resolve(manifest);
+            Resolved resolved = join(resolving.get());
+            RunManifest manifest = resolved.manifest();
+            PlanIndex index = resolved.index();
             EventFilter profile = checkConfig(manifest.runConfig());
             ReplayGuide guide = null;
             FactIndex replayFacts = history.facts;
             if (history.replayOf.isPresent()) {
                 RunHistory replayed = RunHistory.scan(stores.events(), history.replayOf.get(), pageSize);
-                guide = ReplayGuide.of(replayed, PlanIndex.of(plan));
+                guide = ReplayGuide.of(replayed, index);
                 replayFacts = factSource(stores, replayed);
             }
             RunExecution execution = new RunExecution(
@@ -248,8 +260,8 @@ public final class Engine implements ExecutionEngine {
                     stores,
                     runId,
                     manifest.runConfig(),
-                    PlanIndex.of(plan),
-                    new RunWriter(stores.events(), runId, history.head, clock, durability),
+                    index,
+                    new RunWriter(stores, runId, history.head, clock, durability),
                     new Snapshots(stores.artifacts()),
                     history.facts,
                     replayFacts,
@@ -261,7 +273,50 @@ public final class Engine implements ExecutionEngine {
         } catch (MachineException e) {
             throw RunException.of(e);
         } finally {
+            FutureTask<Resolved> task = resolving.get();
+            if (task != null && !task.isDone()) {
+                task.cancel(true); // the scan failed, or the run had ended: the plan is not needed
+            }
             active.remove(runId, control);
+        }
+    }
+
+    /** A run's manifest and its plan, validated and indexed. */
+    private record Resolved(RunManifest manifest, PlanIndex index) {}
+
+    private Resolved resolveStarted(Stores stores, KernelEvent.RunStarted started) {
+        RunManifest manifest = loadManifest(stores, started.manifestId());
+        if (!manifest.opId().equals(started.opId())) {
+            throw StorageException.corruption(
+                    KernelCodes.INVALID_EVENT_LOG,
+                    "RunStarted names operation `" + started.opId() + "` but its manifest `" + manifest.opId() + "`");
+        }
+        return new Resolved(manifest, resolve(manifest));
+    }
+
+    /** The result of {@code task}, waiting for it; its failure rethrown as it was thrown. */
+    private static <T> T join(FutureTask<T> task) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return task.get();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the run sees it once it executes (cancellation)
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    if (e.getCause() instanceof Error err) {
+                        throw err;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -286,9 +341,9 @@ public final class Engine implements ExecutionEngine {
             RunConfig replayConfig = withIoMode(manifest.runConfig(), IoMode.REPLAY);
             RunManifest replayManifest = new RunManifest(
                     manifest.opId(), manifest.opVersion(), manifest.inputParams(), replayConfig, manifest.build());
-            ExecutionPlan plan = resolve(replayManifest);
+            PlanIndex index = resolve(replayManifest);
+            ExecutionPlan plan = index.plan;
             EventFilter profile = checkConfig(replayConfig);
-            PlanIndex index = PlanIndex.of(plan);
             ReplayGuide guide = ReplayGuide.of(original, index);
             FactIndex replayFacts = factSource(stores, original);
             RunId replayRunId = new RunId(entropy.newUuid());
@@ -298,7 +353,8 @@ public final class Engine implements ExecutionEngine {
                 ContextState initial = snapshots.load(original.started.initialSnapshotId());
                 ArtifactId manifestId = StartRuns.manifestId(replayManifest);
                 if (!stores.artifacts().exists(manifestId)) {
-                    stores.artifacts().put(new ArtifactKind.Manifest(), StartRuns.canonicalBytes(replayManifest));
+                    stores.artifacts()
+                            .putDeferred(new ArtifactKind.Manifest(), StartRuns.canonicalBytes(replayManifest));
                 }
                 RunExecution execution = new RunExecution(
                         this,
@@ -306,7 +362,7 @@ public final class Engine implements ExecutionEngine {
                         replayRunId,
                         replayConfig,
                         index,
-                        new RunWriter(stores.events(), replayRunId, 0, clock, durability),
+                        new RunWriter(stores, replayRunId, 0, clock, durability),
                         snapshots,
                         new FactIndex(),
                         replayFacts,
@@ -389,11 +445,29 @@ public final class Engine implements ExecutionEngine {
         return control;
     }
 
-    private static void validate(ExecutionPlan plan) {
+    /**
+     * {@code plan} validated and indexed. Plans are immutable and a process runs the same few plans
+     * again and again (a resolver or a caller keeps them), so the last {@link #RECENT_PLANS} are kept,
+     * by identity: a thousand starts of one plan validate and index it once.
+     */
+    private PlanIndex prepare(ExecutionPlan plan) {
+        synchronized (recentPlans) {
+            for (PlanIndex known : recentPlans) {
+                if (known != null && known.plan == plan) {
+                    return known;
+                }
+            }
+        }
         GraphPlanValidator.INSTANCE.validate(plan);
+        PlanIndex index = PlanIndex.of(plan);
+        synchronized (recentPlans) {
+            recentPlans[nextPlanSlot] = index;
+            nextPlanSlot = (nextPlanSlot + 1) % RECENT_PLANS;
+        }
+        return index;
     }
 
-    private ExecutionPlan resolve(RunManifest manifest) {
+    private PlanIndex resolve(RunManifest manifest) {
         if (planResolver == null) {
             throw RunException.invalidPlan(
                     KernelCodes.NO_PLAN_RESOLVER,
@@ -401,14 +475,14 @@ public final class Engine implements ExecutionEngine {
         }
         ExecutionPlan plan = planResolver.resolve(manifest);
         Objects.requireNonNull(plan, "the PlanResolver returned no plan");
-        validate(plan);
+        PlanIndex index = prepare(plan);
         if (!plan.opId().equals(manifest.opId())) {
             throw RunException.invalidPlan(
                     KernelCodes.PLAN_OP_ID_MISMATCH,
                     "the PlanResolver returned a plan for `" + plan.opId() + "` for a manifest of `" + manifest.opId()
                             + "`");
         }
-        return plan;
+        return index;
     }
 
     private EventFilter checkConfig(RunConfig config) {

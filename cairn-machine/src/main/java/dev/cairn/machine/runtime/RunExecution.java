@@ -190,12 +190,16 @@ final class RunExecution {
 
     /** A run continued from its log; may append orphan decisions (see {@code docs/kernel.md}). */
     void resumeFrom(RunHistory history, ResumeOptions options) {
-        for (StateId id : history.states.keySet()) {
-            if (plan.indexOf(id) < 0) {
+        RunHistory.StateRecord[] records = new RunHistory.StateRecord[plan.size()];
+        for (var entry : history.states.entrySet()) {
+            int i = plan.indexOf(entry.getKey());
+            if (i < 0) {
                 throw RunException.invalidPlan(
                         "plan_mismatch",
-                        "the log of run " + runId + " has state `" + id + "`, which the resolved plan does not");
+                        "the log of run " + runId + " has state `" + entry.getKey()
+                                + "`, which the resolved plan does not");
             }
+            records[i] = entry.getValue();
         }
         for (StateId id : options.allowRetry()) {
             int i = plan.indexOf(id);
@@ -214,7 +218,7 @@ final class RunExecution {
         }
         if (guide == null && options.holdInterruptedSideEffects()) {
             for (int i = 0; i < plan.size(); i++) {
-                RunHistory.StateRecord r = history.state(plan.ids[i]);
+                RunHistory.StateRecord r = records[i];
                 if (r != null
                         && r.open
                         && unkeyedSideEffect(plan.metas[i])
@@ -231,7 +235,7 @@ final class RunExecution {
         move(RunLifecycle.RUNNING);
         for (int i = 0; i < plan.size(); i++) {
             StateId id = plan.ids[i];
-            RunHistory.StateRecord r = history.state(id);
+            RunHistory.StateRecord r = records[i];
             if (r == null) {
                 continue;
             }

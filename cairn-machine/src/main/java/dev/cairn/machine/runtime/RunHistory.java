@@ -12,19 +12,25 @@ import dev.cairn.machine.ids.IdValidationException;
 import dev.cairn.machine.ids.RunId;
 import dev.cairn.machine.ids.StateId;
 import dev.cairn.machine.runtime.io.FactIndex;
+import dev.cairn.machine.stores.EventSelection;
 import dev.cairn.machine.stores.EventStore;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * What resume and replay need from a run's log, gathered in one streaming pass ({@link
- * EventStore#stream}) without ever holding the log: O(states + facts) memory, whatever the number of
- * events. Also checks the log's invariants (contiguous seq, {@code RunStarted} first, every terminal
- * event closes an open attempt, nothing after {@code RunCompleted}); a log that breaks them is {@code
- * StorageError.Corruption} ({@code invalid_event_log}).
+ * What resume and replay need from a run's log, gathered in one streaming pass without ever holding
+ * the log: O(states + facts) memory, whatever the number of events. The pass reads only the kernel
+ * events and the domain events it uses ({@link #SELECTION}: facts and the replay link) up to the head
+ * read first, so a store that selects before decoding ({@link EventStore#stream(RunId, long, int,
+ * EventSelection)}) skips a run's other domain events entirely. Also checks the log's invariants
+ * ({@code RunStarted} at seq 1, seq increasing up to the head, every terminal event closes an open
+ * attempt, nothing after {@code RunCompleted}; that seq has no gaps is the store's contract); a log
+ * that breaks them is {@code StorageError.Corruption} ({@code invalid_event_log}).
  */
 final class RunHistory {
 
@@ -52,6 +58,10 @@ final class RunHistory {
         int lastEnteredBlock = -1;
     }
 
+    /** The events a scan reads: kernel events, {@code fact_recorded} and {@code replay_of}. */
+    static final EventSelection SELECTION =
+            EventSelection.kernelAnd(Set.of(DomainEvent.DOMAIN_EVENT_FACT_RECORDED, EngineEvents.REPLAY_OF));
+
     final RunId runId;
     final long head;
     final KernelEvent.RunStarted started;
@@ -63,7 +73,7 @@ final class RunHistory {
 
     private RunHistory(Scan scan) {
         this.runId = scan.runId;
-        this.head = scan.expectedSeq - 1;
+        this.head = scan.head;
         this.started = scan.started;
         this.completed = Optional.ofNullable(scan.completed);
         this.checkpoint = scan.checkpoint;
@@ -79,16 +89,33 @@ final class RunHistory {
      *     {@code Corruption} for a log that breaks the kernel's invariants
      */
     static RunHistory scan(EventStore store, RunId runId, int pageSize) {
-        Scan scan = new Scan(runId);
-        try (Stream<EventEnvelope> log = store.stream(runId, 1, pageSize)) {
-            Iterator<EventEnvelope> it = log.iterator();
-            while (it.hasNext()) {
-                scan.accept(it.next());
-            }
-        }
-        if (scan.started == null) {
+        return scan(store, runId, pageSize, started -> {});
+    }
+
+    /**
+     * As {@link #scan(EventStore, RunId, int)}; unless the log ends with {@code RunCompleted} (the run
+     * needs no plan then), {@code onStarted} is told the run's {@code RunStarted} as soon as it is
+     * read, so the caller may resolve the plan meanwhile.
+     */
+    static RunHistory scan(EventStore store, RunId runId, int pageSize, Consumer<KernelEvent.RunStarted> onStarted) {
+        long head = store.headSeq(runId);
+        if (head == 0) {
             throw StorageException.runNotFound(runId);
         }
+        boolean ended = store.readRange(runId, head, Optional.of(head), 1).stream()
+                .anyMatch(e -> e.event() instanceof Event.Kernel k && k.event() instanceof KernelEvent.RunCompleted);
+        Scan scan = new Scan(runId, head, ended ? started -> {} : onStarted);
+        try (Stream<EventEnvelope> log = store.stream(runId, 1, pageSize, SELECTION)) {
+            Iterator<EventEnvelope> it = log.iterator();
+            while (it.hasNext()) {
+                EventEnvelope envelope = it.next();
+                if (envelope.seq() > head) {
+                    break; // appended after the head was read: whoever appended owns what follows
+                }
+                scan.accept(envelope);
+            }
+        }
+        scan.finish();
         return new RunHistory(scan);
     }
 
@@ -98,7 +125,11 @@ final class RunHistory {
 
     private static final class Scan {
         final RunId runId;
+        final long head;
         long expectedSeq = 1;
+        long completedSeq;
+        StateId lastId;
+        StateRecord lastRecord;
         KernelEvent.RunStarted started;
         KernelEvent.RunCompleted completed;
         ArtifactId checkpoint;
@@ -108,18 +139,28 @@ final class RunHistory {
         int block = -1;
         boolean previousWasEntered;
 
-        Scan(RunId runId) {
+        final Consumer<KernelEvent.RunStarted> onStarted;
+
+        Scan(RunId runId, long head, Consumer<KernelEvent.RunStarted> onStarted) {
             this.runId = runId;
+            this.head = head;
+            this.onStarted = onStarted;
         }
 
         void accept(EventEnvelope envelope) {
             long seq = envelope.seq();
-            if (seq != expectedSeq || !envelope.runId().equals(runId)) {
-                throw corrupt(seq, "expected seq " + expectedSeq + " of run " + runId);
+            if (seq < expectedSeq || !envelope.runId().equals(runId)) {
+                throw corrupt(seq, "expected seq " + expectedSeq + " or later of run " + runId);
             }
-            expectedSeq++;
+            if (seq > expectedSeq) {
+                previousWasEntered = false; // events the selection left out: none is a StateEntered
+            }
+            expectedSeq = seq + 1;
             if (completed != null) {
                 throw corrupt(seq, "an event follows RunCompleted");
+            }
+            if (started == null && seq != 1) {
+                throw corrupt(seq, "the log does not start with RunStarted");
             }
             boolean entered = false;
             switch (envelope.event()) {
@@ -140,9 +181,10 @@ final class RunHistory {
                     }
                     started = s;
                     checkpoint = s.initialSnapshotId();
+                    onStarted.accept(s);
                 }
                 case KernelEvent.StateEntered e -> {
-                    StateRecord r = states.computeIfAbsent(e.stateId(), id -> new StateRecord());
+                    StateRecord r = record(e.stateId(), true);
                     if (e.attempt() <= r.lastAttempt) {
                         throw corrupt(seq, "attempt " + e.attempt() + " of " + e.stateId() + " entered again");
                     }
@@ -177,13 +219,39 @@ final class RunHistory {
                     r.finalAttempt = r.lastAttempt;
                     r.finalBlock = r.lastEnteredBlock;
                 }
-                case KernelEvent.RunCompleted c -> completed = c;
+                case KernelEvent.RunCompleted c -> {
+                    completed = c;
+                    completedSeq = seq;
+                }
             }
             return false;
         }
 
+        /** The record of {@code id}; the last one used is kept at hand (a state's events come in pairs). */
+        private StateRecord record(StateId id, boolean create) {
+            if (lastRecord != null && (id == lastId || id.equals(lastId))) {
+                return lastRecord;
+            }
+            StateRecord r = create ? states.computeIfAbsent(id, k -> new StateRecord()) : states.get(id);
+            if (r != null) {
+                lastId = id;
+                lastRecord = r;
+            }
+            return r;
+        }
+
+        /** After the last event up to the head. */
+        void finish() {
+            if (started == null) {
+                throw corrupt(1, "the log does not start with RunStarted");
+            }
+            if (completed != null && completedSeq != head) {
+                throw corrupt(head, "an event follows RunCompleted");
+            }
+        }
+
         private StateRecord open(long seq, StateId id, String what) {
-            StateRecord r = states.get(id);
+            StateRecord r = record(id, false);
             if (r == null || !r.open) {
                 throw corrupt(seq, what + " of " + id + " without an open attempt");
             }

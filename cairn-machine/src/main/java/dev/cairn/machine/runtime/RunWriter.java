@@ -1,5 +1,6 @@
 package dev.cairn.machine.runtime;
 
+import dev.cairn.machine.engine.Stores;
 import dev.cairn.machine.errors.ErrorCategory;
 import dev.cairn.machine.errors.ErrorInfo;
 import dev.cairn.machine.errors.MachineException;
@@ -8,6 +9,7 @@ import dev.cairn.machine.errors.RunException;
 import dev.cairn.machine.events.Event;
 import dev.cairn.machine.events.EventEnvelope;
 import dev.cairn.machine.ids.RunId;
+import dev.cairn.machine.stores.ArtifactStore;
 import dev.cairn.machine.stores.EventStore;
 import dev.cairn.machine.time.Clock;
 import java.util.ArrayList;
@@ -16,13 +18,17 @@ import java.util.Optional;
 
 /**
  * The only writer of a run's log in this engine: numbers events, buffers them between durability
- * barriers ({@link Durability}) and appends them with the expected head. After any failed append it
- * is <em>fenced</em>: it appends nothing more (another engine may own the log now, or the append may
- * have happened without an answer), and every later call fails. Thread-safe.
+ * barriers ({@link Durability}) and appends them with the expected head. Every append is preceded by
+ * {@link ArtifactStore#sync()}: the engine stores snapshots and fact payloads with {@link
+ * ArtifactStore#putDeferred}, and an event must never become durable before the blobs it references
+ * (P1). After any failed sync or append it is <em>fenced</em>: it appends nothing more (another
+ * engine may own the log now, or the append may have happened without an answer), and every later
+ * call fails. Thread-safe.
  */
 final class RunWriter {
 
     private final EventStore store;
+    private final ArtifactStore artifacts;
     private final RunId runId;
     private final Clock clock;
     private final int maxEvents;
@@ -32,8 +38,9 @@ final class RunWriter {
     private long oldestPendingMillis;
     private RuntimeException fenced;
 
-    RunWriter(EventStore store, RunId runId, long head, Clock clock, Durability durability) {
-        this.store = store;
+    RunWriter(Stores stores, RunId runId, long head, Clock clock, Durability durability) {
+        this.store = stores.events();
+        this.artifacts = stores.artifacts();
         this.runId = runId;
         this.head = head;
         this.clock = clock;
@@ -73,7 +80,11 @@ final class RunWriter {
         }
     }
 
-    /** A durability barrier: appends everything buffered. */
+    /**
+     * A durability barrier: makes the deferred artifacts durable, then appends everything buffered.
+     * Every blob a buffered event references was put before the event was added, so it is covered by
+     * this sync.
+     */
     synchronized void flush() {
         checkFenced();
         if (pending.isEmpty()) {
@@ -81,6 +92,7 @@ final class RunWriter {
         }
         List<EventEnvelope> batch = List.copyOf(pending);
         try {
+            artifacts.sync();
             head = store.append(runId, head, batch);
         } catch (RuntimeException e) {
             fenced = e;

@@ -20,6 +20,9 @@ import java.util.Objects;
  * Content-addressed context snapshots: the canonical JSON of the context object, stored as {@code
  * ContextSnapshot}. Equal contexts give equal ids, and a snapshot already stored is not put again.
  * One instance per run execution (it remembers the ids it has seen stored).
+ *
+ * <p>Snapshots are stored with {@link ArtifactStore#putDeferred}: {@link RunWriter#flush()} syncs the
+ * artifact store before it appends the events that reference them.
  */
 final class Snapshots {
 
@@ -83,7 +86,7 @@ final class Snapshots {
         }
         if (!seen) {
             if (!artifacts.exists(id)) {
-                artifacts.put(new ArtifactKind.ContextSnapshot(), canonical);
+                artifacts.putDeferred(new ArtifactKind.ContextSnapshot(), canonical);
             }
             synchronized (known) {
                 known.put(id, Boolean.TRUE);

@@ -544,6 +544,119 @@ public abstract class ResumeContractTest {
         assertThat(pageSizes.size()).isGreaterThanOrEqualTo(122 / 16);
     }
 
+    @Test
+    void resumeReadsOnlyTheKernelEventsAndTheDomainEventsItUses() {
+        Stores stores = stores().create();
+        AtomicBoolean crashOnce = new AtomicBoolean(true);
+        AtomicInteger quotes = new AtomicInteger();
+        ExecutionPlan plan = Plan.builder("chatty")
+                .readOnly("quote", ctx -> {
+                    for (int i = 0; i < 300; i++) {
+                        ctx.emit(
+                                "progress",
+                                JsonNodeFactory.instance.objectNode().put("i", i));
+                    }
+                    var r = ctx.io()
+                            .call(new IoCall(
+                                    "quotes",
+                                    JsonNodeFactory.instance.objectNode().put("sku", "tea"),
+                                    Optional.of(new FactKey("quote:tea"))));
+                    ctx.put("price", r.response().get("price").intValue());
+                })
+                .pure("after", ctx -> {
+                    if (crashOnce.getAndSet(false)) {
+                        throw new SimulatedCrash("kill -9");
+                    }
+                    ctx.put("done", true);
+                })
+                .needs("quote")
+                .build();
+        IoTransportRegistry transports = IoTransportRegistry.builder()
+                .register("quotes", (call, context) -> {
+                    quotes.incrementAndGet();
+                    return JsonNodeFactory.instance.objectNode().put("price", 42);
+                })
+                .build();
+        RunId runId = newRunId();
+        assertThatThrownBy(() -> engine(plan)
+                        .transports(transports)
+                        .build()
+                        .start(stores, StartRuns.of(plan).runId(runId).build()))
+                .isInstanceOf(SimulatedCrash.class);
+        List<String> returned = new CopyOnWriteArrayList<>();
+        EventStore selective = new EventStore() {
+            @Override
+            public long headSeq(RunId id) {
+                return stores.events().headSeq(id);
+            }
+
+            @Override
+            public long append(RunId id, long expected, List<EventEnvelope> events) {
+                return stores.events().append(id, expected, events);
+            }
+
+            @Override
+            public List<EventEnvelope> readRange(RunId id, long from, Optional<Long> to) {
+                // Beyond the last event (does the log end the run?), resume reads selectively.
+                assertThat(to).as("a read of the last event only").contains(from);
+                assertThat(from).isEqualTo(headSeq(id));
+                return stores.events().readRange(id, from, to);
+            }
+
+            @Override
+            public java.util.stream.Stream<EventEnvelope> stream(
+                    RunId id, long from, int pageSize, dev.cairn.machine.stores.EventSelection selection) {
+                assertThat(selection).isEqualTo(RunHistory.SELECTION);
+                return stores.events().stream(id, from, pageSize, selection).peek(e -> returned.add(Kit.describe(e)));
+            }
+        };
+
+        RunResult result =
+                engine(plan).transports(transports).build().resume(new Stores(selective, stores.artifacts()), runId);
+
+        assertThat(result.phase()).isEqualTo(RunPhase.COMPLETED);
+        assertThat(quotes).as("the recorded fact was found again").hasValue(1);
+        assertThat(Kit.domain(stores, runId, "progress")).hasSize(300);
+        assertThat(returned).doesNotContain("Domain progress").contains("Domain fact_recorded", "Completed quote");
+        assertValidCompletedLog(stores, runId, plan);
+    }
+
+    @Test
+    void eventsTheScanLeavesOutStillCannotBreakTheLog() {
+        Stores stores = stores().create();
+        ExecutionPlan plan = EngineContractTest.chain(2);
+        RunResult done = engine(plan).build().start(stores, StartRuns.of(plan).build());
+        long head = stores.events().headSeq(done.runId());
+        stores.events()
+                .append(
+                        done.runId(),
+                        head,
+                        List.of(EventEnvelope.domain(
+                                done.runId(),
+                                head + 1,
+                                dev.cairn.machine.events.DomainEvent.of(
+                                        "progress", JsonNodeFactory.instance.objectNode()))));
+        RunException afterEnd =
+                EngineContractTest.catchRun(() -> engine(plan).build().resume(stores, done.runId()));
+        assertThat(afterEnd.code()).isEqualTo("invalid_event_log");
+        assertThat(afterEnd.getMessage()).contains("an event follows RunCompleted");
+
+        RunId headless = newRunId();
+        stores.events()
+                .append(
+                        headless,
+                        0,
+                        List.of(EventEnvelope.domain(
+                                headless,
+                                1,
+                                dev.cairn.machine.events.DomainEvent.of(
+                                        "progress", JsonNodeFactory.instance.objectNode()))));
+        RunException noStart =
+                EngineContractTest.catchRun(() -> engine(plan).build().resume(stores, headless));
+        assertThat(noStart.code()).isEqualTo("invalid_event_log");
+        assertThat(noStart.getMessage()).contains("does not start with RunStarted");
+    }
+
     // ------------------------------------------------------------------ the crash sweep
 
     @Test

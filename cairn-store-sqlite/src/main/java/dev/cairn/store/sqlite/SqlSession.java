@@ -201,13 +201,14 @@ final class SqlSession implements AutoCloseable {
                 statement.setLong(2, from);
                 statement.setLong(3, toSeq);
                 List<EventEnvelope> out = new ArrayList<>(Math.min(limit, 1024));
+                EventCodec.Decoder decoder = new EventCodec.Decoder();
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
                         long seq = rows.getLong(1);
                         long ts = rows.getLong(2);
                         Optional<Long> tsMillis = rows.wasNull() ? Optional.empty() : Optional.of(ts);
                         byte[] body = rows.getBytes(3);
-                        out.add(new EventEnvelope(runId, seq, tsMillis, EventCodec.decode(body, runId, seq)));
+                        out.add(new EventEnvelope(runId, seq, tsMillis, decoder.decode(body, runId, seq)));
                     }
                 }
                 return out;

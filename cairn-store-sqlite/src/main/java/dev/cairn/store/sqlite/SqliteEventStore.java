@@ -3,8 +3,11 @@ package dev.cairn.store.sqlite;
 import dev.cairn.machine.errors.StorageException;
 import dev.cairn.machine.events.EventEnvelope;
 import dev.cairn.machine.ids.RunId;
+import dev.cairn.machine.stores.EventSelection;
 import dev.cairn.machine.stores.EventStore;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -12,6 +15,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -23,9 +28,10 @@ import java.util.stream.StreamSupport;
  * calling thread; the writer thread only runs SQL. Reads page through the {@code (run_id, seq)}
  * index and decode kernel events on a fast path.
  *
- * <p>Cairn additions beyond the port: {@link #readRange(RunId, long, Optional, int, EventFilter)}
- * and {@link #stream(RunId, long, int, EventFilter)} select events by kind and name in SQL, before
- * decoding (resume needs the kernel events only).
+ * <p>Selective reads ({@link #stream(RunId, long, int, EventSelection)} of the port, and beyond it
+ * {@link #readRange(RunId, long, Optional, int, EventFilter)} and {@link #stream(RunId, long, int,
+ * EventFilter)}) select events by kind and name in SQL, before decoding: resume reads the kernel
+ * events and facts of a log that may hold millions of other domain events.
  *
  * <p>Interrupts: an operation called with the flag set throws {@link
  * StorageException#interrupted()}; see {@link SqliteDatabase#write} for an append interrupted while
@@ -111,9 +117,12 @@ public final class SqliteEventStore implements EventStore, AutoCloseable {
     }
 
     /**
-     * The events of {@code runId} from {@code fromSeq} that {@code filter} selects, read lazily
-     * {@code pageSize} at a time (each page one read transaction), so a long log never has to fit in
-     * memory.
+     * The events of {@code runId} from {@code fromSeq} that {@code filter} selects, up to the head
+     * when the stream is created, read lazily in ranges of {@code pageSize} sequence numbers (each
+     * range one read transaction), so a long log never has to fit in memory. The next {@value
+     * #READ_AHEAD} ranges are read on their own threads while the caller consumes one: reading and
+     * decoding a long log then uses more than one core, and memory stays bounded by {@value
+     * #READ_AHEAD} + 1 pages. Closing the stream abandons the reads in flight.
      */
     public Stream<EventEnvelope> stream(RunId runId, long fromSeq, int pageSize, EventFilter filter) {
         Objects.requireNonNull(runId, "run_id");
@@ -124,36 +133,106 @@ public final class SqliteEventStore implements EventStore, AutoCloseable {
         if (pageSize < 1) {
             throw new IllegalArgumentException("pageSize must be at least 1, got " + pageSize);
         }
-        Iterator<EventEnvelope> pages = new Iterator<>() {
-            private long next = Math.max(fromSeq, 1);
-            private Iterator<EventEnvelope> page = List.<EventEnvelope>of().iterator();
-            private boolean last;
-
-            @Override
-            public boolean hasNext() {
-                while (!page.hasNext() && !last) {
-                    List<EventEnvelope> read = readRange(runId, next, Optional.empty(), pageSize, filter);
-                    last = read.size() < pageSize;
-                    if (!read.isEmpty()) {
-                        next = read.get(read.size() - 1).seq() + 1;
-                    }
-                    page = read.iterator();
-                }
-                return page.hasNext();
-            }
-
-            @Override
-            public EventEnvelope next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return page.next();
-            }
-        };
+        long head = headSeq(runId);
+        Pages pages = new Pages(runId, Math.max(fromSeq, 1), head, pageSize, filter);
         return StreamSupport.stream(
-                Spliterators.spliteratorUnknownSize(
-                        pages, Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.IMMUTABLE),
-                false);
+                        Spliterators.spliteratorUnknownSize(
+                                pages, Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.IMMUTABLE),
+                        false)
+                .onClose(pages::close);
+    }
+
+    /** How many ranges a stream reads ahead of the one being consumed. */
+    static final int READ_AHEAD = 2;
+
+    /** The ranges of a stream, read ahead on virtual threads, consumed in order. */
+    private final class Pages implements Iterator<EventEnvelope> {
+        private final RunId runId;
+        private final long head;
+        private final int pageSize;
+        private final EventFilter filter;
+        private final ArrayDeque<FutureTask<List<EventEnvelope>>> inFlight = new ArrayDeque<>();
+        private long nextFrom;
+        private Iterator<EventEnvelope> page = Collections.emptyIterator();
+
+        Pages(RunId runId, long from, long head, int pageSize, EventFilter filter) {
+            this.runId = runId;
+            this.head = head;
+            this.pageSize = pageSize;
+            this.filter = filter;
+            this.nextFrom = from;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (!page.hasNext()) {
+                readAhead();
+                FutureTask<List<EventEnvelope>> next = inFlight.poll();
+                if (next == null) {
+                    return false;
+                }
+                page = await(next).iterator();
+            }
+            return true;
+        }
+
+        @Override
+        public EventEnvelope next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return page.next();
+        }
+
+        private void readAhead() {
+            while (inFlight.size() <= READ_AHEAD && nextFrom <= head) {
+                long from = nextFrom;
+                long to = from > head - (pageSize - 1) ? head : from + (pageSize - 1);
+                nextFrom = to + 1;
+                FutureTask<List<EventEnvelope>> read =
+                        new FutureTask<>(() -> readRange(runId, from, Optional.of(to), pageSize, filter));
+                Thread.ofVirtual().name("cairn-sqlite-read-ahead").start(read);
+                inFlight.add(read);
+            }
+        }
+
+        private List<EventEnvelope> await(FutureTask<List<EventEnvelope>> read) {
+            try {
+                return read.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                close();
+                throw StorageException.interrupted();
+            } catch (ExecutionException e) {
+                close();
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw StorageException.unavailable("reading the events of run " + runId + " failed", e.getCause());
+            }
+        }
+
+        void close() {
+            for (FutureTask<List<EventEnvelope>> read : inFlight) {
+                read.cancel(false); // a read already running ends with its transaction
+            }
+            inFlight.clear();
+            nextFrom = head + 1;
+        }
+    }
+
+    /** Selects in SQL, from each event's kind and name, before anything is decoded. */
+    @Override
+    public Stream<EventEnvelope> stream(RunId runId, long fromSeq, int pageSize, EventSelection selection) {
+        Objects.requireNonNull(selection, "selection");
+        return stream(
+                runId,
+                fromSeq,
+                pageSize,
+                new EventFilter(selection.kernel(), selection.allDomain(), selection.domainNames()));
     }
 
     /** Closes the database if this store opened it; a store over a shared database does nothing. */

@@ -110,6 +110,121 @@ class EventCodecTest {
         }
     }
 
+    @Test
+    void theEncoderWritesWhatWireWrites() {
+        long seed = Seeds.seed("EventCodecTest.theEncoderWritesWhatWireWrites");
+        Random random = new Random(seed);
+        for (int i = 0; i < 2_000; i++) {
+            Event event = randomKernel(random);
+            assertThat(EventCodec.encode(event)).as("encoding of %s", event).isEqualTo(Wire.write(event));
+        }
+        for (long seq = 1; seq <= 14; seq++) {
+            Event event = SampleEvents.event(seq);
+            assertThat(EventCodec.encode(event)).as("encoding of %s", event).isEqualTo(Wire.write(event));
+        }
+    }
+
+    @Test
+    void theExactReaderReadsWhatWireWritesAndRemembersNoWrongId() {
+        long seed = Seeds.seed("EventCodecTest.theExactReaderReadsWhatWireWrites");
+        Random random = new Random(seed);
+        KernelJson.Reader reader = new KernelJson.Reader();
+        List<Event> recent = new java.util.ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            // Often an event close to a recent one: the same ids again, or one of them changed.
+            Event event = !recent.isEmpty() && random.nextInt(3) > 0
+                    ? mutate(recent.get(random.nextInt(recent.size())), random)
+                    : randomKernel(random);
+            recent.add(event);
+            if (recent.size() > 4) {
+                recent.removeFirst();
+            }
+            byte[] json = Wire.write(event).getBytes(StandardCharsets.UTF_8);
+
+            assertThat(reader.read(json)).as("exact read of %s", event).isEqualTo(event);
+            assertThat(new EventCodec.Decoder().decode(json, RUN, 1)).isEqualTo(event);
+        }
+        for (long seq = 1; seq <= 14; seq++) {
+            Event event = SampleEvents.event(seq);
+            byte[] json = Wire.write(event).getBytes(StandardCharsets.UTF_8);
+            boolean exact = event instanceof Event.Kernel k && !(k.event() instanceof KernelEvent.StateFailed);
+            assertThat(reader.read(json) != null).as("exact read of %s", event).isEqualTo(exact);
+        }
+    }
+
+    @Test
+    void theExactReaderGivesWayOnAnyOtherLayout() {
+        String base = "\"base_snapshot_id\":\"" + ID + "\"";
+        String entered = "{\"Kernel\":{\"StateEntered\":{\"state_id\":\"m.op.s\",\"attempt\":7," + base + "}}}";
+        KernelJson.Reader reader = new KernelJson.Reader();
+        assertThat(reader.read(bytes(entered)))
+                .isEqualTo(new Event.Kernel(new KernelEvent.StateEntered(StateId.of("m.op.s"), 7, new ArtifactId(ID))));
+        List<String> others = List.of(
+                entered.replace("{\"state_id\"", "{ \"state_id\""),
+                entered.replace("\"attempt\":7," + base, base + ",\"attempt\":7"),
+                entered.replace(":7,", ":07,"),
+                entered.replace(":7,", ":-7,"),
+                entered.replace(":7,", ":2147483648,"),
+                entered.replace(":7,", ":7.0,"),
+                entered.replace("m.op.s", "m.op.\\u0073"),
+                entered.replace("m.op.s", "m.op.S"),
+                entered.replace(ID, ID.toUpperCase()),
+                entered.replace(ID, ID.substring(2)),
+                entered + " ",
+                entered.substring(0, entered.length() - 1),
+                "{\"Kernel\":{\"RunCompleted\":{\"status\":\"Completed\"}}}",
+                "{\"Kernel\":{\"RunCompleted\":{\"status\":\"Done\",\"final_snapshot_id\":null}}}",
+                "{\"Kernel\":{\"RunCompleted\":{\"status\":\"Failed\",\"final_snapshot_id\":nul}}}",
+                "{\"Domain\":{\"name\":\"x\",\"payload\":{}}}",
+                "");
+        for (String json : others) {
+            assertThat(reader.read(bytes(json))).as("exact read of %s", json).isNull();
+            Object viaWire;
+            try {
+                viaWire = Wire.read(bytes(json), Event.class);
+            } catch (RuntimeException e) {
+                viaWire = null;
+            }
+            if (viaWire != null) {
+                assertThat(new EventCodec.Decoder().decode(bytes(json), RUN, 3))
+                        .as(json)
+                        .isEqualTo(viaWire);
+            } else {
+                assertThat(catchThrowable(() -> new EventCodec.Decoder().decode(bytes(json), RUN, 3)))
+                        .as(json)
+                        .isInstanceOf(StorageException.class);
+            }
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code event} with one of its ids or values changed, or unchanged. */
+    private static Event mutate(Event event, Random random) {
+        if (!(event instanceof Event.Kernel(KernelEvent kernel)) || random.nextInt(4) == 0) {
+            return event;
+        }
+        ArtifactId other = SampleEvents.artifactId("m" + random.nextLong());
+        StateId otherState = StateId.of("m.op.state_" + random.nextInt(1000));
+        KernelEvent changed =
+                switch (kernel) {
+                    case KernelEvent.StateEntered e ->
+                        random.nextBoolean()
+                                ? new KernelEvent.StateCompleted(e.stateId(), e.baseSnapshotId())
+                                : new KernelEvent.StateEntered(otherState, e.attempt() + 1, e.baseSnapshotId());
+                    case KernelEvent.StateCompleted e ->
+                        random.nextBoolean()
+                                ? new KernelEvent.StateEntered(otherState, 0, e.contextSnapshotId())
+                                : new KernelEvent.StateCompleted(e.stateId(), other);
+                    case KernelEvent.RunStarted e -> new KernelEvent.RunStarted(e.opId(), e.initialSnapshotId(), other);
+                    case KernelEvent.RunCompleted e -> new KernelEvent.RunCompleted(e.status(), Optional.of(other));
+                    case KernelEvent.StateFailed e -> e;
+                };
+        return new Event.Kernel(changed);
+    }
+
     private static Event randomKernel(Random random) {
         StateId state = StateId.of("m.op" + random.nextInt(50) + ".state_" + random.nextInt(1000));
         ArtifactId a = SampleEvents.artifactId("a" + random.nextLong());

@@ -66,6 +66,50 @@ class SqliteEventStoreTest {
     }
 
     @Test
+    void streamsReadAheadInRangesUpToTheHeadTheyStartedAt() {
+        try (SqliteEventStore store = SqliteEventStore.open(dir.resolve("events.db"))) {
+            RunId run = SampleEvents.runId(random);
+            // Ranges of 5 seqs: whole ranges hold no domain event at all (seq 20..29 are kernel events).
+            List<EventEnvelope> all = new java.util.ArrayList<>(SampleEvents.envelopes(run, 1, 19));
+            for (long seq = 20; seq < 30; seq++) {
+                all.add(EventEnvelope.kernel(
+                        run,
+                        seq,
+                        new dev.cairn.machine.events.KernelEvent.RunCompleted(
+                                dev.cairn.machine.events.RunStatus.COMPLETED, Optional.empty())));
+            }
+            all.addAll(SampleEvents.envelopes(run, 30, 31));
+            store.append(run, 0, all);
+            EventFilter domain = new EventFilter(false, true, Set.of());
+
+            assertThat(store.stream(run, 0, 5)).containsExactlyElementsOf(all);
+            assertThat(store.stream(run, 3, 1)).containsExactlyElementsOf(all.subList(2, all.size()));
+            assertThat(store.stream(run, 0, 5, domain))
+                    .containsExactlyElementsOf(all.stream()
+                            .filter(e -> e.event() instanceof Event.Domain)
+                            .toList());
+
+            // Appends after a stream began are not read by it; closing it half-way leaves the store usable.
+            try (var stream = store.stream(run, 0, 4)) {
+                var it = stream.iterator();
+                assertThat(it.next()).isEqualTo(all.getFirst());
+                store.append(run, all.size(), SampleEvents.envelopes(run, all.size() + 1, 3));
+                int rest = 0;
+                while (it.hasNext()) {
+                    it.next();
+                    rest++;
+                }
+                assertThat(rest).isEqualTo(all.size() - 1);
+            }
+            try (var stream = store.stream(run, 0, 2)) {
+                assertThat(stream.limit(3)).hasSize(3);
+            }
+            assertThat(store.stream(run, 0, 7)).hasSize(all.size() + 3);
+            assertThat(store.stream(run, all.size() + 4, 7)).isEmpty();
+        }
+    }
+
+    @Test
     void aStoreCreatedAtSchemaVersion1IsMigratedAndItsEventsRead() throws Exception {
         Path file = dir.resolve("old.db");
         RunId run = SampleEvents.runId(random);

@@ -13,8 +13,10 @@ import dev.cairn.machine.events.DomainEvent;
 import dev.cairn.machine.events.Event;
 import dev.cairn.machine.events.EventEnvelope;
 import dev.cairn.machine.ids.RunId;
+import dev.cairn.machine.stores.EventSelection;
 import dev.cairn.machine.stores.EventStore;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -374,6 +376,35 @@ public abstract class EventStoreContract {
         assertThat(store.stream(run, 1, 25)).containsExactlyElementsOf(all);
         assertThat(store.stream(run, 1, 5)).containsExactlyElementsOf(all); // an exact multiple of the page
         assertThat(store.stream(run, 26, 4)).isEmpty();
+    }
+
+    @Test
+    void aSelectiveStreamReturnsExactlyTheSelectedEventsInOrder() {
+        RunId run = newRun();
+        List<EventEnvelope> all = SampleEvents.envelopes(run, 1, 40);
+        store.append(run, 0, all);
+        Set<String> names = new HashSet<>();
+        all.stream()
+                .filter(e -> e.event() instanceof Event.Domain)
+                .limit(2)
+                .forEach(e -> names.add(((Event.Domain) e.event()).event().name()));
+        assertThat(names).as("the samples hold domain events").isNotEmpty();
+
+        for (EventSelection selection : List.of(
+                EventSelection.ALL,
+                EventSelection.kernelAnd(Set.of()),
+                EventSelection.kernelAnd(names),
+                new EventSelection(false, false, names),
+                new EventSelection(false, true, Set.of()))) {
+            for (long from : new long[] {0, 7}) {
+                List<EventEnvelope> expected = all.stream()
+                        .filter(e -> e.seq() >= from && selection.selects(e.event()))
+                        .toList();
+                assertThat(store.stream(run, from, 3, selection))
+                        .as("%s from %d", selection, from)
+                        .containsExactlyElementsOf(expected);
+            }
+        }
     }
 
     // ------------------------------------------------------------------ concurrency

@@ -28,6 +28,10 @@ import java.util.function.Consumer;
  * The {@link FactLedger} of one attempt: the run's {@link FactIndex}, the artifact store, and a sink
  * that places {@code fact_recorded} events in the attempt's event stream (the engine appends them
  * with the attempt's other events, before its terminal event).
+ *
+ * <p>Payloads are stored with {@link ArtifactStore#putDeferred} before their event reaches the sink;
+ * whoever makes that event durable calls {@link ArtifactStore#sync()} first (the engine's run writer
+ * does, at every append).
  */
 public final class StoreFactLedger implements FactLedger {
 
@@ -90,7 +94,7 @@ public final class StoreFactLedger implements FactLedger {
             return sameOrConflict(key, bound.get(), id);
         }
         if (!artifacts.exists(id)) {
-            artifacts.put(new ArtifactKind.FactPayload(), canonical);
+            artifacts.putDeferred(new ArtifactKind.FactPayload(), canonical);
         }
         Optional<ArtifactId> previous = index.bindIfAbsent(key, id);
         if (previous.isPresent()) {
