@@ -237,6 +237,15 @@ final class Materializer {
         return total;
     }
 
+    private static StatCache.FileStat stat(Path path) {
+        try {
+            return Snapshotter.statOf(
+                    Files.readAttributes(path, Snapshotter.STAT_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS));
+        } catch (IOException e) {
+            throw WorkspaceException.io("reading the attributes of", path, e);
+        }
+    }
+
     private static StatCache.FileStat primeStat(Path path, FileTime time) {
         try {
             Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
@@ -302,8 +311,12 @@ final class Materializer {
                 if (before instanceof TreeEntry.File b
                         && change.after().orElse(null) instanceof TreeEntry.File a
                         && a.digest().equals(b.digest())) {
+                    StatCache.Entry known = entries.remove(rel);
+                    boolean confirmed = known != null && known.stat().equals(stat(path));
                     chmod(path, a.mode());
-                    entries.remove(rel); // the change time moved: the next snapshot rereads it
+                    if (confirmed) { // same content, as the cache confirms: only the stat moved
+                        entries.put(rel, new StatCache.Entry(stat(path), known.digest()));
+                    }
                     continue;
                 }
                 remove(path, before);

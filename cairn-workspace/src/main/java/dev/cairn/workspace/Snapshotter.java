@@ -23,6 +23,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -58,6 +60,7 @@ final class Snapshotter {
     private final Map<String, StatCache.Entry> newFiles = new ConcurrentHashMap<>();
     private final Map<ArtifactId, Long> confirmed = new ConcurrentHashMap<>();
     private final Map<ArtifactId, Long> uniqueSizes = new ConcurrentHashMap<>();
+    private final Map<ArtifactId, CompletableFuture<Void>> uploads = new ConcurrentHashMap<>();
     private final List<String> skipped = new ArrayList<>();
     private final List<FileNode> files = new ArrayList<>();
     private long directories;
@@ -309,31 +312,59 @@ final class Snapshotter {
             digest = new ArtifactId(ArtifactIds.ofBytes(bytes));
             checkUnchanged(file);
             if (!confirmPresent(digest)) {
-                store.putDeferred(Workspaces.FILE_KIND, bytes);
-                stored(digest, bytes.length);
+                upload(digest, () -> {
+                    store.putDeferred(Workspaces.FILE_KIND, bytes);
+                    stored(digest, bytes.length);
+                });
             }
         } else {
             digest = hashLarge(file);
             checkUnchanged(file);
             if (!confirmPresent(digest)) {
-                ArtifactId put;
-                try (InputStream in = Channels.newInputStream(open(file))) {
-                    put = store.putStream(Workspaces.FILE_KIND, in);
-                } catch (IOException e) {
-                    throw WorkspaceException.io("reading", file.path, e);
-                }
-                if (!put.equals(digest)) {
-                    throw WorkspaceException.changedDuringSnapshot(file.rel);
-                }
-                stored(digest, stat.size());
+                upload(digest, () -> {
+                    ArtifactId put;
+                    try (InputStream in = Channels.newInputStream(open(file))) {
+                        put = store.putStream(Workspaces.FILE_KIND, in);
+                    } catch (IOException e) {
+                        throw WorkspaceException.io("reading", file.path, e);
+                    }
+                    if (!put.equals(digest)) {
+                        throw WorkspaceException.changedDuringSnapshot(file.rel);
+                    }
+                    stored(digest, stat.size());
+                });
             }
         }
         file.digest = digest;
         hashedFiles.incrementAndGet();
         hashedBytes.addAndGet(stat.size());
         uniqueSizes.put(digest, stat.size());
-        if (Math.max(stat.mtimeNanos(), stat.ctimeNanos()) < racyBeforeNanos) {
+        if (stat.mtimeNanos() < racyBeforeNanos) {
             newFiles.put(file.rel, new StatCache.Entry(stat, digest));
+        }
+    }
+
+    /**
+     * Runs {@code put} once per blob in this snapshot: a second file with the same new content waits
+     * for the first one's upload instead of writing it again.
+     */
+    private void upload(ArtifactId id, Runnable put) {
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> running = uploads.putIfAbsent(id, mine);
+        if (running != null) {
+            try {
+                running.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+            return;
+        }
+        try {
+            put.run();
+            mine.complete(null);
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
         }
     }
 

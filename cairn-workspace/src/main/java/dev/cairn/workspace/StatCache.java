@@ -32,9 +32,11 @@ import java.util.Optional;
  * A snapshot trusts an entry only when every field of the stat matches; otherwise it reads and
  * hashes the file. A snapshot records an entry only for a file whose modification time is older
  * than the snapshot's start by more than the racy window ({@link WorkspaceOptions#racyWindow()}):
- * a file written in the same clock tick as the snapshot read it could change again without its stat
- * changing (the racy-git problem), so it is read again next time. A materialization records the
- * files it writes, with their modification time set into the past for this reason.
+ * a file written in the same clock tick as the snapshot read it could change again without its
+ * modification time changing (the racy-git problem), so it is read again next time. As in Git, the
+ * change time takes part in the comparison but not in the racy test (a content change that also
+ * resets the modification time within one tick of the snapshot goes unseen). A materialization
+ * records the files it writes, with their modification time set into the past for this reason.
  *
  * <p>The cache also remembers, per blob, when it was last confirmed stored (and touched) in the
  * artifact store: a blob confirmed less than {@link WorkspaceOptions#presenceTtl()} ago is not
