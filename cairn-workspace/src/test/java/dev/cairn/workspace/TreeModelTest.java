@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /** The tree format: its wire form, its id, its rules. */
 class TreeModelTest {
 
-    /** Computed independently (Python's json + hashlib) from golden/workspace-tree.json. */
+    /** Computed independently (Python's json + hashlib) from golden/WorkspaceTree/sample.json. */
     static final String GOLDEN_ID = "a846cc5e3f4fb2afddb00c1e31248535a25a427cb0c2990d6d51d7bfeb0f38ca";
 
     static final String EMPTY_TREE_ID = "a6a20076da005b27c9afc3a5d5b2457798c0ac817d1abc38b2fee4398ac3f133";
@@ -43,7 +43,7 @@ class TreeModelTest {
     @Test
     void theWireFormAndTheIdMatchTheGoldenFile() throws IOException {
         JsonNode expected;
-        try (InputStream in = getClass().getResourceAsStream("/golden/workspace-tree.json")) {
+        try (InputStream in = getClass().getResourceAsStream("/golden/WorkspaceTree/sample.json")) {
             expected = new ObjectMapper().readTree(in);
         }
         WorkspaceTree tree = golden();

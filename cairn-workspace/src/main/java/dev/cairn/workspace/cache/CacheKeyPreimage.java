@@ -7,6 +7,7 @@ import dev.cairn.json.wire.DenyUnknownFields;
 import dev.cairn.json.wire.WirePattern;
 import dev.cairn.json.wire.WireRange;
 import dev.cairn.workspace.TreeId;
+import dev.cairn.workspace.WorkspaceException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -48,6 +49,10 @@ public record CacheKeyPreimage(
     public static final int FORMAT = 1;
 
     public CacheKeyPreimage {
+        if (format != FORMAT) {
+            throw WorkspaceException.invalidValue(
+                    "format", "is " + format + "; this Cairn computes cache keys of format " + FORMAT);
+        }
         Objects.requireNonNull(run, "run");
         Objects.requireNonNull(env, "env");
         Objects.requireNonNull(workdir, "workdir");

@@ -39,7 +39,7 @@ class CacheKeyTest {
     @Test
     void theGoldenInputHasTheGoldenPreimageAndKey() throws IOException {
         JsonNode expected;
-        try (InputStream in = getClass().getResourceAsStream("/golden/cache-key-preimage.json")) {
+        try (InputStream in = getClass().getResourceAsStream("/golden/CacheKeyPreimage/sample.json")) {
             expected = new ObjectMapper().readTree(in);
         }
         CacheKeyPreimage preimage = CacheKey.preimage(CacheKeyVector.input().build(), CacheKeyVector.hostKey());

@@ -10,7 +10,7 @@ import java.util.Map;
 /** The golden cache-key input; run as a program, prints its key (for the cross-JVM test). */
 public final class CacheKeyVector {
 
-    /** Computed independently (Python's json, hashlib, hmac) from golden/cache-key-preimage.json. */
+    /** Computed independently (Python's json, hashlib, hmac) from golden/CacheKeyPreimage/sample.json. */
     static final String KEY = "ebf21fcd0acb03fcaf819387d80be73a136eea09b8a2b29cde2b975d4f6930a7";
 
     static final String VERSION_DIGEST = "ef30a4f82fd22b232bc3a8c716c59e2383bf17bd05684b9013df3168b49e4691";
