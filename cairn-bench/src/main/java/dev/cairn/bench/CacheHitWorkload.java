@@ -40,8 +40,10 @@ import java.util.Random;
  *       durable transaction.
  * </ul>
  *
- * Baseline, same run: {@code raw_copy_1000_files} (copy the same files from a plain directory with
- * {@code Files.copy}: the filesystem's floor for writing 1,000 files). The goal compares a hit with a
+ * Baselines, same run: {@code raw_copy_1000_files} (copy the same files from a plain directory with
+ * {@code Files.copy}: the filesystem's floor for writing 1,000 files) and {@code
+ * raw_hardlink_1000_files} (hard-link them instead: what restoring by linking store blobs would
+ * cost, were it safe). The goal compares a hit with a
  * sandboxed no-op step, {@value #SANDBOX_NOOP_MS} ms as measured in {@code docs/cells.md}: not
  * measured in this run (this module does not start cells); the integration of the runner measures
  * the real ratio. Goal: a hit at 20% of that or less, i.e. {@code sandbox_noop / hit} at 5 or more.
@@ -133,6 +135,12 @@ public final class CacheHitWorkload implements Workload {
                 () -> dir.resolve("copy-" + n[0]++),
                 target -> copy(source, target),
                 BenchFiles::deleteQuietly);
+        double[] link = Samples.millis(
+                warmups,
+                samples,
+                () -> dir.resolve("link-" + n[0]++),
+                target -> link(source, target),
+                BenchFiles::deleteQuietly);
         double[] lookup = Samples.millis(
                 warmups * 10,
                 samples * 20,
@@ -153,18 +161,20 @@ public final class CacheHitWorkload implements Workload {
         Figure lookupFigure = Samples.figure("hit_lookup", lookup);
         Figure lookupForUseFigure = Samples.figure("hit_lookup_for_use", lookupForUse);
         Figure copyFigure = Samples.figure("raw_copy_1000_files", copy);
+        Figure linkFigure = Samples.figure("raw_hardlink_1000_files", link);
         return new BenchReport(
                 name(),
                 BenchReport.Environment.current(),
                 new BenchReport.Settings(warmups, samples, 0, 1, "wall"),
                 List.of(new Input("workspace", this.files, bytes)),
                 List.of(restoreFigure, lookupFigure, lookupForUseFigure),
-                List.of(copyFigure),
+                List.of(copyFigure, linkFigure),
                 List.of(
                         reference("sandbox_noop_over_restore", restoreFigure),
                         reference("sandbox_noop_over_hit_lookup", lookupFigure),
                         reference("sandbox_noop_over_hit_lookup_for_use", lookupForUseFigure),
-                        Ratio.of("restore_over_raw_copy", restoreFigure, copyFigure, Optional.empty())));
+                        Ratio.of("restore_over_raw_copy", restoreFigure, copyFigure, Optional.empty()),
+                        Ratio.of("restore_over_raw_hardlink", restoreFigure, linkFigure, Optional.empty())));
     }
 
     /** {@value #SANDBOX_NOOP_MS} ms (docs/cells.md, not measured here) over a figure in ms. */
@@ -201,6 +211,20 @@ public final class CacheHitWorkload implements Workload {
             return Files.size(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Hard links to the files instead of copies: what restoring by linking store blobs would cost. */
+    private static void link(Path from, Path to) throws IOException {
+        try (var walk = Files.walk(from)) {
+            for (Path p : walk.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createLink(target, p);
+                }
+            }
         }
     }
 

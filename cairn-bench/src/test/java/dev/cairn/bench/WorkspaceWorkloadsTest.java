@@ -58,7 +58,9 @@ class WorkspaceWorkloadsTest {
         assertThat(report.figures())
                 .extracting(BenchReport.Figure::name)
                 .containsExactly("restore_1000_files", "hit_lookup", "hit_lookup_for_use");
-        assertThat(report.baselines()).extracting(BenchReport.Figure::name).containsExactly("raw_copy_1000_files");
+        assertThat(report.baselines())
+                .extracting(BenchReport.Figure::name)
+                .containsExactly("raw_copy_1000_files", "raw_hardlink_1000_files");
         assertThat(report.ratios())
                 .extracting(BenchReport.Ratio::numerator)
                 .first()

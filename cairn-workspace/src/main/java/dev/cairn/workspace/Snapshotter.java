@@ -124,7 +124,13 @@ final class Snapshotter {
             throw WorkspaceException.notADirectory(root);
         }
         DirNode top = walk(root, "", "");
-        Parallel.forEach(options.parallelism(), files, this::process);
+        List<FileNode> work = new ArrayList<>();
+        for (FileNode file : files) {
+            if (!knownAndPresent(file)) {
+                work.add(file); // read it, or touch its blob: I/O worth spreading over threads
+            }
+        }
+        Parallel.forEach(options.parallelism(), work, this::process);
         TreeId id = writeTrees(top);
         store.sync();
         cache.replace(rootKey, storeIdentity, newFiles, inventory.isPresent() ? confirmed : Map.of());
@@ -265,6 +271,28 @@ final class Snapshotter {
     }
 
     // ------------------------------------------------------------------ files
+
+    /**
+     * Records an unchanged file whose blob an earlier snapshot confirmed recently, without I/O;
+     * whether it could.
+     */
+    private boolean knownAndPresent(FileNode file) {
+        ArtifactId digest = file.digest;
+        if (digest == null) {
+            return false;
+        }
+        Long at = confirmed.get(digest);
+        if (at == null) {
+            at = known.presence().get(digest);
+            if (at == null || at < presenceTrustedFrom) {
+                return false;
+            }
+            confirmed.put(digest, at);
+        }
+        newFiles.put(file.rel, new StatCache.Entry(file.stat, digest));
+        uniqueSizes.put(digest, file.stat.size());
+        return true;
+    }
 
     private void process(FileNode file) {
         ArtifactId known = file.digest;
