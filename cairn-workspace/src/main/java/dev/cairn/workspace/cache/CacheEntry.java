@@ -52,13 +52,15 @@ public record CacheEntry(
     }
 
     /**
-     * What an executor reports for a hit on this entry: the recorded exit code, the entry's tag as
-     * the committed snapshot (the step's snapshot is the entry's), and the recorded outputs.
+     * What an executor reports for a hit on this entry: the recorded exit code and outputs, and no
+     * committed snapshot — a hit writes none (seed 002: {@code committed_snapshot} is the snapshot
+     * the executor wrote). The step's workspace is the entry's snapshot; the host, which chose the
+     * {@code Hit} tag, hands that tag on as a chain's parent snapshot.
      */
     public StepResult toStepResult() {
         return new StepResult(
                 exitCode,
-                Optional.of(tag()),
+                Optional.empty(),
                 outputs.stream().map(OutputArtifact::toArtifactRef).toList());
     }
 }

@@ -38,14 +38,14 @@ import java.util.Set;
  * by a snapshot not yet committed is younger than the grace period (snapshots touch what they
  * reuse, and the deletion re-checks the time atomically); see {@code docs/workspaces.md}.
  */
-public final class Collector {
+public final class BlobCollector {
 
     private final ActionCache cache;
     private final TreeReader trees;
     private final BlobInventory inventory;
     private final Clock clock;
 
-    public Collector(ActionCache cache, TreeReader trees, BlobInventory inventory, Clock clock) {
+    public BlobCollector(ActionCache cache, TreeReader trees, BlobInventory inventory, Clock clock) {
         this.cache = Objects.requireNonNull(cache, "cache");
         this.trees = Objects.requireNonNull(trees, "trees");
         this.inventory = Objects.requireNonNull(inventory, "inventory");

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Collection on a real filesystem store and SQLite cache: what is kept, what goes, and why. */
-class CollectorTest {
+class BlobCollectorTest {
 
     static final FileTime LONG_AGO = FileTime.from(Instant.parse("2020-01-01T00:00:00Z"));
 
@@ -44,7 +44,7 @@ class CollectorTest {
     ManualClock clock;
     SqliteActionCache cache;
     Workspaces workspaces;
-    Collector collector;
+    BlobCollector collector;
 
     @BeforeEach
     void open() {
@@ -55,7 +55,7 @@ class CollectorTest {
         clock = new ManualClock(System.currentTimeMillis());
         cache = SqliteActionCache.open(db, clock);
         workspaces = Workspaces.open(store);
-        collector = new Collector(cache, workspaces.trees(), BlobInventory.of(store), clock);
+        collector = new BlobCollector(cache, workspaces.trees(), BlobInventory.of(store), clock);
     }
 
     @AfterEach
@@ -224,7 +224,7 @@ class CollectorTest {
         cache.commit(new CacheCommit(new CacheKey("4".repeat(64)), entry.tree(), List.of(), 1, "", Optional.empty()));
         ageEverything();
         int before = blobs().size();
-        Collector failing = new Collector(
+        BlobCollector failing = new BlobCollector(
                 cache,
                 id -> {
                     throw StorageException.unavailable("disk on fire", null);
