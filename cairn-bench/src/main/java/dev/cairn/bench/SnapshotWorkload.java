@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
@@ -37,8 +38,9 @@ import java.util.Random;
  * </ul>
  *
  * Baselines, same run: {@code raw_walk_lstat} (walk the tree and {@code lstat} every entry: the
- * floor of any change detection) and {@code raw_read_sha256} (read and hash every file on one thread:
- * the floor of a first snapshot that stored nothing). Goal: the second snapshot costs a small
+ * floor of any change detection), {@code raw_read_sha256} (read and hash every file on one thread:
+ * the floor of a first snapshot that stored nothing) and {@code raw_write_new_files} (write every
+ * file's bytes into a new file, unflushed: the filesystem's floor for storing 10,000 new blobs). Goal: the second snapshot costs a small
  * fraction of the first: {@code snapshot_full / snapshot_one_changed} at 10 or more. The files are
  * dated an hour back, as files of a real workspace usually are, so that none is racy (see {@code
  * docs/workspaces.md}).
@@ -139,23 +141,33 @@ public final class SnapshotWorkload implements Workload {
         }
         double[] walk = Samples.millis(warmups, samples, () -> ws, SnapshotWorkload::walk, w -> {});
         double[] hash = Samples.millis(warmups, samples, () -> files, SnapshotWorkload::readAndHash, f -> {});
+        int[] n = {0};
+        double[] create = Samples.millis(
+                warmups,
+                samples,
+                () -> Files.createDirectories(dir.resolve("raw-" + n[0]++)),
+                target -> createAll(files, target),
+                BenchFiles::deleteQuietly);
 
         Figure fullFigure = Samples.figure("snapshot_full", full);
         Figure changedFigure = Samples.figure("snapshot_one_changed", changed);
         Figure unchangedFigure = Samples.figure("snapshot_unchanged", unchanged);
         Figure walkFigure = Samples.figure("raw_walk_lstat", walk);
         Figure hashFigure = Samples.figure("raw_read_sha256", hash);
+        Figure createFigure = Samples.figure("raw_write_new_files", create);
         return new BenchReport(
                 name(),
                 BenchReport.Environment.current(),
                 new BenchReport.Settings(warmups, samples, 0, 1, "wall"),
                 List.of(new Input("workspace", this.files, bytes)),
                 List.of(fullFigure, changedFigure, unchangedFigure),
-                List.of(walkFigure, hashFigure),
+                List.of(walkFigure, hashFigure, createFigure),
                 List.of(
                         Ratio.of("snapshot_full_over_one_changed", fullFigure, changedFigure, Optional.of(GOAL)),
                         Ratio.of("snapshot_one_changed_over_raw_walk", changedFigure, walkFigure, Optional.empty()),
-                        Ratio.of("snapshot_full_over_raw_read_sha256", fullFigure, hashFigure, Optional.empty())));
+                        Ratio.of("snapshot_full_over_raw_read_sha256", fullFigure, hashFigure, Optional.empty()),
+                        Ratio.of(
+                                "snapshot_full_over_raw_write_new_files", fullFigure, createFigure, Optional.empty())));
     }
 
     /** {@code count} files of random content totalling exactly {@code bytes}, dated an hour back. */
@@ -212,6 +224,14 @@ public final class SnapshotWorkload implements Workload {
                 return FileVisitResult.CONTINUE;
             }
         });
+    }
+
+    /** Writes every file's bytes into a new file of one directory, without flushing: the store's floor. */
+    private static void createAll(List<Path> files, Path target) throws IOException {
+        int i = 0;
+        for (Path file : files) {
+            Files.write(target.resolve("blob-" + i++), Files.readAllBytes(file), StandardOpenOption.CREATE_NEW);
+        }
     }
 
     private static void readAndHash(List<Path> files) throws IOException {

@@ -39,7 +39,7 @@ class WorkspaceWorkloadsTest {
                 .containsExactly("snapshot_full", "snapshot_one_changed", "snapshot_unchanged");
         assertThat(report.baselines())
                 .extracting(BenchReport.Figure::name)
-                .containsExactly("raw_walk_lstat", "raw_read_sha256");
+                .containsExactly("raw_walk_lstat", "raw_read_sha256", "raw_write_new_files");
         assertThat(report.figures()).allSatisfy(f -> {
             assertThat(f.unit()).isEqualTo("ms");
             assertThat(f.rounds()).isEqualTo(2);
