@@ -23,9 +23,13 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RecursiveTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -61,7 +65,7 @@ final class Snapshotter {
     private final Map<ArtifactId, Long> confirmed = new ConcurrentHashMap<>();
     private final Map<ArtifactId, Long> uniqueSizes = new ConcurrentHashMap<>();
     private final Map<ArtifactId, CompletableFuture<Void>> uploads = new ConcurrentHashMap<>();
-    private final List<String> skipped = new ArrayList<>();
+    private final Queue<String> skipped = new ConcurrentLinkedQueue<>();
     private final List<FileNode> files = new ArrayList<>();
     private long directories;
     private long symlinks;
@@ -123,7 +127,8 @@ final class Snapshotter {
         if (!Files.isDirectory(root)) {
             throw WorkspaceException.notADirectory(root);
         }
-        DirNode top = walk(root, "", "");
+        DirNode top = walkInParallel();
+        collect(top);
         List<FileNode> work = new ArrayList<>();
         for (FileNode file : files) {
             if (!knownAndPresent(file)) {
@@ -153,56 +158,100 @@ final class Snapshotter {
                 storedBlobs.get(),
                 storedBytes.get(),
                 unique,
-                skipped);
+                skipped.stream().sorted().toList());
     }
 
     // ------------------------------------------------------------------ walk
 
-    private DirNode walk(Path dir, String name, String rel) {
+    /**
+     * Walks the tree on a pool of {@link WorkspaceOptions#parallelism()} threads, a task per
+     * directory: listing and {@code lstat}-ing are system calls that two cores do in half the time.
+     */
+    private DirNode walkInParallel() {
         if (Thread.currentThread().isInterrupted()) {
             throw WorkspaceException.interrupted();
         }
-        directories++;
-        List<Node> children = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            for (Path path : entries) {
-                String childName = path.getFileName().toString();
-                if (childName.indexOf('\uFFFD') >= 0) {
-                    checkRepresentable(dir, path, childName);
-                }
-                String childRel = rel.isEmpty() ? childName : rel + "/" + childName;
-                Map<String, Object> attributes = lstat(dir, path, childName, childRel);
-                int mode = (Integer) attributes.get("mode");
-                switch (mode & S_IFMT) {
-                    case S_IFREG -> {
-                        Names.check(childName);
-                        StatCache.FileStat stat = statOf(attributes);
-                        StatCache.Entry entry = known.files().get(childRel);
-                        ArtifactId digest = entry != null && entry.stat().equals(stat) ? entry.digest() : null;
-                        FileNode file = new FileNode(childName, childRel, path, stat, digest);
-                        files.add(file);
-                        children.add(file);
-                    }
-                    case S_IFDIR -> {
-                        Names.check(childName);
-                        children.add(walk(path, childName, childRel));
-                    }
-                    case S_IFLNK -> {
-                        Names.check(childName);
-                        children.add(new LinkNode(childName, linkTarget(path, childRel)));
-                        symlinks++;
-                    }
-                    default -> skipped.add(childRel);
-                }
-            }
-        } catch (NoSuchFileException e) {
-            throw WorkspaceException.changedDuringSnapshot(rel.isEmpty() ? "." : rel);
-        } catch (ClosedByInterruptException e) {
-            throw WorkspaceException.interrupted();
-        } catch (IOException e) {
-            throw WorkspaceException.io("listing", dir, e);
+        ForkJoinPool pool = new ForkJoinPool(options.parallelism());
+        try {
+            return pool.invoke(new Walk(root, "", ""));
+        } finally {
+            pool.shutdownNow();
         }
-        return new DirNode(name, children);
+    }
+
+    /** Lists one directory and forks a task for each subdirectory. */
+    private final class Walk extends RecursiveTask<DirNode> {
+        private static final long serialVersionUID = 1L;
+
+        private final transient Path dir;
+        private final String name;
+        private final String rel;
+
+        Walk(Path dir, String name, String rel) {
+            this.dir = dir;
+            this.name = name;
+            this.rel = rel;
+        }
+
+        @Override
+        protected DirNode compute() {
+            List<Node> children = new ArrayList<>();
+            List<Walk> subdirectories = new ArrayList<>();
+            List<Integer> slots = new ArrayList<>();
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+                for (Path path : entries) {
+                    String childName = path.getFileName().toString();
+                    if (childName.indexOf('\uFFFD') >= 0) {
+                        checkRepresentable(dir, path, childName);
+                    }
+                    String childRel = rel.isEmpty() ? childName : rel + "/" + childName;
+                    Map<String, Object> attributes = lstat(path, childRel);
+                    int mode = (Integer) attributes.get("mode");
+                    switch (mode & S_IFMT) {
+                        case S_IFREG -> {
+                            Names.check(childName);
+                            StatCache.FileStat stat = statOf(attributes);
+                            StatCache.Entry entry = known.files().get(childRel);
+                            ArtifactId digest = entry != null && entry.stat().equals(stat) ? entry.digest() : null;
+                            children.add(new FileNode(childName, childRel, path, stat, digest));
+                        }
+                        case S_IFDIR -> {
+                            Names.check(childName);
+                            Walk task = new Walk(path, childName, childRel);
+                            task.fork();
+                            subdirectories.add(task);
+                            slots.add(children.size());
+                            children.add(null);
+                        }
+                        case S_IFLNK -> {
+                            Names.check(childName);
+                            children.add(new LinkNode(childName, linkTarget(path, childRel)));
+                        }
+                        default -> skipped.add(childRel);
+                    }
+                }
+            } catch (NoSuchFileException e) {
+                throw WorkspaceException.changedDuringSnapshot(rel.isEmpty() ? "." : rel);
+            } catch (IOException e) {
+                throw WorkspaceException.io("listing", dir, e);
+            }
+            for (int k = 0; k < subdirectories.size(); k++) {
+                children.set(slots.get(k), subdirectories.get(k).join());
+            }
+            return new DirNode(name, children);
+        }
+    }
+
+    /** Lists the files and counts the directories and links of the walked tree. */
+    private void collect(DirNode dir) {
+        directories++;
+        for (Node child : dir.children()) {
+            switch (child) {
+                case FileNode f -> files.add(f);
+                case DirNode d -> collect(d);
+                case LinkNode l -> symlinks++;
+            }
+        }
     }
 
     /**
@@ -228,7 +277,7 @@ final class Snapshotter {
         }
     }
 
-    private static Map<String, Object> lstat(Path dir, Path path, String name, String rel) {
+    private static Map<String, Object> lstat(Path path, String rel) {
         try {
             return Files.readAttributes(path, STAT_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {

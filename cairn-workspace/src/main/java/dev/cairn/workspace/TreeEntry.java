@@ -97,6 +97,16 @@ public sealed interface TreeEntry {
             if (target.indexOf('\0') >= 0) {
                 throw WorkspaceException.invalidEntry(name, "is a link whose target contains NUL");
             }
+            for (int i = 0; i < target.length(); i++) {
+                char c = target.charAt(i);
+                if (Character.isHighSurrogate(c)
+                        && i + 1 < target.length()
+                        && Character.isLowSurrogate(target.charAt(i + 1))) {
+                    i++;
+                } else if (Character.isSurrogate(c)) {
+                    throw WorkspaceException.invalidEntry(name, "is a link whose target has an unpaired surrogate");
+                }
+            }
             if (target.contains("//") || (target.length() > 1 && target.endsWith("/"))) {
                 throw WorkspaceException.invalidEntry(
                         name, "is a link whose target `" + target + "` is not normalized (`//` or a trailing `/`)");

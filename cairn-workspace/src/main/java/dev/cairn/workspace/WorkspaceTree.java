@@ -1,9 +1,7 @@
 package dev.cairn.workspace;
 
 import dev.cairn.json.ArtifactIds;
-import dev.cairn.json.Canonical;
 import dev.cairn.json.wire.DenyUnknownFields;
-import dev.cairn.json.wire.Wire;
 import dev.cairn.json.wire.WireRange;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -60,9 +58,9 @@ public record WorkspaceTree(
         return new WorkspaceTree(FORMAT_VERSION, sorted);
     }
 
-    /** The tree's canonical JSON bytes: what the artifact store holds. */
+    /** The tree's canonical JSON bytes (RFC 8785): what the artifact store holds. */
     public byte[] canonicalBytes() {
-        return Canonical.canonicalize(Wire.toTree(this));
+        return TreeCodec.canonical(this);
     }
 
     /** The tree's id: the SHA-256 of {@link #canonicalBytes()}. */

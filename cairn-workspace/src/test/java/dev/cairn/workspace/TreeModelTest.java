@@ -88,6 +88,59 @@ class TreeModelTest {
     }
 
     @Test
+    void theTreeWriterIsByteForByteTheCanonicalForm() {
+        Random random = new Random(Dirs.seed("theTreeWriterIsByteForByteTheCanonicalForm"));
+        String alphabet = "ab\"\\\t\n\r\b\f\u0001\u001f\u007f é日\uFFFD\uD83D\uDE00.-_~";
+        for (int round = 0; round < 500; round++) {
+            java.util.Map<String, TreeEntry> byName = new java.util.HashMap<>();
+            int n = random.nextInt(12);
+            for (int i = 0; i < n; i++) {
+                String name = randomText(random, alphabet, 1 + random.nextInt(6));
+                if (name.equals(".") || name.equals("..")) {
+                    continue;
+                }
+                TreeEntry entry =
+                        switch (random.nextInt(3)) {
+                            case 0 ->
+                                new TreeEntry.File(
+                                        name,
+                                        random.nextBoolean() ? FileMode.REGULAR : FileMode.EXECUTABLE,
+                                        random.nextBoolean()
+                                                ? random.nextInt(100)
+                                                : TreeEntry.MAX_SIZE - random.nextInt(3),
+                                        HELLO);
+                            case 1 -> new TreeEntry.Directory(name, new TreeId(EMPTY_TREE_ID));
+                            default ->
+                                new TreeEntry.Symlink(
+                                        name,
+                                        "x"
+                                                + randomText(random, alphabet, random.nextInt(8))
+                                                        .replace("/", ""));
+                        };
+                byName.put(name, entry);
+            }
+            WorkspaceTree tree = WorkspaceTree.of(List.copyOf(byName.values()));
+            assertThat(tree.canonicalBytes())
+                    .as("round %d", round)
+                    .isEqualTo(dev.cairn.json.Canonical.canonicalize(Wire.toTree(tree)));
+        }
+    }
+
+    private static String randomText(Random random, String alphabet, int length) {
+        StringBuilder s = new StringBuilder();
+        while (s.length() < length) {
+            int i = random.nextInt(alphabet.length());
+            char c = alphabet.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                s.append(c).append(alphabet.charAt(i + 1));
+            } else if (!Character.isLowSurrogate(c)) {
+                s.append(c);
+            }
+        }
+        return s.toString();
+    }
+
+    @Test
     void namesThatCannotNameAFileAreRefused() {
         for (String bad : List.of("", ".", "..", "a/b", "/", "a\0b", "x\uD800", "\uDC00y")) {
             assertThatThrownBy(() -> new TreeEntry.Symlink(bad, "t"))
