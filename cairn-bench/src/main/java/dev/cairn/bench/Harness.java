@@ -69,8 +69,20 @@ public final class Harness {
     private long sink;
 
     public Harness(BenchSettings settings) {
+        this(settings, false);
+    }
+
+    private Harness(BenchSettings settings, boolean wall) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.cpuTime = threads.isCurrentThreadCpuTimeSupported() && threads.isThreadCpuTimeEnabled();
+        this.cpuTime = !wall && threads.isCurrentThreadCpuTimeSupported() && threads.isThreadCpuTimeEnabled();
+    }
+
+    /**
+     * A harness that times rounds in wall-clock time: for operations that wait on the disk or use
+     * other threads, whose cost the measuring thread's CPU time does not show.
+     */
+    public static Harness wallClock(BenchSettings settings) {
+        return new Harness(settings, true);
     }
 
     /** {@code thread_cpu} or {@code wall}: what a round's nanoseconds measure. */

@@ -17,12 +17,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -39,6 +43,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The embedded {@link ArtifactStore}: one file per blob under a directory, named by its id.
@@ -69,6 +74,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * opening the store deletes those of processes that are gone. Several processes may share one
  * store: renames are atomic and content addressing makes concurrent puts of the same blob agree.
  *
+ * <p><b>Retention.</b> Blobs are never deleted by the store itself. A garbage collector lists them
+ * ({@link #forEachBlob}), keeps the ones in use fresh ({@link #touch}) and deletes the rest with
+ * {@link #deleteIfNotModifiedSince}, which never deletes a blob touched after the cut-off, even
+ * when the touch races with the deletion.
+ *
  * <p>Thread-safe. Interrupts: an operation called with the interrupt flag set throws {@link
  * StorageException#interrupted()} without doing anything; a put interrupted while writing or
  * waiting for its source deletes its temporary file, keeps the flag set and throws the same.
@@ -85,6 +95,7 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
     public static final int LAYOUT_VERSION = 1;
 
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+    private static final String TRASH_SUFFIX = ".gc";
     private static final int DURABLE_CACHE_LIMIT = 1 << 16;
     private static final AtomicLong TEMP_COUNTER = new AtomicLong();
     private static final String OWNER = ownerToken(ProcessHandle.current());
@@ -311,6 +322,137 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
         return "FsArtifactStore[" + root + "]";
     }
 
+    // ------------------------------------------------------------------ retention
+
+    /**
+     * A durable blob, as {@link #forEachBlob} lists it.
+     *
+     * @param id its id
+     * @param sizeBytes its size
+     * @param lastModified when it was written or last {@linkplain #touch touched}
+     */
+    public record StoredBlob(ArtifactId id, long sizeBytes, Instant lastModified) {
+        public StoredBlob {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(lastModified, "last_modified");
+        }
+    }
+
+    /**
+     * Calls {@code visitor} for every durable blob, shard by shard, in no particular order. Blobs
+     * written by {@link #putDeferred} and not yet synced are not listed; files whose names are not
+     * ids are skipped. Blobs put or deleted meanwhile may or may not be listed.
+     */
+    public void forEachBlob(Consumer<StoredBlob> visitor) {
+        Objects.requireNonNull(visitor, "visitor");
+        ensureUsable();
+        for (int shard = 0; shard < 256; shard++) {
+            Path dir = objects.resolve(String.format("%02x", shard));
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+                for (Path entry : entries) {
+                    String name = entry.getFileName().toString();
+                    if (!ArtifactIds.isValid(name)) {
+                        continue;
+                    }
+                    BasicFileAttributes attributes;
+                    try {
+                        attributes = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    } catch (NoSuchFileException e) {
+                        continue; // deleted meanwhile
+                    }
+                    if (attributes.isRegularFile()) {
+                        visitor.accept(new StoredBlob(
+                                new ArtifactId(name),
+                                attributes.size(),
+                                attributes.lastModifiedTime().toInstant()));
+                    }
+                }
+            } catch (NoSuchFileException e) {
+                // a shard directory removed by hand holds no blobs
+            } catch (ClosedByInterruptException e) {
+                throw interrupted();
+            } catch (IOException e) {
+                throw FsErrors.io("listing", dir, e);
+            }
+        }
+    }
+
+    /**
+     * Marks blob {@code id} as in use now: sets its modification time to the current time, so that a
+     * collector with an older cut-off keeps it. Returns whether the blob is stored: {@code false}
+     * when it is not (or was deleted meanwhile), and then the caller must put it again before relying
+     * on it. A blob waiting for {@link #sync()} counts as stored (collectors never see it).
+     */
+    public boolean touch(ArtifactId id) {
+        Objects.requireNonNull(id, "id");
+        ensureUsable();
+        if (pending.containsKey(id)) {
+            return true;
+        }
+        FileTime now = FileTime.fromMillis(System.currentTimeMillis());
+        try {
+            Files.getFileAttributeView(pathOf(id), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .setTimes(now, now, null);
+            return true;
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            throw FsErrors.io("touching", pathOf(id), e);
+        }
+    }
+
+    /**
+     * Deletes blob {@code id} if it was last modified (written or {@linkplain #touch touched}) before
+     * {@code cutoff}; returns whether it deleted it.
+     *
+     * <p>Safe against a concurrent {@link #touch}: the blob is first renamed out of {@code objects/}
+     * (atomically), then its time is read. A touch that came before the rename is seen, and the blob
+     * is renamed back; a touch after the rename finds no blob and returns {@code false}, so its
+     * caller puts the blob again. A process that dies between the two renames leaves the blob in
+     * {@code tmp/}, and the next {@link #open} moves it back. A blob waiting for {@link #sync()} is
+     * never deleted.
+     */
+    public boolean deleteIfNotModifiedSince(ArtifactId id, Instant cutoff) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(cutoff, "cutoff");
+        ensureUsable();
+        if (pending.containsKey(id)) {
+            return false;
+        }
+        Path target = pathOf(id);
+        Path trash = tmp.resolve(OWNER + "." + TEMP_COUNTER.incrementAndGet() + "." + id.value() + TRASH_SUFFIX);
+        try {
+            Files.move(target, trash, StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            throw FsErrors.io("moving aside", target, e);
+        }
+        try {
+            Instant modified =
+                    Files.getLastModifiedTime(trash, LinkOption.NOFOLLOW_LINKS).toInstant();
+            if (!modified.isBefore(cutoff)) {
+                Files.move(trash, target, StandardCopyOption.ATOMIC_MOVE);
+                flushDirectory(target.getParent());
+                return false;
+            }
+            knownDurable.remove(id);
+            Files.delete(trash);
+            return true;
+        } catch (IOException e) {
+            restoreQuietly(trash, target);
+            throw FsErrors.io("deleting", target, e);
+        }
+    }
+
+    private static void restoreQuietly(Path trash, Path target) {
+        try {
+            Files.move(trash, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // the next open moves it back
+        }
+    }
+
     // ------------------------------------------------------------------ internals
 
     private Optional<byte[]> readVerified(ArtifactId id, Path path) {
@@ -348,7 +490,9 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
     /**
      * Whether {@code target} already holds {@code size} bytes (then, as a put that found it, makes
      * sure its directory entry is durable: it may have been renamed by a process that died before
-     * flushing the directory). A file of another size is a damaged copy, to be replaced.
+     * flushing the directory). A file of another size is a damaged copy, to be replaced. A blob found
+     * is {@linkplain #touch touched}, so that a put that returns always leaves a fresh blob behind,
+     * even when a collector is deleting it at the same time.
      */
     private boolean alreadyStored(ArtifactId id, Path target, long size) {
         BasicFileAttributes attributes;
@@ -359,7 +503,7 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
         } catch (IOException e) {
             throw FsErrors.io("inspecting", target, e);
         }
-        if (attributes.size() != size) {
+        if (attributes.size() != size || !touch(id)) {
             return false;
         }
         if (!knownDurable.contains(id)) {
@@ -664,14 +808,39 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
         flushDirectory(root);
     }
 
-    /** Deletes the temporary files of processes that are gone (and any not named by this store). */
+    /**
+     * Deletes the temporary files of processes that are gone (and any not named by this store), and
+     * moves back the blobs a collector of such a process had moved aside ({@code <owner>.<n>.<id>.gc}).
+     */
     private void deleteOrphanedTemps() throws IOException {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(tmp)) {
             for (Path entry : entries) {
-                if (!ownerAlive(entry.getFileName().toString())) {
+                String name = entry.getFileName().toString();
+                if (name.endsWith(TRASH_SUFFIX)) {
+                    restoreOrphanedTrash(entry, name);
+                } else if (!ownerAlive(name)) {
                     deleteQuietly(entry);
                 }
             }
+        }
+    }
+
+    private void restoreOrphanedTrash(Path entry, String name) throws IOException {
+        String[] parts =
+                name.substring(0, name.length() - TRASH_SUFFIX.length()).split("\\.");
+        if (parts.length != 3 || !ArtifactIds.isValid(parts[2])) {
+            deleteQuietly(entry);
+            return;
+        }
+        if (ownerAlive(parts[0] + "." + parts[1] + ".tmp")) {
+            return; // its collector is still deciding
+        }
+        Path target = pathOf(new ArtifactId(parts[2]));
+        if (Files.exists(target)) {
+            deleteQuietly(entry);
+        } else {
+            Files.move(entry, target, StandardCopyOption.ATOMIC_MOVE);
+            flushDirectory(target.getParent());
         }
     }
 

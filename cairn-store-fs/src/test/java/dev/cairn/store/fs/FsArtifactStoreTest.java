@@ -16,6 +16,9 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -268,6 +271,112 @@ class FsArtifactStoreTest {
                             .isEqualTo(ArtifactIds.ofBytes(bytes("jello"))));
                 });
             }
+        }
+    }
+
+    @Test
+    void forEachBlobListsTheDurableBlobsWithSizeAndTime() throws IOException {
+        try (FsArtifactStore store = FsArtifactStore.open(dir.resolve("store"))) {
+            ArtifactId a = store.put(OUTPUT, HELLO);
+            ArtifactId b = store.put(OUTPUT, bytes("another blob"));
+            ArtifactId deferred = store.putDeferred(OUTPUT, bytes("not yet durable"));
+            Files.write(store.pathOf(a).resolveSibling("not-an-id"), HELLO);
+
+            List<FsArtifactStore.StoredBlob> listed = new ArrayList<>();
+            store.forEachBlob(listed::add);
+
+            assertThat(listed).extracting(FsArtifactStore.StoredBlob::id).containsExactlyInAnyOrder(a, b);
+            assertThat(listed)
+                    .filteredOn(blob -> blob.id().equals(b))
+                    .singleElement()
+                    .satisfies(blob -> {
+                        assertThat(blob.sizeBytes()).isEqualTo(12);
+                        assertThat(blob.lastModified())
+                                .isEqualTo(Files.getLastModifiedTime(store.pathOf(b))
+                                        .toInstant());
+                    });
+            assertThat(store.exists(deferred)).isTrue();
+        }
+    }
+
+    @Test
+    void touchRenewsABlobsTimeAndSaysWhetherItIsStored() throws IOException {
+        try (FsArtifactStore store = FsArtifactStore.open(dir.resolve("store"))) {
+            ArtifactId id = store.put(OUTPUT, HELLO);
+            FileTime old = FileTime.from(Instant.parse("2020-01-01T00:00:00Z"));
+            Files.setLastModifiedTime(store.pathOf(id), old);
+
+            assertThat(store.touch(id)).isTrue();
+            assertThat(Files.getLastModifiedTime(store.pathOf(id))).isGreaterThan(old);
+            assertThat(store.touch(new ArtifactId(ArtifactIds.ofBytes(bytes("never stored")))))
+                    .isFalse();
+            assertThat(store.touch(store.putDeferred(OUTPUT, bytes("pending")))).isTrue();
+        }
+    }
+
+    @Test
+    void aPutOfAStoredBlobRenewsItsTime() throws IOException {
+        try (FsArtifactStore store = FsArtifactStore.open(dir.resolve("store"))) {
+            ArtifactId id = store.put(OUTPUT, HELLO);
+            FileTime old = FileTime.from(Instant.parse("2020-01-01T00:00:00Z"));
+            Files.setLastModifiedTime(store.pathOf(id), old);
+
+            store.put(OUTPUT, HELLO);
+
+            assertThat(Files.getLastModifiedTime(store.pathOf(id))).isGreaterThan(old);
+        }
+    }
+
+    @Test
+    void deleteIfNotModifiedSinceDeletesOnlyStaleBlobs() throws IOException {
+        try (FsArtifactStore store = FsArtifactStore.open(dir.resolve("store"))) {
+            ArtifactId stale = store.put(OUTPUT, HELLO);
+            ArtifactId fresh = store.put(OUTPUT, bytes("fresh"));
+            ArtifactId pending = store.putDeferred(OUTPUT, bytes("pending"));
+            Instant cutoff = Instant.parse("2024-01-01T00:00:00Z");
+            Files.setLastModifiedTime(store.pathOf(stale), FileTime.from(cutoff.minusSeconds(1)));
+            Files.setLastModifiedTime(store.pathOf(fresh), FileTime.from(cutoff));
+
+            assertThat(store.deleteIfNotModifiedSince(stale, cutoff)).isTrue();
+            assertThat(store.deleteIfNotModifiedSince(fresh, cutoff)).isFalse();
+            assertThat(store.deleteIfNotModifiedSince(pending, Instant.MAX)).isFalse();
+            assertThat(store.deleteIfNotModifiedSince(stale, cutoff)).isFalse(); // already gone
+
+            assertThat(store.exists(stale)).isFalse();
+            assertThat(store.get(fresh)).isEqualTo(bytes("fresh"));
+            assertThat(store.get(pending)).isEqualTo(bytes("pending"));
+            assertThat(files(dir.resolve("store").resolve("tmp"))).hasSize(1); // the pending blob only
+            assertThat(store.put(OUTPUT, HELLO)).isEqualTo(stale); // a later put stores it again
+            assertThat(store.get(stale)).isEqualTo(HELLO);
+        }
+    }
+
+    @Test
+    void openingMovesBackTheBlobsADeadCollectorHadMovedAside() throws IOException {
+        Path root = dir.resolve("store");
+        ArtifactId id;
+        ArtifactId present;
+        try (FsArtifactStore store = FsArtifactStore.open(root)) {
+            id = store.put(OUTPUT, HELLO);
+            present = store.put(OUTPUT, bytes("present"));
+        }
+        Path tmp = root.resolve("tmp");
+        ProcessHandle self = ProcessHandle.current();
+        String live = self.pid() + "-"
+                + self.info().startInstant().map(i -> i.toEpochMilli()).orElse(0L);
+        Path movedByTheDead = tmp.resolve("4194305-1.3." + id.value() + ".gc");
+        Files.move(root.resolve("objects").resolve(id.value().substring(0, 2)).resolve(id.value()), movedByTheDead);
+        Path duplicateOfPresent = tmp.resolve("4194305-1.4." + present.value() + ".gc");
+        Files.write(duplicateOfPresent, bytes("present"));
+        Path movedByTheLiving = tmp.resolve(live + ".5." + ArtifactIds.ofBytes(bytes("x")) + ".gc");
+        Files.write(movedByTheLiving, bytes("x"));
+        Path malformed = tmp.resolve("4194305-1.6.nonsense.gc");
+        Files.write(malformed, bytes("?"));
+
+        try (FsArtifactStore store = FsArtifactStore.open(root)) {
+            assertThat(store.get(id)).isEqualTo(HELLO);
+            assertThat(store.get(present)).isEqualTo(bytes("present"));
+            assertThat(files(tmp)).containsExactly(movedByTheLiving);
         }
     }
 
