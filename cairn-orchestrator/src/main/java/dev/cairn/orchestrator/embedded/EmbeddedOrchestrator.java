@@ -520,6 +520,25 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         return out.toString();
     }
 
+    /** The tasks of a run, oldest first (every dispatch of every state). */
+    List<TaskInfo> tasks(String runId) {
+        RunId id = parse(runId);
+        return db.read(r -> r.query(
+                "SELECT " + TaskQueue.TASK_COLUMNS + " FROM tasks WHERE run_id = ? ORDER BY ord",
+                TaskQueue::taskInfo,
+                id.toString()));
+    }
+
+    /** What the runs index holds for a run: its row and its steps (for tests that check it). */
+    record Indexed(RunInfo run, List<StepInfo> steps) {}
+
+    Indexed indexed(String runId) {
+        RunId id = parse(runId);
+        return db.read(r -> new Indexed(
+                RunIndex.run(r, id.toString()).orElseThrow(() -> OrchestratorException.runNotFound(runId)),
+                RunIndex.steps(r, id.toString())));
+    }
+
     // ------------------------------------------------------------------ run control
 
     @Override

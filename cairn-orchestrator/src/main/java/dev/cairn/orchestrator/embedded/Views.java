@@ -161,8 +161,8 @@ final class Views {
                         ? step.endedAt().get()
                         : Math.max(last, step.endedAt().get());
             }
-            if (!stepEnded) {
-                continue;
+            if (!stepEnded || step.startedAt().isEmpty()) {
+                continue; // no outcome: still running, or never started (the run ended first)
             }
             RunnerResult result = result(s, step);
             results.add(result);

@@ -6,6 +6,7 @@ import dev.cairn.executor.protocol.InputFile;
 import dev.cairn.executor.protocol.Run;
 import dev.cairn.executor.protocol.StepResult;
 import dev.cairn.json.wire.Wire;
+import dev.cairn.machine.errors.StorageException;
 import dev.cairn.machine.ids.ArtifactId;
 import dev.cairn.machine.stores.ArtifactKind;
 import dev.cairn.machine.stores.ArtifactStore;
@@ -25,6 +26,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -36,8 +38,46 @@ final class Commands {
 
     private Commands() {}
 
-    static TestWorker.Handler handler(ArtifactStore artifacts) {
-        return (lease, control) -> run(lease, control, artifacts);
+    /**
+     * The handler, over whichever artifact store {@code artifacts} gives at each call: a store closed
+     * by an orchestrator restart is retried on the next one, as a remote node retries its uploads.
+     */
+    static TestWorker.Handler handler(Supplier<ArtifactStore> artifacts) {
+        ArtifactStore current = new ArtifactStore() {
+            @Override
+            public ArtifactId put(ArtifactKind kind, byte[] bytes) {
+                return retry(() -> artifacts.get().put(kind, bytes));
+            }
+
+            @Override
+            public byte[] get(ArtifactId id) {
+                return retry(() -> artifacts.get().get(id));
+            }
+
+            @Override
+            public boolean exists(ArtifactId id) {
+                return retry(() -> artifacts.get().exists(id));
+            }
+        };
+        return (lease, control) -> run(lease, control, current);
+    }
+
+    private static <T> T retry(Supplier<T> call) {
+        for (int i = 0; ; i++) {
+            try {
+                return call.get();
+            } catch (StorageException e) {
+                if (i == 500 || !e.code().equals("store_closed")) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     static TaskOutcome run(LeaseEnvelope lease, TestWorker.Control control, ArtifactStore artifacts)

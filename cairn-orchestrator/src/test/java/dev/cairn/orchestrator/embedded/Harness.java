@@ -103,7 +103,7 @@ final class Harness implements AutoCloseable {
     }
 
     TestWorker commandWorker(String id, Map<String, String> labels) {
-        return worker(id, labels, Map.of("command", Commands.handler(orchestrator.artifacts())));
+        return worker(id, labels, Map.of("command", Commands.handler(() -> orchestrator.artifacts())));
     }
 
     /** The spec format's JSON of a YAML pipeline. */
