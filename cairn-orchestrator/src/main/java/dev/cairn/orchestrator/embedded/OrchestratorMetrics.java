@@ -46,10 +46,12 @@ final class OrchestratorMetrics implements TaskQueue.Listener, TransitionListene
             Gauge.builder("cairn.tasks", tasks, read)
                     .tag("status", status)
                     .description("tasks by status")
+                    .strongReference(true)
                     .register(registry);
         }
         Gauge.builder("cairn.runs.active", activeRuns, s -> s.get())
                 .description("runs this orchestrator is executing")
+                .strongReference(true)
                 .register(registry);
     }
 

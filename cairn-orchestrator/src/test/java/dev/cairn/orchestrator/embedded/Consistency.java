@@ -44,9 +44,12 @@ final class Consistency {
         assertThat(RunIndex.row(stored.run()).projected())
                 .as("run %s after %d events", runId, log.size())
                 .isEqualTo(run.projected());
-        List<StepRow.Projected> expected = steps.stream().map(StepRow::projected).toList();
+        List<StepRow.Projected> expected =
+                steps.stream().map(StepRow::projected).toList();
         List<StepRow.Projected> actual =
                 stored.steps().stream().map(s -> RunIndex.row(s).projected()).toList();
-        assertThat(actual).as("steps of run %s after %d events", runId, log.size()).isEqualTo(expected);
+        assertThat(actual)
+                .as("steps of run %s after %d events", runId, log.size())
+                .isEqualTo(expected);
     }
 }

@@ -78,7 +78,8 @@ class CrashRecoveryTest {
         }
     }
 
-    static final String LEDGER_PIPELINE = """
+    static final String LEDGER_PIPELINE =
+            """
             op: ledger
             settings: {mode: parallel, max_concurrency: 3}
             env: {LEDGER: "%s", RUN: "%s"}
@@ -135,7 +136,9 @@ class CrashRecoveryTest {
             }
             Map<String, Long> executions = Files.readAllLines(ledger, StandardCharsets.UTF_8).stream()
                     .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
-            assertThat(executions).as("each step of each run ran once (seed " + seed + ")").hasSize(6 * 5);
+            assertThat(executions)
+                    .as("each step of each run ran once (seed " + seed + ")")
+                    .hasSize(6 * 5);
             assertThat(executions.values()).allSatisfy(n -> assertThat(n).isEqualTo(1L));
         }
     }
@@ -149,10 +152,32 @@ class CrashRecoveryTest {
             EmbeddedOrchestrator before = h.orchestrator;
             before.close();
             h.open();
-            h.orchestrator.leases().complete(new Completion(
-                    LeaseRef.of(lease),
-                    new TaskOutcome.Succeeded(JsonNodeFactory.instance.objectNode(), List.of())));
+            h.orchestrator
+                    .leases()
+                    .complete(new Completion(
+                            LeaseRef.of(lease),
+                            new TaskOutcome.Succeeded(JsonNodeFactory.instance.objectNode(), List.of())));
             assertThat(h.awaitEnd(runId).state()).isEqualTo(RunState.COMPLETED);
+            assertThat(h.orchestrator.tasks(runId)).hasSize(1);
+        }
+    }
+
+    @Test
+    void resumeContinuesARunNobodyIsExecuting() throws Exception {
+        try (Harness h = new Harness(dir, b -> b.resumeOnOpen(false))) {
+            String runId = h.submit(LeaseProtocolTest.ONE_STEP);
+            LeaseEnvelope lease = LeaseProtocolTest.take(h.orchestrator.leases(), "w", Map.of());
+            h.restart();
+            assertThat(h.orchestrator.detail(runId).steps().getFirst().attempt())
+                    .isEqualTo(1);
+            assertThat(h.orchestrator.resume(runId).state()).isEqualTo(RunState.RUNNING);
+            Harness.await(() -> h.orchestrator.detail(runId).steps().getFirst().attempt() == 2, "the re-run");
+            assertThat(h.orchestrator.resume(runId).state())
+                    .as("a running run is left as is")
+                    .isEqualTo(RunState.RUNNING);
+            h.orchestrator.leases().complete(new Completion(LeaseRef.of(lease), LeaseProtocolTest.ok("w")));
+            assertThat(h.awaitEnd(runId).state()).isEqualTo(RunState.COMPLETED);
+            assertThat(h.orchestrator.resume(runId).state()).isEqualTo(RunState.COMPLETED);
             assertThat(h.orchestrator.tasks(runId)).hasSize(1);
         }
     }

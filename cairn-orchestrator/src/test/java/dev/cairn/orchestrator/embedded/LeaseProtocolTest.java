@@ -34,7 +34,8 @@ class LeaseProtocolTest {
 
     static final String CAPABILITY = "/test/work/v1";
 
-    static final String ONE_STEP = """
+    static final String ONE_STEP =
+            """
             op: leases
             steps:
               - id: work
@@ -52,8 +53,7 @@ class LeaseProtocolTest {
     }
 
     static List<LeaseEnvelope> poll(LeaseService leases, String worker, Map<String, String> labels) {
-        return leases.acquire(
-                new AcquireRequest(worker, List.of(CAPABILITY), new TreeMap<>(labels), 8, Duration.ZERO));
+        return leases.acquire(new AcquireRequest(worker, List.of(CAPABILITY), new TreeMap<>(labels), 8, Duration.ZERO));
     }
 
     static TaskOutcome.Succeeded ok(String by) {
@@ -78,10 +78,12 @@ class LeaseProtocolTest {
             h.clock.advance(Duration.ofSeconds(20));
             HeartbeatAnswer renewed = leases.heartbeat(new Heartbeat(
                     a,
-                    Optional.of(JsonNodeFactory.instance.objectNode().put("done", 1).put("total", 4)),
+                    Optional.of(
+                            JsonNodeFactory.instance.objectNode().put("done", 1).put("total", 4)),
                     List.of(new LogLine(1, LogLevel.INFO, "stdout", "working"))));
             assertThat(renewed.cancel()).isFalse();
-            assertThat(renewed.leaseExpiresAt()).isEqualTo(java.time.Instant.ofEpochMilli(h.clock.nowMillis() + 30_000));
+            assertThat(renewed.leaseExpiresAt())
+                    .isEqualTo(java.time.Instant.ofEpochMilli(h.clock.nowMillis() + 30_000));
             h.clock.advance(Duration.ofSeconds(20));
             h.orchestrator.sweep(); // renewed: 10 s left
             assertThat(poll(leases, "b", Map.of())).isEmpty();
@@ -95,7 +97,8 @@ class LeaseProtocolTest {
             h.orchestrator.sweep();
             assertThat(h.orchestrator.detail(runId).steps().getFirst().state()).isEqualTo(StepState.QUEUED);
             assertThatThrownBy(() -> leases.heartbeat(new Heartbeat(a, Optional.empty(), List.of())))
-                    .isInstanceOfSatisfying(LeaseException.class, e -> assertThat(e.code()).isEqualTo("stale_lease"));
+                    .isInstanceOfSatisfying(
+                            LeaseException.class, e -> assertThat(e.code()).isEqualTo("stale_lease"));
 
             LeaseEnvelope second = take(leases, "b", Map.of());
             assertThat(second.task().id()).isEqualTo(first.task().id());
@@ -109,7 +112,8 @@ class LeaseProtocolTest {
                         assertThat(e.retryable()).isFalse();
                     });
             assertThatThrownBy(() -> leases.heartbeat(new Heartbeat(a, Optional.empty(), List.of())))
-                    .isInstanceOfSatisfying(LeaseException.class, e -> assertThat(e.code()).isEqualTo("stale_lease"));
+                    .isInstanceOfSatisfying(
+                            LeaseException.class, e -> assertThat(e.code()).isEqualTo("stale_lease"));
             HeartbeatAnswer late = leases.heartbeat(new Heartbeat(b, Optional.empty(), List.of()));
             assertThat(late.cancel()).isTrue();
 
@@ -121,7 +125,8 @@ class LeaseProtocolTest {
             assertThat(tasks.getFirst().endedEpoch()).contains(2L);
             assertThat(tasks.getFirst().workerId()).contains("b");
             assertThat(Views.outcome(tasks.getFirst()).orElseThrow()).isEqualTo(ok("b"));
-            assertThat(h.orchestrator.summary(runId).jobs().getFirst().results()).hasSize(1);
+            assertThat(h.orchestrator.summary(runId).jobs().getFirst().results())
+                    .hasSize(1);
         }
     }
 
@@ -178,7 +183,8 @@ class LeaseProtocolTest {
     void aTaskGoesOnlyToARunnerCarryingEveryLabelItRequires() throws Exception {
         try (Harness h = new Harness(dir)) {
             LeaseService leases = h.orchestrator.leases();
-            String runId = h.submit("""
+            String runId = h.submit(
+                    """
                     op: labels
                     steps:
                       - id: train
@@ -187,15 +193,24 @@ class LeaseProtocolTest {
                     """);
             Harness.await(() -> h.orchestrator.tasks(runId).size() == 1, "the task");
             assertThat(poll(leases, "plain", Map.of())).isEmpty();
-            assertThat(poll(leases, "other-gpu", Map.of("gpu", "t4", "pool", "batch"))).isEmpty();
+            assertThat(poll(leases, "other-gpu", Map.of("gpu", "t4", "pool", "batch")))
+                    .isEmpty();
             assertThat(poll(leases, "half", Map.of("gpu", "a100"))).isEmpty();
             assertThat(leases.acquire(new AcquireRequest(
-                            "wrong-capability", List.of("command"), new TreeMap<>(Map.of("gpu", "a100", "pool", "batch")),
-                            1, Duration.ZERO)))
+                            "wrong-capability",
+                            List.of("command"),
+                            new TreeMap<>(Map.of("gpu", "a100", "pool", "batch")),
+                            1,
+                            Duration.ZERO)))
                     .isEmpty();
             List<LeaseEnvelope> got = poll(leases, "right", Map.of("gpu", "a100", "pool", "batch", "zone", "x"));
             assertThat(got).hasSize(1);
-            assertThat(got.getFirst().task().capabilityFilters().get("labels").get("gpu").asText())
+            assertThat(got.getFirst()
+                            .task()
+                            .capabilityFilters()
+                            .get("labels")
+                            .get("gpu")
+                            .asText())
                     .isEqualTo("a100");
         }
     }
@@ -218,9 +233,11 @@ class LeaseProtocolTest {
             LeaseService leases = h.orchestrator.leases();
             LeaseRef nobody = new LeaseRef(UUID.randomUUID(), 1);
             assertThatThrownBy(() -> leases.heartbeat(new Heartbeat(nobody, Optional.empty(), List.of())))
-                    .isInstanceOfSatisfying(LeaseException.class, e -> assertThat(e.code()).isEqualTo("unknown_task"));
+                    .isInstanceOfSatisfying(
+                            LeaseException.class, e -> assertThat(e.code()).isEqualTo("unknown_task"));
             assertThatThrownBy(() -> leases.complete(new Completion(nobody, ok("x"))))
-                    .isInstanceOfSatisfying(LeaseException.class, e -> assertThat(e.code()).isEqualTo("unknown_task"));
+                    .isInstanceOfSatisfying(
+                            LeaseException.class, e -> assertThat(e.code()).isEqualTo("unknown_task"));
             h.submit(ONE_STEP);
             LeaseEnvelope lease = take(leases, "w", Map.of());
             LeaseRef future = new LeaseRef(lease.task().id(), 7);

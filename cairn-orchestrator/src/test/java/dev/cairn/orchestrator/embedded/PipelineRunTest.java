@@ -12,10 +12,10 @@ import dev.cairn.contracts.api.StepState;
 import dev.cairn.contracts.api.StepView;
 import dev.cairn.machine.ids.ArtifactId;
 import dev.cairn.machine.stores.ArtifactKind;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,7 +68,8 @@ class PipelineRunTest {
 
     @Test
     void aFanOutAndJoinRunsToCompletionAndItsViewsSaySo() throws Exception {
-        try (Harness h = new Harness(dir)) {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (Harness h = new Harness(dir, b -> b.meters(meters))) {
             ArtifactId names = h.orchestrator
                     .artifacts()
                     .put(new ArtifactKind.Output(), "Ada\nGrace\n".getBytes(StandardCharsets.UTF_8));
@@ -136,9 +137,28 @@ class PipelineRunTest {
             assertThat(status.completedJobs()).isEqualTo(1);
             assertThat(status.failedJobs()).isZero();
 
-            Map<String, Long> tasksPerState =
-                    h.orchestrator.detail(runId).steps().stream().collect(Collectors.toMap(StepView::stepId, s -> 1L));
-            assertThat(tasksPerState).hasSize(5);
+            assertThat(h.orchestrator.tasks(runId))
+                    .extracting(TaskQueue.TaskInfo::stepId)
+                    .containsExactlyInAnyOrder("split", "greet_1", "greet_2", "tool", "join");
+
+            assertThat(meters.get("cairn.runs.accepted")
+                            .tag("kind", "pipeline")
+                            .counter()
+                            .count())
+                    .isEqualTo(1);
+            assertThat(meters.get("cairn.tasks.transitions")
+                            .tag("from", "leased")
+                            .tag("to", "succeeded")
+                            .counter()
+                            .count())
+                    .isEqualTo(5);
+            assertThat(meters.get("cairn.runs.transitions")
+                            .tag("to", "completed")
+                            .counter()
+                            .count())
+                    .isEqualTo(1);
+            assertThat(meters.get("cairn.tasks").tag("status", "queued").gauge().value())
+                    .isZero();
         }
     }
 }

@@ -38,7 +38,8 @@ class RunControlTest {
     @TempDir
     Path dir;
 
-    static final String TWO_STEPS = """
+    static final String TWO_STEPS =
+            """
             op: cancel
             steps:
               - id: work
@@ -60,28 +61,33 @@ class RunControlTest {
             String runId = h.submit(TWO_STEPS);
             LeaseEnvelope lease = LeaseProtocolTest.take(leases, "w", Map.of());
             LeaseRef ref = LeaseRef.of(lease);
-            assertThat(leases.heartbeat(new Heartbeat(ref, Optional.empty(), List.of())).cancel()).isFalse();
+            assertThat(leases.heartbeat(new Heartbeat(ref, Optional.empty(), List.of()))
+                            .cancel())
+                    .isFalse();
 
             h.orchestrator.cancel(runId);
 
-            assertThat(leases.heartbeat(new Heartbeat(ref, Optional.empty(), List.of())).cancel()).isTrue();
+            assertThat(leases.heartbeat(new Heartbeat(ref, Optional.empty(), List.of()))
+                            .cancel())
+                    .isTrue();
             leases.complete(new Completion(ref, new TaskOutcome.Cancelled()));
             RunDetail detail = h.awaitEnd(runId);
             assertThat(detail.state()).isEqualTo(RunState.FAILED);
             assertThat(detail.error()).contains("cancelled");
-            assertThat(detail.steps()).extracting(StepView::state)
+            assertThat(detail.steps())
+                    .extracting(StepView::state)
                     .containsExactly(StepState.CANCELLED, StepState.CANCELLED);
             assertThat(lastKernel(h, runId))
-                    .isInstanceOfSatisfying(
-                            KernelEvent.RunCompleted.class,
-                            c -> assertThat(c.status()).isEqualTo(RunStatus.CANCELLED));
-            assertThat(h.orchestrator.tasks(runId)).singleElement()
-                    .satisfies(t -> assertThat(t.status()).isEqualTo(TaskStatus.CANCELLED));
+                    .isInstanceOfSatisfying(KernelEvent.RunCompleted.class, c -> assertThat(c.status())
+                            .isEqualTo(RunStatus.CANCELLED));
+            assertThat(h.orchestrator.tasks(runId)).singleElement().satisfies(t -> assertThat(t.status())
+                    .isEqualTo(TaskStatus.CANCELLED));
             assertThat(h.orchestrator.summary(runId).jobs().getFirst().results())
                     .extracting(r -> r.status())
                     .as("the step that never started has no outcome")
                     .containsExactly(RunnerStatus.ERROR);
-            assertThat(h.orchestrator.cancel(runId).state()).as("cancelling again changes nothing")
+            assertThat(h.orchestrator.cancel(runId).state())
+                    .as("cancelling again changes nothing")
                     .isEqualTo(RunState.FAILED);
             Consistency.assertIndexMatchesLog(h.orchestrator, runId);
         }
@@ -96,7 +102,8 @@ class RunControlTest {
             RunDetail detail = h.awaitEnd(runId);
             assertThat(detail.steps().getFirst().state()).isEqualTo(StepState.CANCELLED);
             assertThat(h.orchestrator.tasks(runId).getFirst().status()).isEqualTo(TaskStatus.CANCELLED);
-            assertThat(LeaseProtocolTest.poll(h.orchestrator.leases(), "late", Map.of())).isEmpty();
+            assertThat(LeaseProtocolTest.poll(h.orchestrator.leases(), "late", Map.of()))
+                    .isEmpty();
         }
     }
 
@@ -109,14 +116,16 @@ class RunControlTest {
             h.restart();
             LeaseRef ref = LeaseRef.of(lease);
             Harness.await(
-                    () -> h.orchestrator.leases().heartbeat(new Heartbeat(ref, Optional.empty(), List.of())).cancel(),
+                    () -> h.orchestrator
+                            .leases()
+                            .heartbeat(new Heartbeat(ref, Optional.empty(), List.of()))
+                            .cancel(),
                     "the cancel answer");
             h.orchestrator.leases().complete(new Completion(ref, new TaskOutcome.Cancelled()));
             assertThat(h.awaitEnd(runId).error()).contains("cancelled");
             assertThat(lastKernel(h, runId))
-                    .isInstanceOfSatisfying(
-                            KernelEvent.RunCompleted.class,
-                            c -> assertThat(c.status()).isEqualTo(RunStatus.CANCELLED));
+                    .isInstanceOfSatisfying(KernelEvent.RunCompleted.class, c -> assertThat(c.status())
+                            .isEqualTo(RunStatus.CANCELLED));
         }
     }
 
@@ -124,7 +133,8 @@ class RunControlTest {
     void aFailedAttemptIsRetriedWithANewTaskAfterTheStepsBackoff() throws Exception {
         try (Harness h = new Harness(dir)) {
             LeaseService leases = h.orchestrator.leases();
-            String runId = h.submit("""
+            String runId = h.submit(
+                    """
                     op: retry
                     steps:
                       - id: flaky
@@ -135,7 +145,9 @@ class RunControlTest {
             leases.complete(new Completion(
                     LeaseRef.of(first), new TaskOutcome.Failed("upstream_busy", "the service said 503", true)));
             Harness.await(() -> h.orchestrator.tasks(runId).size() == 2, "the retry's task");
-            assertThat(LeaseProtocolTest.poll(leases, "w", Map.of())).as("not before the backoff").isEmpty();
+            assertThat(LeaseProtocolTest.poll(leases, "w", Map.of()))
+                    .as("not before the backoff")
+                    .isEmpty();
             StepView waiting = h.orchestrator.detail(runId).steps().getFirst();
             assertThat(waiting.state()).isEqualTo(StepState.RETRYING);
             assertThat(waiting.attempt()).isEqualTo(2);
@@ -149,7 +161,8 @@ class RunControlTest {
             RunDetail detail = h.awaitEnd(runId);
             assertThat(detail.state()).isEqualTo(RunState.COMPLETED);
             assertThat(detail.steps().getFirst().attempt()).isEqualTo(2);
-            assertThat(h.orchestrator.tasks(runId)).extracting(TaskQueue.TaskInfo::failures)
+            assertThat(h.orchestrator.tasks(runId))
+                    .extracting(TaskQueue.TaskInfo::failures)
                     .containsExactly(0, 1);
         }
     }
@@ -158,7 +171,8 @@ class RunControlTest {
     void aCommandThatExitsNonZeroFailsItsStepOnceItsAttemptsAreSpent() throws Exception {
         try (Harness h = new Harness(dir)) {
             h.commandWorker("w", Map.of());
-            String runId = h.submit("""
+            String runId = h.submit(
+                    """
                     op: exits
                     steps:
                       - id: broken
@@ -187,7 +201,8 @@ class RunControlTest {
     void aSideEffectWithoutAnIdempotencyKeyIsNotRetried() throws Exception {
         try (Harness h = new Harness(dir)) {
             h.commandWorker("w", Map.of());
-            String runId = h.submit("""
+            String runId = h.submit(
+                    """
                     op: deploys
                     steps:
                       - id: deploy
@@ -206,7 +221,8 @@ class RunControlTest {
     void theOrchestratorEndsATaskThatOutrunsItsTimeout() throws Exception {
         try (Harness h = new Harness(dir, b -> b.timeoutGrace(Duration.ofSeconds(5)))) {
             LeaseService leases = h.orchestrator.leases();
-            String runId = h.submit("""
+            String runId = h.submit(
+                    """
                     op: slow
                     steps:
                       - id: slow
@@ -222,19 +238,22 @@ class RunControlTest {
             h.clock.advance(Duration.ofSeconds(5));
             h.orchestrator.sweep();
             assertThatThrownBy(() -> leases.heartbeat(new Heartbeat(ref, Optional.empty(), List.of())))
-                    .isInstanceOfSatisfying(LeaseException.class, e -> assertThat(e.code()).isEqualTo("stale_lease"));
+                    .isInstanceOfSatisfying(
+                            LeaseException.class, e -> assertThat(e.code()).isEqualTo("stale_lease"));
             RunDetail detail = h.awaitEnd(runId);
             assertThat(detail.state()).isEqualTo(RunState.FAILED);
             assertThat(detail.steps().getFirst().error().orElseThrow()).contains("ran longer than its timeout");
             assertThatThrownBy(() -> leases.complete(new Completion(ref, LeaseProtocolTest.ok("late"))))
-                    .isInstanceOfSatisfying(LeaseException.class, e -> assertThat(e.code()).isEqualTo("stale_lease"));
+                    .isInstanceOfSatisfying(
+                            LeaseException.class, e -> assertThat(e.code()).isEqualTo("stale_lease"));
         }
     }
 
     @Test
     void replayVerifiesAFinishedRunFromItsFactsWithoutDispatchingAnyTask() throws Exception {
         try (Harness h = new Harness(dir)) {
-            ArtifactId names = h.orchestrator.artifacts()
+            ArtifactId names = h.orchestrator
+                    .artifacts()
                     .put(new ArtifactKind.Output(), "Ada\nGrace\n".getBytes(StandardCharsets.UTF_8));
             TestWorker worker = h.commandWorker("w", Map.of());
             String runId = h.submit(PipelineRunTest.FAN_OUT.formatted(names.value()));
@@ -243,8 +262,8 @@ class RunControlTest {
             int tasks = h.orchestrator.tasks(runId).size();
 
             assertThatThrownBy(() -> h.orchestrator.replay(h.submit(LeaseProtocolTest.ONE_STEP)))
-                    .isInstanceOfSatisfying(
-                            OrchestratorException.class, e -> assertThat(e.code()).isEqualTo("run_not_finished"));
+                    .isInstanceOfSatisfying(OrchestratorException.class, e -> assertThat(e.code())
+                            .isEqualTo("run_not_finished"));
 
             ReplayResult replay = h.orchestrator.replay(runId);
             assertThat(replay.verified()).as(replay.message()).isTrue();
@@ -256,10 +275,13 @@ class RunControlTest {
             assertThat(h.orchestrator.tasks(replay.replayRunId())).isEmpty();
             RunDetail replayed = h.orchestrator.detail(replay.replayRunId());
             assertThat(replayed.state()).isEqualTo(RunState.COMPLETED);
-            assertThat(replayed.steps()).extracting(StepView::stepId)
+            assertThat(replayed.steps())
+                    .extracting(StepView::stepId)
                     .containsExactly("split", "greet_1", "greet_2", "tool", "join");
             assertThat(replayed.steps()).allSatisfy(s -> assertThat(s.state()).isEqualTo(StepState.COMPLETED));
-            assertThat(h.orchestrator.runs(dev.cairn.orchestrator.api.RunQuery.firstPage(10)).runs())
+            assertThat(h.orchestrator
+                            .runs(dev.cairn.orchestrator.api.RunQuery.firstPage(10))
+                            .runs())
                     .extracting(r -> r.runId())
                     .contains(replay.replayRunId());
         }
