@@ -292,14 +292,18 @@ final class Views {
         Optional<Integer> exitCode = task.flatMap(Views::outcome)
                 .filter(o -> o instanceof TaskOutcome.Succeeded)
                 .flatMap(o -> exitCode((TaskOutcome.Succeeded) o));
+        Optional<Long> ended = ended(step, task);
+        Optional<Long> duration = step.startedAt().isPresent() && ended.isPresent()
+                ? Optional.of(Math.max(0, ended.get() - step.startedAt().get()))
+                : Optional.empty();
         return new StepView(
                 step.stepId(),
                 state,
                 step.attempt() + 1,
                 step.region(),
                 step.startedAt().map(Instant::ofEpochMilli),
-                step.endedAt().map(Instant::ofEpochMilli),
-                duration(step),
+                ended.map(Instant::ofEpochMilli),
+                duration,
                 progress,
                 total,
                 exitCode,
@@ -308,15 +312,36 @@ final class Views {
                 tail);
     }
 
-    /** A step whose attempt was entered: queued, waiting for its retry, or running, by its task. */
+    /**
+     * A step whose attempt was entered, by its task: queued, waiting for its retry's backoff,
+     * running, or — once its task has ended, before the kernel records the attempt's end (which
+     * waits for the other states of its wave) — completed or failed as its task says.
+     */
     private static StepState entered(Snapshot s, StepInfo step, Optional<TaskInfo> task) {
         if (task.isEmpty() || task.get().failures() < step.failures()) {
             return StepState.QUEUED;
         }
         return switch (task.get().status()) {
             case QUEUED -> task.get().availableAt() > s.now() ? StepState.RETRYING : StepState.QUEUED;
-            default -> StepState.RUNNING;
+            case LEASED -> StepState.RUNNING;
+            case SUCCEEDED ->
+                outcome(task.get())
+                                .filter(o -> o instanceof TaskOutcome.Succeeded ok
+                                        && exitCode(ok).orElse(0) == 0)
+                                .isPresent()
+                        ? StepState.COMPLETED
+                        : StepState.FAILED;
+            case FAILED -> StepState.FAILED;
+            case CANCELLED -> StepState.CANCELLED;
         };
+    }
+
+    /** When the step ended: the kernel's record, or its current task's end while that is not recorded yet. */
+    private static Optional<Long> ended(StepInfo step, Optional<TaskInfo> task) {
+        if (step.endedAt().isPresent() || !step.status().equals(RunProjection.ENTERED)) {
+            return step.endedAt();
+        }
+        return task.filter(t -> t.failures() >= step.failures()).flatMap(TaskInfo::endedAt);
     }
 
     static RunListItem item(RunInfo run, int total, int completed, int failed) {

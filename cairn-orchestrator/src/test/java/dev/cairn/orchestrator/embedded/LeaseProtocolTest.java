@@ -248,4 +248,31 @@ class LeaseProtocolTest {
                     });
         }
     }
+
+    @Test
+    void aStepShowsItsTaskEndedBeforeTheSlowerStepsOfItsWaveJoin() throws Exception {
+        try (Harness h = new Harness(dir)) {
+            LeaseService leases = h.orchestrator.leases();
+            String runId = h.submit(
+                    """
+                    op: wave
+                    steps:
+                      - id: fast
+                        capability: /test/work/v1
+                      - id: slow
+                        capability: /test/work/v1
+                    """);
+            LeaseEnvelope one = take(leases, "w1", Map.of());
+            LeaseEnvelope two = take(leases, "w2", Map.of());
+            LeaseEnvelope fast = one.task().label().orElseThrow().equals("fast") ? one : two;
+            LeaseEnvelope slow = fast == one ? two : one;
+            leases.complete(new Completion(LeaseRef.of(fast), ok("w")));
+            var steps = h.orchestrator.detail(runId).steps();
+            assertThat(steps).extracting(StepView::state).containsExactly(StepState.COMPLETED, StepState.RUNNING);
+            assertThat(steps.getFirst().endedAt()).isPresent();
+            assertThat(steps.get(1).endedAt()).isEmpty();
+            leases.complete(new Completion(LeaseRef.of(slow), ok("w")));
+            assertThat(h.awaitEnd(runId).state()).isEqualTo(RunState.COMPLETED);
+        }
+    }
 }
