@@ -20,7 +20,9 @@ import dev.cairn.machine.engine.StartRun;
 import dev.cairn.machine.engine.Stores;
 import dev.cairn.machine.errors.MachineException;
 import dev.cairn.machine.errors.StorageException;
+import dev.cairn.machine.events.Event;
 import dev.cairn.machine.events.EventEnvelope;
+import dev.cairn.machine.events.KernelEvent;
 import dev.cairn.machine.ids.ArtifactId;
 import dev.cairn.machine.ids.RunId;
 import dev.cairn.machine.runtime.Engine;
@@ -37,6 +39,7 @@ import dev.cairn.orchestrator.api.RunQuery;
 import dev.cairn.orchestrator.embedded.RunIndex.RunInfo;
 import dev.cairn.orchestrator.embedded.RunIndex.StepInfo;
 import dev.cairn.orchestrator.embedded.TaskQueue.TaskInfo;
+import dev.cairn.runner.api.LeaseEnvelope;
 import dev.cairn.runner.api.LogLevel;
 import dev.cairn.runner.api.lease.AcquireRequest;
 import dev.cairn.runner.api.lease.Completion;
@@ -46,6 +49,7 @@ import dev.cairn.runner.api.lease.LeaseException;
 import dev.cairn.runner.api.lease.LeaseService;
 import dev.cairn.runner.api.lease.LogLine;
 import dev.cairn.store.fs.FsArtifactStore;
+import dev.cairn.store.sqlite.Row;
 import dev.cairn.store.sqlite.SqlReader;
 import dev.cairn.store.sqlite.SqliteDatabase;
 import dev.cairn.store.sqlite.SqliteEventStore;
@@ -56,6 +60,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -434,7 +439,7 @@ public final class EmbeddedOrchestrator implements Orchestrator {
                         id.toString(),
                         step.stepId(),
                         Views.LOG_TAIL));
-                java.util.Collections.reverse(lines);
+                Collections.reverse(lines);
                 out.put(step.stepId(), lines);
             }
             return out;
@@ -593,8 +598,7 @@ public final class EmbeddedOrchestrator implements Orchestrator {
 
     private RunManifest manifestOf(RunId runId) {
         EventEnvelope first = events.readRange(runId, 1, Optional.of(1L)).getFirst();
-        if (!(first.event() instanceof dev.cairn.machine.events.Event.Kernel k
-                && k.event() instanceof dev.cairn.machine.events.KernelEvent.RunStarted started)) {
+        if (!(first.event() instanceof Event.Kernel k && k.event() instanceof KernelEvent.RunStarted started)) {
             throw OrchestratorException.notResumable(runId.toString(), "its log does not start with RunStarted", null);
         }
         return Wire.read(artifacts.get(started.manifestId()), RunManifest.class);
@@ -702,7 +706,7 @@ public final class EmbeddedOrchestrator implements Orchestrator {
                 limit);
     }
 
-    private static LogEntry logEntry(dev.cairn.store.sqlite.Row row) {
+    private static LogEntry logEntry(Row row) {
         return new LogEntry(
                 row.getLong(1),
                 row.getString(2),
@@ -714,7 +718,7 @@ public final class EmbeddedOrchestrator implements Orchestrator {
                         row.getString(7)));
     }
 
-    private static LogLine logLine(dev.cairn.store.sqlite.Row row) {
+    private static LogLine logLine(Row row) {
         return new LogLine(
                 row.getLong(1),
                 LogLevel.valueOf(row.getString(2).toUpperCase(Locale.ROOT)),
@@ -884,7 +888,7 @@ public final class EmbeddedOrchestrator implements Orchestrator {
     private record CountingLeases(TaskQueue queue, OrchestratorMetrics metrics) implements LeaseService {
 
         @Override
-        public List<dev.cairn.runner.api.LeaseEnvelope> acquire(AcquireRequest request) {
+        public List<LeaseEnvelope> acquire(AcquireRequest request) {
             return queue.acquire(request);
         }
 

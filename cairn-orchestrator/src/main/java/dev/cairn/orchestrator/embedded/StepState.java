@@ -13,6 +13,7 @@ import dev.cairn.machine.context.DynContext;
 import dev.cairn.machine.errors.ErrorCategory;
 import dev.cairn.machine.errors.ErrorInfo;
 import dev.cairn.machine.errors.MachineException;
+import dev.cairn.machine.errors.StateError;
 import dev.cairn.machine.errors.StateException;
 import dev.cairn.machine.events.DomainEvent;
 import dev.cairn.machine.ids.ContextKey;
@@ -22,6 +23,7 @@ import dev.cairn.machine.io.IoProvider;
 import dev.cairn.machine.io.IoResult;
 import dev.cairn.machine.meta.StateMeta;
 import dev.cairn.machine.recorder.EventRecorder;
+import dev.cairn.machine.runtime.StateContext;
 import dev.cairn.machine.state.SnapshotPolicy;
 import dev.cairn.machine.state.State;
 import dev.cairn.machine.state.StateOutcome;
@@ -81,10 +83,7 @@ final class StepState implements State {
 
     @Override
     public StateOutcome handle(DynContext ctx, IoProvider io, EventRecorder rec) {
-        String runId = dev.cairn.machine.runtime.StateContext.from(ctx)
-                .attempt()
-                .runId()
-                .toString();
+        String runId = StateContext.from(ctx).attempt().runId().toString();
         List<InputFile> inputs = resolveInputs(ctx);
         TaskRequest request = request(runId, inputs);
         byte[] nonce = io.randomBytes(16);
@@ -94,8 +93,7 @@ final class StepState implements State {
         try {
             response = io.call(new IoCall(NAMESPACE, Wire.toTree(request), Optional.of(key)));
         } catch (MachineException e) {
-            throw new StateException(
-                    dev.cairn.machine.errors.StateError.of(e.info().withRetryable(false)), e.hint(), e);
+            throw new StateException(StateError.of(e.info().withRetryable(false)), e.hint(), e);
         }
         TaskResult result;
         try {
@@ -276,7 +274,7 @@ final class StepState implements State {
 
     private StateException fail(String code, String message, boolean retryable) {
         ObjectNode details = JsonNodeFactory.instance.objectNode().put("step_id", plan.stepId());
-        return new StateException(dev.cairn.machine.errors.StateError.of(
+        return new StateException(StateError.of(
                 ErrorInfo.of(code, ErrorCategory.UNKNOWN, retryable, message).withDetails(details)));
     }
 

@@ -425,12 +425,12 @@ final class TaskQueue implements LeaseService {
                     String spec = tx.queryOne("SELECT spec FROM tasks WHERE task_id = ?", r -> r.getString(1), id)
                             .orElseThrow();
                     Instant until = Instant.ofEpochMilli(expires);
-                    TaskSpec granted1 = Wire.read(spec, TaskSpec.class).toBuilder()
+                    TaskSpec leased = Wire.read(spec, TaskSpec.class).toBuilder()
                             .attempts(epoch)
                             .status("leased")
                             .leaseExpiresAt(until)
                             .build();
-                    out.add(LeaseEnvelope.builder(granted1)
+                    out.add(LeaseEnvelope.builder(leased)
                             .leaseExpiresAt(until)
                             .status("leased")
                             .build());
