@@ -108,24 +108,47 @@ class RunControlTest {
     }
 
     @Test
-    void aCancelRequestedBeforeACrashIsCarriedOutAfterIt() throws Exception {
-        try (Harness h = new Harness(dir)) {
+    void cancellingARunNobodyExecutesResumesItToCancelIt() throws Exception {
+        try (Harness h = new Harness(dir, b -> b.resumeOnOpen(false))) {
             String runId = h.submit(TWO_STEPS);
             LeaseEnvelope lease = LeaseProtocolTest.take(h.orchestrator.leases(), "w", Map.of());
+            h.restart(); // the run is left as its log says: nobody executes it
             h.orchestrator.cancel(runId);
-            h.restart();
             LeaseRef ref = LeaseRef.of(lease);
-            Harness.await(
-                    () -> h.orchestrator
+            assertThat(h.orchestrator
                             .leases()
                             .heartbeat(new Heartbeat(ref, Optional.empty(), List.of()))
-                            .cancel(),
-                    "the cancel answer");
+                            .cancel())
+                    .isTrue();
             h.orchestrator.leases().complete(new Completion(ref, new TaskOutcome.Cancelled()));
             assertThat(h.awaitEnd(runId).error()).contains("cancelled");
             assertThat(lastKernel(h, runId))
                     .isInstanceOfSatisfying(KernelEvent.RunCompleted.class, c -> assertThat(c.status())
                             .isEqualTo(RunStatus.CANCELLED));
+        }
+    }
+
+    @Test
+    void aCancelRequestIsCarriedOutEvenWhenTheOrchestratorStopsRightAfterIt() throws Exception {
+        Harness first = new Harness(dir, b -> b.resumeOnOpen(false));
+        String runId = first.submit(TWO_STEPS);
+        LeaseEnvelope lease = LeaseProtocolTest.take(first.orchestrator.leases(), "w", Map.of());
+        first.restart();
+        first.orchestrator.cancel(runId); // durable; the execution it starts may or may not get far
+        first.orchestrator.close();
+        try (Harness h = new Harness(dir)) {
+            LeaseRef ref = LeaseRef.of(lease);
+            assertThat(h.orchestrator
+                            .leases()
+                            .heartbeat(new Heartbeat(ref, Optional.empty(), List.of()))
+                            .cancel())
+                    .isTrue();
+            h.orchestrator.leases().complete(new Completion(ref, new TaskOutcome.Cancelled()));
+            assertThat(h.awaitEnd(runId).error()).contains("cancelled");
+            assertThat(lastKernel(h, runId))
+                    .isInstanceOfSatisfying(KernelEvent.RunCompleted.class, c -> assertThat(c.status())
+                            .isEqualTo(RunStatus.CANCELLED));
+            Consistency.assertIndexMatchesLog(h.orchestrator, runId);
         }
     }
 
