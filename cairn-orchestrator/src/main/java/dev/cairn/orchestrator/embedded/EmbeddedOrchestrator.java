@@ -345,6 +345,7 @@ public final class EmbeddedOrchestrator implements Orchestrator {
     }
 
     private void drive(RunId runId, StartRun start) {
+        boolean stopped = false;
         try {
             if (start != null) {
                 engine.start(stores, start);
@@ -354,6 +355,7 @@ public final class EmbeddedOrchestrator implements Orchestrator {
                 engine.resume(stores, runId);
             }
         } catch (RuntimeException e) {
+            stopped = true;
             if (!closed) {
                 String code = e instanceof MachineException m
                         ? m.code()
@@ -362,6 +364,14 @@ public final class EmbeddedOrchestrator implements Orchestrator {
             }
         } finally {
             drivers.remove(runId, Thread.currentThread());
+        }
+        if (stopped && !closed) {
+            // A cancel interrupts the run's handlers; one interrupted inside the kernel's durability
+            // barrier fences the run's writer, and the run stops without its RunCompleted. The cancel
+            // request is durable: carry it out on a fresh execution.
+            findRun(runId)
+                    .filter(run -> !run.terminal() && run.cancelRequested())
+                    .ifPresent(run -> cancelWhenActive(runId));
         }
     }
 

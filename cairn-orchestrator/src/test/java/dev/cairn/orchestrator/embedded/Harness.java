@@ -123,7 +123,15 @@ final class Harness implements AutoCloseable {
 
     /** Waits until the run has ended; returns its detail. */
     RunDetail awaitEnd(String runId) {
-        await(() -> orchestrator.detail(runId).state().terminal(), "run " + runId + " to end");
+        try {
+            await(() -> orchestrator.detail(runId).state().terminal(), "run " + runId + " to end");
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; it is " + orchestrator.detail(runId) + " with tasks "
+                    + orchestrator.tasks(runId) + " and events "
+                    + orchestrator.events(runId, 0, 1000, Duration.ZERO).stream()
+                            .map(ev -> ev.event().toString())
+                            .toList());
+        }
         return orchestrator.detail(runId);
     }
 
