@@ -1,0 +1,925 @@
+package dev.cairn.orchestrator.embedded;
+
+import dev.cairn.contracts.RunRequest;
+import dev.cairn.contracts.RunStatus;
+import dev.cairn.contracts.RunSummary;
+import dev.cairn.contracts.SubmitRunResponse;
+import dev.cairn.contracts.api.LogEntry;
+import dev.cairn.contracts.api.LogPage;
+import dev.cairn.contracts.api.PipelineRunRequest;
+import dev.cairn.contracts.api.ReplayResult;
+import dev.cairn.contracts.api.RunDetail;
+import dev.cairn.contracts.api.RunListItem;
+import dev.cairn.contracts.api.RunPage;
+import dev.cairn.json.ArtifactIds;
+import dev.cairn.json.Canonical;
+import dev.cairn.json.JsonException;
+import dev.cairn.json.wire.Wire;
+import dev.cairn.machine.config.RunManifest;
+import dev.cairn.machine.engine.StartRun;
+import dev.cairn.machine.engine.Stores;
+import dev.cairn.machine.errors.MachineException;
+import dev.cairn.machine.errors.StorageException;
+import dev.cairn.machine.events.Event;
+import dev.cairn.machine.events.EventEnvelope;
+import dev.cairn.machine.events.KernelEvent;
+import dev.cairn.machine.ids.ArtifactId;
+import dev.cairn.machine.ids.RunId;
+import dev.cairn.machine.runtime.Engine;
+import dev.cairn.machine.runtime.JsonContext;
+import dev.cairn.machine.runtime.Lifecycle;
+import dev.cairn.machine.runtime.ReplayReport;
+import dev.cairn.machine.runtime.TransitionListener;
+import dev.cairn.machine.runtime.io.IoTransportRegistry;
+import dev.cairn.machine.stores.ArtifactKind;
+import dev.cairn.machine.stores.ArtifactStore;
+import dev.cairn.orchestrator.OrchestratorException;
+import dev.cairn.orchestrator.api.Orchestrator;
+import dev.cairn.orchestrator.api.RunQuery;
+import dev.cairn.orchestrator.embedded.RunIndex.RunInfo;
+import dev.cairn.orchestrator.embedded.RunIndex.StepInfo;
+import dev.cairn.orchestrator.embedded.TaskQueue.TaskInfo;
+import dev.cairn.runner.api.LeaseEnvelope;
+import dev.cairn.runner.api.LogLevel;
+import dev.cairn.runner.api.lease.AcquireRequest;
+import dev.cairn.runner.api.lease.Completion;
+import dev.cairn.runner.api.lease.Heartbeat;
+import dev.cairn.runner.api.lease.HeartbeatAnswer;
+import dev.cairn.runner.api.lease.LeaseException;
+import dev.cairn.runner.api.lease.LeaseService;
+import dev.cairn.runner.api.lease.LogLine;
+import dev.cairn.store.fs.FsArtifactStore;
+import dev.cairn.store.sqlite.Row;
+import dev.cairn.store.sqlite.SqlReader;
+import dev.cairn.store.sqlite.SqliteDatabase;
+import dev.cairn.store.sqlite.SqliteEventStore;
+import dev.cairn.store.sqlite.SqliteOptions;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The orchestrator in one process, over the embedded store: a SQLite database ({@code
+ * <home>/cairn.db}: the event log, the runs index, the task queue, leases and logs, see {@code
+ * docs/orchestrator.md}) and a filesystem artifact store ({@code <home>/artifacts}).
+ *
+ * <pre>{@code
+ * try (EmbeddedOrchestrator orchestrator = EmbeddedOrchestrator.open(OrchestratorOptions.builder()
+ *         .home(Path.of("/var/lib/cairn")).build())) {
+ *     String runId = orchestrator.submitPipeline(PipelineRunRequest.of(spec, Map.of())).runId();
+ *     // runner nodes take its tasks from orchestrator.leases()
+ * }
+ * }</pre>
+ *
+ * <p>Runs execute on the kernel ({@link Engine}); each step's state dispatches its task through the
+ * {@code task} IO namespace ({@link TaskTransport}), so the task's result is a recorded fact. On
+ * {@link #open}, runs that had not ended are resumed (a state that was waiting for its task finds
+ * the same task again), and leases granted before the restart get one more lease TTL.
+ *
+ * <p>A task whose capability no runner node serves waits in the queue (a node may start later);
+ * {@code cairn status} shows it {@code queued}. Thread-safe.
+ */
+public final class EmbeddedOrchestrator implements Orchestrator {
+
+    private static final System.Logger LOG = System.getLogger(EmbeddedOrchestrator.class.getName());
+
+    /** The largest page of events or log lines one call returns. */
+    public static final int MAX_PAGE = 10_000;
+
+    private final OrchestratorOptions options;
+    private final SqliteDatabase db;
+    private final FsArtifactStore artifacts;
+    private final SqliteEventStore events;
+    private final TaskQueue queue;
+    private final Stores stores;
+    private final Planner planner;
+    private final Engine engine;
+    private final OrchestratorMetrics metrics;
+    private final Signal appended = new Signal();
+    private final Signal logged = new Signal();
+    private final ConcurrentHashMap<RunId, Thread> drivers = new ConcurrentHashMap<>();
+    private final LeaseService leases;
+    private final Thread sweeper;
+    private volatile boolean closed;
+
+    private EmbeddedOrchestrator(OrchestratorOptions options, TaskQueue.Listener listener) {
+        this.options = options;
+        Path home = options.home().toAbsolutePath();
+        try {
+            Files.createDirectories(home);
+        } catch (IOException e) {
+            throw StorageException.unavailable("cannot create the Cairn home " + home + ": " + e.getMessage(), e);
+        }
+        this.db = SqliteDatabase.open(SqliteOptions.builder(home.resolve("cairn.db"))
+                .migrationModule("orchestrator")
+                .build());
+        FsArtifactStore store;
+        try {
+            store = FsArtifactStore.open(home.resolve("artifacts"));
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+        this.artifacts = store;
+        this.events = new SqliteEventStore(db);
+        this.metrics = new OrchestratorMetrics(options.meters());
+        TaskQueue.Listener both = new TaskQueue.Listener() {
+            @Override
+            public void onTask(UUID taskId, Lifecycle.Move<TaskStatus> move) {
+                metrics.onTask(taskId, move);
+                listener.onTask(taskId, move);
+            }
+
+            @Override
+            public void onLease(UUID taskId, long epoch, Lifecycle.Move<LeaseStatus> move) {
+                metrics.onLease(taskId, epoch, move);
+                listener.onLease(taskId, epoch, move);
+            }
+        };
+        this.queue = new TaskQueue(db, options, logged, both);
+        this.leases = new CountingLeases(queue, metrics);
+        this.stores = new Stores(new ProjectingEventStore(events, queue, options.clock(), appended), artifacts);
+        this.planner = new Planner(artifacts);
+        TransitionListener transitions = metrics;
+        this.engine = Engine.builder()
+                .planResolver(planner::resolve)
+                .clock(options.clock())
+                .sleeper(options.sleeper())
+                .entropy(options.entropy())
+                .durability(options.durability())
+                .transports(IoTransportRegistry.builder()
+                        .register(StepState.NAMESPACE, new TaskTransport(queue))
+                        .build())
+                .transitionListener(transitions)
+                .build();
+        metrics.gauges(this::taskCounts, () -> engine.activeRuns().size());
+        this.sweeper = options.sweepInterval().isZero()
+                ? null
+                : Thread.ofVirtual().name("cairn-sweeper").unstarted(this::sweepLoop);
+    }
+
+    /**
+     * Opens the orchestrator in {@code options.home()}: opens (or creates) the database and the
+     * artifact store, gives leases granted before a restart one more lease TTL, resumes the runs
+     * that had not ended (unless {@link OrchestratorOptions#resumeOnOpen()} is off) and starts the
+     * sweeper.
+     *
+     * @throws StorageException {@code store_locked} when another process has the home open
+     */
+    public static EmbeddedOrchestrator open(OrchestratorOptions options) {
+        return open(options, TaskQueue.Listener.none());
+    }
+
+    static EmbeddedOrchestrator open(OrchestratorOptions options, TaskQueue.Listener listener) {
+        Objects.requireNonNull(options, "options");
+        EmbeddedOrchestrator orchestrator = new EmbeddedOrchestrator(options, listener);
+        try {
+            orchestrator.queue.recover();
+            if (options.resumeOnOpen()) {
+                orchestrator.resumeUnfinished();
+            }
+            if (orchestrator.sweeper != null) {
+                orchestrator.sweeper.start();
+            }
+        } catch (RuntimeException e) {
+            orchestrator.close();
+            throw e;
+        }
+        return orchestrator;
+    }
+
+    private void resumeUnfinished() {
+        List<RunInfo> unfinished = db.read(r -> r.query(
+                "SELECT " + RunIndex.RUN_COLUMNS + " FROM runs WHERE phase IN ('accepted', 'running') ORDER BY ord",
+                RunIndex::runInfo));
+        for (RunInfo run : unfinished) {
+            RunId runId = RunId.parse(run.runId());
+            launch(runId, null);
+            if (run.cancelRequested()) {
+                cancelWhenActive(runId);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ submission
+
+    @Override
+    public SubmitRunResponse submit(RunRequest request) {
+        Objects.requireNonNull(request, "request");
+        ensureOpen();
+        Planner.Planned planned = planner.runners(request);
+        return accept(planned, request.runId(), hash(planned.manifest(), 0), 0);
+    }
+
+    @Override
+    public SubmitRunResponse submitPipeline(PipelineRunRequest request) {
+        return submitPipeline(request, 0);
+    }
+
+    /**
+     * {@link #submitPipeline(PipelineRunRequest)} with a priority for the run's tasks: higher runs
+     * first when runners are scarce; equal priorities are served first in, first out.
+     */
+    public SubmitRunResponse submitPipeline(PipelineRunRequest request, long priority) {
+        Objects.requireNonNull(request, "request");
+        ensureOpen();
+        Planner.Planned planned = planner.pipeline(request);
+        return accept(planned, request.runId(), hash(planned.manifest(), priority), priority);
+    }
+
+    private static String hash(RunManifest manifest, long priority) {
+        return ArtifactIds.ofBytes(Canonical.canonicalize(Wire.toTree(manifest))) + ":" + priority;
+    }
+
+    private SubmitRunResponse accept(
+            Planner.Planned planned, Optional<String> requested, String requestHash, long priority) {
+        RunId runId;
+        Optional<String> clientRunId = Optional.empty();
+        if (requested.isPresent()) {
+            runId = runIdOf(requested.get());
+            if (!runId.toString().equals(requested.get())) {
+                clientRunId = requested;
+            }
+        } else {
+            runId = new RunId(options.entropy().newUuid());
+        }
+        Optional<RunInfo> existing = db.read(r -> RunIndex.run(r, runId.toString()));
+        if (existing.isPresent()) {
+            return same(existing.get(), requestHash);
+        }
+        planned.spec().ifPresent(bytes -> artifacts.put(new ArtifactKind.Other("pipeline_spec"), bytes));
+        ArtifactId manifestId =
+                artifacts.put(new ArtifactKind.Manifest(), Canonical.canonicalize(Wire.toTree(planned.manifest())));
+        if (!manifestId.equals(planned.manifestId())) {
+            throw new IllegalStateException("the manifest's id is not the hash of its canonical form");
+        }
+        long now = options.clock().nowMillis();
+        RunIndex.Acceptance acceptance = new RunIndex.Acceptance(
+                runId.toString(),
+                planned.kind(),
+                planned.manifest().opId().value(),
+                now,
+                manifestId.value(),
+                requestHash,
+                clientRunId,
+                planned.mode().map(m -> m.name().toLowerCase(Locale.ROOT)),
+                Wire.write(planned.tags()),
+                priority,
+                planned.timeout().map(t -> now + t.toMillis()),
+                planned.steps());
+        Optional<RunInfo> raced = db.write(tx -> {
+            Optional<RunInfo> before = RunIndex.run(tx, acceptance.runId());
+            if (before.isEmpty()) {
+                RunIndex.accept(tx, acceptance);
+            }
+            return before;
+        });
+        if (raced.isPresent()) {
+            return same(raced.get(), requestHash);
+        }
+        metrics.accepted(planned.kind());
+        StartRun start = new StartRun(
+                planned.manifest(),
+                manifestId,
+                planned.plan(),
+                planned.manifest().runConfig(),
+                JsonContext.empty(),
+                Optional.of(runId));
+        launch(runId, start);
+        return new SubmitRunResponse(runId.toString());
+    }
+
+    private static SubmitRunResponse same(RunInfo existing, String requestHash) {
+        if (existing.requestHash().filter(requestHash::equals).isEmpty()) {
+            throw OrchestratorException.runIdConflict(existing.runId());
+        }
+        return new SubmitRunResponse(existing.runId());
+    }
+
+    /** The run id of a user's run id: a UUID as is, any other string mapped to a UUID. */
+    private static RunId runIdOf(String given) {
+        if (given.length() == 36) {
+            try {
+                return new RunId(UUID.fromString(given));
+            } catch (IllegalArgumentException e) {
+                // not a UUID: an alias
+            }
+        }
+        if (given.isEmpty() || given.length() > 200) {
+            throw OrchestratorException.invalidRequest(
+                    "runId", "must be 1 to 200 characters", "Use a UUID, or leave it out to get one.");
+        }
+        return new RunId(TaskIds.alias(given));
+    }
+
+    // ------------------------------------------------------------------ driving runs
+
+    /**
+     * Executes a run on a virtual thread: {@code start} when given, else resume from its log (or
+     * start from its stored manifest when it has none yet). The engine registers a start before
+     * returning, so it can be cancelled at once.
+     */
+    private void launch(RunId runId, StartRun start) {
+        if (closed) {
+            return;
+        }
+        Thread thread = Thread.ofVirtual().name("cairn-run-" + runId).unstarted(() -> drive(runId, start));
+        if (drivers.putIfAbsent(runId, thread) != null) {
+            return;
+        }
+        thread.start();
+    }
+
+    private void drive(RunId runId, StartRun start) {
+        boolean stopped = false;
+        try {
+            if (start != null) {
+                engine.start(stores, start);
+            } else if (events.headSeq(runId) == 0) {
+                engine.start(stores, storedStart(runId));
+            } else {
+                engine.resume(stores, runId);
+            }
+        } catch (RuntimeException e) {
+            stopped = true;
+            if (!closed) {
+                String code = e instanceof MachineException m
+                        ? m.code()
+                        : e.getClass().getSimpleName();
+                LOG.log(Level.WARNING, "run " + runId + " stopped without ending (" + code + "): " + e.getMessage());
+            }
+        } finally {
+            drivers.remove(runId, Thread.currentThread());
+        }
+        if (stopped && !closed) {
+            // A cancel interrupts the run's handlers; one interrupted inside the kernel's durability
+            // barrier fences the run's writer, and the run stops without its RunCompleted. The cancel
+            // request is durable: carry it out on a fresh execution.
+            findRun(runId)
+                    .filter(run -> !run.terminal() && run.cancelRequested())
+                    .ifPresent(run -> cancelWhenActive(runId));
+        }
+    }
+
+    /** A run accepted before a restart and not started: its stored manifest, planned again. */
+    private StartRun storedStart(RunId runId) {
+        RunInfo run = requireRun(runId);
+        ArtifactId manifestId = new ArtifactId(run.manifestId()
+                .orElseThrow(() -> OrchestratorException.notResumable(runId.toString(), "it has no manifest", null)));
+        RunManifest manifest;
+        try {
+            manifest = Wire.read(artifacts.get(manifestId), RunManifest.class);
+        } catch (JsonException e) {
+            throw OrchestratorException.notResumable(runId.toString(), "its manifest does not read", e);
+        }
+        return new StartRun(
+                manifest,
+                manifestId,
+                planner.resolve(manifest),
+                manifest.runConfig(),
+                JsonContext.empty(),
+                Optional.of(runId));
+    }
+
+    private boolean driving(RunId runId) {
+        Thread thread = drivers.get(runId);
+        return (thread != null && thread.isAlive()) || engine.activeRuns().contains(runId);
+    }
+
+    /** Cancels the run in the engine as soon as it executes there (resuming it if nothing does). */
+    private void cancelWhenActive(RunId runId) {
+        Thread.ofVirtual().name("cairn-cancel-" + runId).start(() -> {
+            for (int i = 0; i < 6000 && !closed; i++) {
+                if (engine.cancel(runId)) {
+                    return;
+                }
+                Optional<RunInfo> run = findRun(runId);
+                if (run.isEmpty() || run.get().terminal()) {
+                    return;
+                }
+                if (!driving(runId)) {
+                    launch(runId, null);
+                }
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ reading runs
+
+    @Override
+    public RunStatus status(String runId) {
+        return Views.status(snapshot(parse(runId)));
+    }
+
+    @Override
+    public RunSummary summary(String runId) {
+        return Views.summary(snapshot(parse(runId)));
+    }
+
+    @Override
+    public RunDetail detail(String runId) {
+        RunId id = parse(runId);
+        Views.Snapshot snapshot = snapshot(id);
+        Map<String, List<LogLine>> tails = db.read(r -> {
+            Map<String, List<LogLine>> out = new HashMap<>();
+            for (StepInfo step : snapshot.steps()) {
+                List<LogLine> lines = new ArrayList<>(r.query(
+                        "SELECT ts_millis, level, stream, message FROM logs WHERE run_id = ? AND step_id = ?"
+                                + " ORDER BY cursor DESC LIMIT ?",
+                        EmbeddedOrchestrator::logLine,
+                        id.toString(),
+                        step.stepId(),
+                        Views.LOG_TAIL));
+                Collections.reverse(lines);
+                out.put(step.stepId(), lines);
+            }
+            return out;
+        });
+        return Views.detail(snapshot, tails);
+    }
+
+    private Views.Snapshot snapshot(RunId runId) {
+        ensureOpen();
+        return db.read(r -> {
+            RunInfo run = RunIndex.run(r, runId.toString())
+                    .orElseThrow(() -> OrchestratorException.runNotFound(runId.toString()));
+            List<StepInfo> steps = RunIndex.steps(r, runId.toString());
+            Map<String, TaskInfo> tasks = new LinkedHashMap<>();
+            for (TaskInfo task : r.query(
+                    "SELECT " + TaskQueue.TASK_COLUMNS
+                            + " FROM tasks WHERE run_id = ? ORDER BY state_id, failures, ord",
+                    TaskQueue::taskInfo,
+                    runId.toString())) {
+                tasks.put(task.stateId(), task);
+            }
+            return new Views.Snapshot(run, steps, tasks, options.clock().nowMillis());
+        });
+    }
+
+    @Override
+    public RunPage runs(RunQuery query) {
+        Objects.requireNonNull(query, "query");
+        ensureOpen();
+        long before = Long.MAX_VALUE;
+        if (query.cursor().isPresent()) {
+            try {
+                before = Long.parseLong(query.cursor().get());
+            } catch (NumberFormatException e) {
+                before = -1;
+            }
+            if (before < 1) {
+                throw OrchestratorException.invalidRequest(
+                        "cursor",
+                        "`" + query.cursor().get() + "` is not a cursor this server gave",
+                        "Pass back the `next_cursor` of the previous page, unchanged.");
+            }
+        }
+        List<String> phases = query.state().map(Views::phases).orElse(List.of());
+        long cursor = before;
+        String filter = phases.isEmpty() ? "" : " AND r.phase IN (SELECT value FROM json_each(?))";
+        String sql = "SELECT " + prefixed(RunIndex.RUN_COLUMNS) + ","
+                + " (SELECT count(*) FROM steps s WHERE s.run_id = r.run_id),"
+                + " (SELECT count(*) FROM steps s WHERE s.run_id = r.run_id AND s.status IN ('completed', 'skipped')),"
+                + " (SELECT count(*) FROM steps s WHERE s.run_id = r.run_id AND s.status = 'failed')"
+                + " FROM runs r WHERE r.ord < ?" + filter + " ORDER BY r.ord DESC LIMIT ?";
+        List<Object> args = new ArrayList<>();
+        args.add(cursor);
+        if (!phases.isEmpty()) {
+            args.add(Wire.write(phases));
+        }
+        args.add(query.limit() + 1);
+        record Listed(RunInfo run, int total, int completed, int failed) {}
+        List<Listed> rows = db.read(r -> r.query(
+                sql,
+                row -> new Listed(
+                        RunIndex.runInfo(row), (int) row.getLong(21), (int) row.getLong(22), (int) row.getLong(23)),
+                args.toArray()));
+        List<RunListItem> items = new ArrayList<>();
+        for (int i = 0; i < Math.min(rows.size(), query.limit()); i++) {
+            Listed l = rows.get(i);
+            items.add(Views.item(l.run(), l.total(), l.completed(), l.failed()));
+        }
+        Optional<String> next = rows.size() > query.limit()
+                ? Optional.of(Long.toString(rows.get(query.limit() - 1).run().ord()))
+                : Optional.empty();
+        return new RunPage(items, next);
+    }
+
+    private static String prefixed(String columns) {
+        StringBuilder out = new StringBuilder();
+        for (String column : columns.split(",")) {
+            if (!out.isEmpty()) {
+                out.append(", ");
+            }
+            out.append("r.").append(column.strip());
+        }
+        return out.toString();
+    }
+
+    /** The tasks of a run, oldest first (every dispatch of every state). */
+    List<TaskInfo> tasks(String runId) {
+        RunId id = parse(runId);
+        return db.read(r -> r.query(
+                "SELECT " + TaskQueue.TASK_COLUMNS + " FROM tasks WHERE run_id = ? ORDER BY ord",
+                TaskQueue::taskInfo,
+                id.toString()));
+    }
+
+    /** What the runs index holds for a run: its row and its steps (for tests that check it). */
+    record Indexed(RunInfo run, List<StepInfo> steps) {}
+
+    Indexed indexed(String runId) {
+        RunId id = parse(runId);
+        return db.read(r -> new Indexed(
+                RunIndex.run(r, id.toString()).orElseThrow(() -> OrchestratorException.runNotFound(runId)),
+                RunIndex.steps(r, id.toString())));
+    }
+
+    // ------------------------------------------------------------------ run control
+
+    @Override
+    public RunStatus cancel(String runId) {
+        RunId id = parse(runId);
+        ensureOpen();
+        RunInfo run = requireRun(id);
+        if (run.terminal()) {
+            return status(runId);
+        }
+        long now = options.clock().nowMillis();
+        TaskQueue.Moves moves = queue.moves();
+        db.write(tx -> {
+            tx.update("UPDATE runs SET cancel_requested = 1 WHERE run_id = ?", id.toString());
+            queue.cancelRun(tx, id.toString(), now, moves);
+            return null;
+        });
+        queue.finish(moves);
+        if (!engine.cancel(id)) {
+            cancelWhenActive(id);
+        }
+        return status(runId);
+    }
+
+    @Override
+    public RunStatus resume(String runId) {
+        RunId id = parse(runId);
+        ensureOpen();
+        RunInfo run = requireRun(id);
+        if (run.terminal() || driving(id)) {
+            return status(runId);
+        }
+        try {
+            if (events.headSeq(id) == 0) {
+                storedStart(id);
+            } else {
+                planner.resolve(manifestOf(id));
+            }
+        } catch (OrchestratorException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            String code =
+                    e instanceof MachineException m ? m.code() : e.getClass().getSimpleName();
+            throw OrchestratorException.notResumable(runId, code + ": " + e.getMessage(), e);
+        }
+        launch(id, null);
+        if (run.cancelRequested()) {
+            cancelWhenActive(id);
+        }
+        return status(runId);
+    }
+
+    private RunManifest manifestOf(RunId runId) {
+        EventEnvelope first = events.readRange(runId, 1, Optional.of(1L)).getFirst();
+        if (!(first.event() instanceof Event.Kernel k && k.event() instanceof KernelEvent.RunStarted started)) {
+            throw OrchestratorException.notResumable(runId.toString(), "its log does not start with RunStarted", null);
+        }
+        return Wire.read(artifacts.get(started.manifestId()), RunManifest.class);
+    }
+
+    @Override
+    public ReplayResult replay(String runId) {
+        RunId id = parse(runId);
+        ensureOpen();
+        RunInfo run = requireRun(id);
+        if (!run.terminal()) {
+            throw OrchestratorException.notFinished(runId);
+        }
+        ReplayReport report = engine.replay(stores, id);
+        Optional<String> diverged =
+                report.divergence().map(d -> stepIdOf(id, d.stateId().value()));
+        String message = diverged.isEmpty()
+                ? "replayed " + report.statesVerified() + " states from the recorded facts; each ended as in the"
+                        + " original"
+                : "step `" + diverged.get() + "` ended differently in the replay ("
+                        + report.divergence().get().reason() + ")";
+        return new ReplayResult(id.toString(), report.replayRunId().toString(), report.verified(), diverged, message);
+    }
+
+    private String stepIdOf(RunId runId, String stateId) {
+        return db.read(r -> r.queryOne(
+                        "SELECT step_id FROM steps WHERE run_id = ? AND state_id = ?",
+                        row -> row.getString(1),
+                        runId.toString(),
+                        stateId))
+                .orElse(stateId);
+    }
+
+    // ------------------------------------------------------------------ events and logs
+
+    @Override
+    public List<EventEnvelope> events(String runId, long afterSeq, int limit, Duration wait) {
+        RunId id = parse(runId);
+        checkPage(afterSeq, limit, wait, "after_seq");
+        requireRun(id);
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            ensureOpen();
+            long seen = appended.version();
+            List<EventEnvelope> page = events.readRange(id, afterSeq + 1, Optional.empty(), limit);
+            if (!page.isEmpty() || requireRun(id).terminal()) {
+                return page;
+            }
+            if (!await(appended, seen, deadline)) {
+                return List.of();
+            }
+        }
+    }
+
+    @Override
+    public LogPage logs(String runId, Optional<String> stepId, long afterCursor, int limit, Duration wait) {
+        RunId id = parse(runId);
+        Objects.requireNonNull(stepId, "step_id");
+        checkPage(afterCursor, limit, wait, "after");
+        requireRun(id);
+        if (stepId.isPresent()) {
+            List<String> steps = db.read(r -> r.query(
+                    "SELECT DISTINCT name FROM steps WHERE run_id = ? UNION SELECT step_id FROM steps WHERE run_id = ?",
+                    row -> row.getString(1),
+                    id.toString(),
+                    id.toString()));
+            if (!steps.contains(stepId.get())) {
+                throw OrchestratorException.stepNotFound(
+                        runId, stepId.get(), steps.stream().sorted().toList());
+            }
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            ensureOpen();
+            long seen = logged.version();
+            List<LogEntry> lines = db.read(r -> lines(r, id, stepId, afterCursor, limit));
+            if (!lines.isEmpty() || requireRun(id).terminal()) {
+                return new LogPage(
+                        lines, lines.isEmpty() ? afterCursor : lines.getLast().cursor());
+            }
+            if (!await(logged, seen, deadline)) {
+                return new LogPage(List.of(), afterCursor);
+            }
+        }
+    }
+
+    private static List<LogEntry> lines(SqlReader r, RunId id, Optional<String> stepId, long after, int limit) {
+        String columns = "SELECT cursor, step_id, attempt, ts_millis, level, stream, message FROM logs";
+        if (stepId.isEmpty()) {
+            return r.query(
+                    columns + " WHERE run_id = ? AND cursor > ? ORDER BY cursor LIMIT ?",
+                    EmbeddedOrchestrator::logEntry,
+                    id.toString(),
+                    after,
+                    limit);
+        }
+        return r.query(
+                columns + " WHERE run_id = ? AND (step_id = ? OR step_id LIKE ? ESCAPE '\\') AND cursor > ?"
+                        + " ORDER BY cursor LIMIT ?",
+                EmbeddedOrchestrator::logEntry,
+                id.toString(),
+                stepId.get(),
+                stepId.get().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "@%",
+                after,
+                limit);
+    }
+
+    private static LogEntry logEntry(Row row) {
+        return new LogEntry(
+                row.getLong(1),
+                row.getString(2),
+                (int) row.getLong(3),
+                new LogLine(
+                        row.getLong(4),
+                        LogLevel.valueOf(row.getString(5).toUpperCase(Locale.ROOT)),
+                        row.getString(6),
+                        row.getString(7)));
+    }
+
+    private static LogLine logLine(Row row) {
+        return new LogLine(
+                row.getLong(1),
+                LogLevel.valueOf(row.getString(2).toUpperCase(Locale.ROOT)),
+                row.getString(3),
+                row.getString(4));
+    }
+
+    private static void checkPage(long after, int limit, Duration wait, String afterName) {
+        if (after < 0) {
+            throw OrchestratorException.invalidRequest(afterName, "must not be negative, got " + after, null);
+        }
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw OrchestratorException.invalidRequest(
+                    "limit", "must be 1.." + MAX_PAGE + ", got " + limit, "Ask for fewer at a time.");
+        }
+        Objects.requireNonNull(wait, "wait");
+        if (wait.isNegative() || wait.compareTo(AcquireRequest.MAX_WAIT) > 0) {
+            throw OrchestratorException.invalidRequest(
+                    "wait", "must be 0.." + AcquireRequest.MAX_WAIT.toSeconds() + " s, got " + wait, null);
+        }
+    }
+
+    private boolean await(Signal signal, long seen, long deadline) {
+        long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (remaining <= 0) {
+            return false;
+        }
+        try {
+            signal.awaitMillis(seen, Math.min(remaining, 1000));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    // ------------------------------------------------------------------ services
+
+    @Override
+    public LeaseService leases() {
+        return leases;
+    }
+
+    @Override
+    public ArtifactStore artifacts() {
+        return artifacts;
+    }
+
+    /**
+     * Runs the sweeper once now: expires leases and timeouts and ends runs past their deadline,
+     * reading the clock port (what the background sweeper does every {@code sweep_interval}).
+     */
+    public void sweep() {
+        ensureOpen();
+        for (String run : queue.sweep()) {
+            RunId id = RunId.parse(run);
+            if (!engine.cancel(id)) {
+                cancelWhenActive(id);
+            }
+        }
+    }
+
+    private void sweepLoop() {
+        while (!closed) {
+            try {
+                Thread.sleep(options.sweepInterval());
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                sweep();
+            } catch (RuntimeException e) {
+                if (closed) {
+                    return;
+                }
+                LOG.log(Level.WARNING, "the sweeper failed: " + e.getMessage());
+            }
+        }
+    }
+
+    private Map<String, Long> taskCounts() {
+        if (closed) {
+            return Map.of();
+        }
+        try {
+            Map<String, Long> counts = new HashMap<>();
+            db.read(r -> r.query(
+                            "SELECT status, count(*) FROM tasks WHERE status IN ('queued', 'leased') GROUP BY status",
+                            row -> Map.entry(row.getString(1), row.getLong(2))))
+                    .forEach(e -> counts.put(e.getKey(), e.getValue()));
+            return counts;
+        } catch (StorageException e) {
+            return Map.of();
+        }
+    }
+
+    // ------------------------------------------------------------------ closing
+
+    /**
+     * Closes: refuses new calls, closes the database first (so nothing more is appended: runs stop
+     * where their log is, and resume after the next {@link #open}), then releases the dispatches
+     * waiting for tasks and waits briefly for the runs' threads to stop. Tasks and leases stay in
+     * the database. Closing twice does nothing.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        if (sweeper != null) {
+            sweeper.interrupt();
+        }
+        db.close();
+        queue.close();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        for (Thread thread : List.copyOf(drivers.values())) {
+            try {
+                thread.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        artifacts.close();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void ensureOpen() {
+        if (closed) {
+            throw OrchestratorException.closed();
+        }
+    }
+
+    private static RunId parse(String runId) {
+        Objects.requireNonNull(runId, "run_id");
+        if (runId.length() == 36) {
+            try {
+                return new RunId(UUID.fromString(runId));
+            } catch (IllegalArgumentException e) {
+                // an alias
+            }
+        }
+        if (runId.isEmpty() || runId.length() > 200) {
+            throw OrchestratorException.runNotFound(runId);
+        }
+        return new RunId(TaskIds.alias(runId));
+    }
+
+    private Optional<RunInfo> findRun(RunId runId) {
+        try {
+            return db.read(r -> RunIndex.run(r, runId.toString()));
+        } catch (StorageException e) {
+            return Optional.empty();
+        }
+    }
+
+    private RunInfo requireRun(RunId runId) {
+        return db.read(r -> RunIndex.run(r, runId.toString()))
+                .orElseThrow(() -> OrchestratorException.runNotFound(runId.toString()));
+    }
+
+    /** Counts refused lease calls; otherwise the queue itself. */
+    private record CountingLeases(TaskQueue queue, OrchestratorMetrics metrics) implements LeaseService {
+
+        @Override
+        public List<LeaseEnvelope> acquire(AcquireRequest request) {
+            return queue.acquire(request);
+        }
+
+        @Override
+        public HeartbeatAnswer heartbeat(Heartbeat heartbeat) {
+            try {
+                return queue.heartbeat(heartbeat);
+            } catch (LeaseException e) {
+                metrics.refused(e.code());
+                throw e;
+            }
+        }
+
+        @Override
+        public void complete(Completion completion) {
+            try {
+                queue.complete(completion);
+            } catch (LeaseException e) {
+                metrics.refused(e.code());
+                throw e;
+            }
+        }
+    }
+}

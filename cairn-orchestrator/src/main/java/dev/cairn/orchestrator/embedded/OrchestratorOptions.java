@@ -1,0 +1,176 @@
+package dev.cairn.orchestrator.embedded;
+
+import dev.cairn.machine.runtime.Durability;
+import dev.cairn.machine.time.Clock;
+import dev.cairn.machine.time.Entropy;
+import dev.cairn.machine.time.Sleeper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How to open an {@link EmbeddedOrchestrator}. Build with {@link #builder()}.
+ *
+ * @param home the directory holding the database ({@code cairn.db}) and the artifact store ({@code
+ *     artifacts/}); default {@code ~/.cairn}
+ * @param clock the clock of leases, timeouts, deadlines and event timestamps
+ * @param sleeper how the kernel waits (a manual clock in tests)
+ * @param entropy the source of run ids and of the kernel's random facts
+ * @param leaseTtl how long a grant or a heartbeat keeps a lease alive; default {@value
+ *     #DEFAULT_LEASE_TTL_SECONDS} s
+ * @param maxLeaseAttempts how many times a task is granted before expired leases fail it with
+ *     {@code lease_expired}; default {@value #DEFAULT_MAX_LEASE_ATTEMPTS}
+ * @param timeoutGrace added to a step's timeout before the orchestrator itself ends the task (the
+ *     runner enforces the timeout first); default 30 s
+ * @param sweepInterval how often a background sweeper expires leases, timeouts and run deadlines;
+ *     {@link Duration#ZERO} switches it off (tests then call {@link EmbeddedOrchestrator#sweep()})
+ * @param resumeOnOpen whether {@code open} resumes the runs that had not ended; default {@code true}
+ * @param durability when the kernel makes events durable; default {@link Durability#batched()}
+ * @param meters where counters and gauges go; default a registry that keeps nothing
+ */
+public record OrchestratorOptions(
+        Path home,
+        Clock clock,
+        Sleeper sleeper,
+        Entropy entropy,
+        Duration leaseTtl,
+        int maxLeaseAttempts,
+        Duration timeoutGrace,
+        Duration sweepInterval,
+        boolean resumeOnOpen,
+        Durability durability,
+        MeterRegistry meters) {
+
+    /** Default {@link #leaseTtl}, in seconds. */
+    public static final long DEFAULT_LEASE_TTL_SECONDS = 30;
+
+    /** Default {@link #maxLeaseAttempts}. */
+    public static final int DEFAULT_MAX_LEASE_ATTEMPTS = 3;
+
+    public OrchestratorOptions {
+        Objects.requireNonNull(home, "home");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(sleeper, "sleeper");
+        Objects.requireNonNull(entropy, "entropy");
+        positive(leaseTtl, "lease_ttl");
+        if (maxLeaseAttempts < 1 || maxLeaseAttempts > 1000) {
+            throw new IllegalArgumentException("max_lease_attempts must be 1..1000, got " + maxLeaseAttempts);
+        }
+        Objects.requireNonNull(timeoutGrace, "timeout_grace");
+        if (timeoutGrace.isNegative()) {
+            throw new IllegalArgumentException("timeout_grace must not be negative, got " + timeoutGrace);
+        }
+        Objects.requireNonNull(sweepInterval, "sweep_interval");
+        if (sweepInterval.isNegative()) {
+            throw new IllegalArgumentException("sweep_interval must not be negative, got " + sweepInterval);
+        }
+        Objects.requireNonNull(durability, "durability");
+        Objects.requireNonNull(meters, "meters");
+    }
+
+    private static void positive(Duration value, String field) {
+        Objects.requireNonNull(value, field);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(field + " must be positive, got " + value);
+        }
+    }
+
+    /** The default home: {@code ~/.cairn}. */
+    public static Path defaultHome() {
+        return Path.of(System.getProperty("user.home"), ".cairn");
+    }
+
+    /** Options with every default ({@code ~/.cairn}, the host's clock, ...). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds {@link OrchestratorOptions}; validation happens in {@link #build()}. */
+    public static final class Builder {
+        private Path home = defaultHome();
+        private Clock clock = Clock.system();
+        private Sleeper sleeper = Sleeper.system();
+        private Entropy entropy = Entropy.secure();
+        private Duration leaseTtl = Duration.ofSeconds(DEFAULT_LEASE_TTL_SECONDS);
+        private int maxLeaseAttempts = DEFAULT_MAX_LEASE_ATTEMPTS;
+        private Duration timeoutGrace = Duration.ofSeconds(30);
+        private Duration sweepInterval = Duration.ofSeconds(1);
+        private boolean resumeOnOpen = true;
+        private Durability durability = Durability.batched();
+        private MeterRegistry meters;
+
+        private Builder() {}
+
+        public Builder home(Path value) {
+            this.home = value;
+            return this;
+        }
+
+        public Builder clock(Clock value) {
+            this.clock = value;
+            return this;
+        }
+
+        public Builder sleeper(Sleeper value) {
+            this.sleeper = value;
+            return this;
+        }
+
+        public Builder entropy(Entropy value) {
+            this.entropy = value;
+            return this;
+        }
+
+        public Builder leaseTtl(Duration value) {
+            this.leaseTtl = value;
+            return this;
+        }
+
+        public Builder maxLeaseAttempts(int value) {
+            this.maxLeaseAttempts = value;
+            return this;
+        }
+
+        public Builder timeoutGrace(Duration value) {
+            this.timeoutGrace = value;
+            return this;
+        }
+
+        public Builder sweepInterval(Duration value) {
+            this.sweepInterval = value;
+            return this;
+        }
+
+        public Builder resumeOnOpen(boolean value) {
+            this.resumeOnOpen = value;
+            return this;
+        }
+
+        public Builder durability(Durability value) {
+            this.durability = value;
+            return this;
+        }
+
+        public Builder meters(MeterRegistry value) {
+            this.meters = value;
+            return this;
+        }
+
+        public OrchestratorOptions build() {
+            return new OrchestratorOptions(
+                    home,
+                    clock,
+                    sleeper,
+                    entropy,
+                    leaseTtl,
+                    maxLeaseAttempts,
+                    timeoutGrace,
+                    sweepInterval,
+                    resumeOnOpen,
+                    durability,
+                    meters == null ? new CompositeMeterRegistry() : meters);
+        }
+    }
+}

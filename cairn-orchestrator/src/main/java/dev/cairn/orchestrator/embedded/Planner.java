@@ -1,0 +1,429 @@
+package dev.cairn.orchestrator.embedded;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.contracts.RunMode;
+import dev.cairn.contracts.RunRequest;
+import dev.cairn.contracts.RunnerConfig;
+import dev.cairn.contracts.api.PipelineRunRequest;
+import dev.cairn.executor.protocol.CommandStep;
+import dev.cairn.json.ArtifactIds;
+import dev.cairn.json.Canonical;
+import dev.cairn.json.JsonException;
+import dev.cairn.json.Secrets;
+import dev.cairn.json.wire.Wire;
+import dev.cairn.machine.config.BackoffPolicy;
+import dev.cairn.machine.config.BuildProvenance;
+import dev.cairn.machine.config.ExecutionMode;
+import dev.cairn.machine.config.RetryPolicy;
+import dev.cairn.machine.config.RunConfig;
+import dev.cairn.machine.config.RunManifest;
+import dev.cairn.machine.errors.RunException;
+import dev.cairn.machine.ids.ArtifactId;
+import dev.cairn.machine.ids.OpId;
+import dev.cairn.machine.ids.StateId;
+import dev.cairn.machine.meta.SideEffectKind;
+import dev.cairn.machine.meta.StateMeta;
+import dev.cairn.machine.plan.ExecutionPlan;
+import dev.cairn.machine.runtime.Plan;
+import dev.cairn.machine.runtime.StartRuns;
+import dev.cairn.machine.stores.ArtifactStore;
+import dev.cairn.orchestrator.OrchestratorException;
+import dev.cairn.orchestrator.spec.BoundPipeline;
+import dev.cairn.orchestrator.spec.CompiledStep;
+import dev.cairn.orchestrator.spec.InputSpec;
+import dev.cairn.orchestrator.spec.PipelineSpec;
+import dev.cairn.orchestrator.spec.SpecDocument;
+import dev.cairn.orchestrator.spec.SpecException;
+import dev.cairn.orchestrator.spec.SpecParser;
+import dev.cairn.orchestrator.spec.SpecWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Turns submissions into runs of the kernel: a {@link RunManifest} (canonical, content-addressed,
+ * no secrets) and an {@link ExecutionPlan} with one {@link StepState} per step, or per region of a
+ * multi-region step. It also derives the plan again from a manifest ({@link #resolve}, the engine's
+ * {@code PlanResolver}), for resume and replay.
+ *
+ * <p>A pipeline's manifest holds {@code input_params = {"pipeline": <spec artifact id>, "params":
+ * {…}}}: the spec, written back in its JSON form ({@link SpecWriter}), canonicalized and stored as
+ * an artifact, and every param's value. A seed-003 run's manifest holds the {@link RunRequest}
+ * itself (without its run id) as {@code input_params}.
+ */
+final class Planner {
+
+    /**
+     * The run-level retry policy of every run: it lets every retryable failure through, because step
+     * states fail retryable only while their own step's policy permits another attempt.
+     */
+    static final RetryPolicy KERNEL_RETRY = new RetryPolicy(Integer.MAX_VALUE, new BackoffPolicy.Fixed(Duration.ZERO));
+
+    /** The operation id of seed-003 runs. */
+    static final String RUNNERS_OP = "runners";
+
+    /** The timeout of a seed-003 runner whose request sets none. */
+    static final Duration DEFAULT_RUNNER_TIMEOUT = CommandStep.DEFAULT_TIMEOUT;
+
+    /** A kernel fan-out is capped here. */
+    static final int MAX_CONCURRENCY = 1024;
+
+    private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final String SPEC_SOURCE = "pipeline.json";
+
+    private final SpecParser parser = new SpecParser();
+    private final ArtifactStore artifacts;
+
+    Planner(ArtifactStore artifacts) {
+        this.artifacts = Objects.requireNonNull(artifacts, "artifacts");
+    }
+
+    /**
+     * A planned run, not yet accepted.
+     *
+     * @param kind {@code pipeline} or {@code runners}
+     * @param manifest its manifest
+     * @param manifestId the manifest's content id
+     * @param plan its plan
+     * @param steps its states, in plan order
+     * @param spec the canonical spec to store (pipelines)
+     * @param mode the seed-003 run mode
+     * @param tags the seed-003 tags
+     * @param timeout the seed-003 run timeout
+     */
+    record Planned(
+            String kind,
+            RunManifest manifest,
+            ArtifactId manifestId,
+            ExecutionPlan plan,
+            List<StepPlan> steps,
+            Optional<byte[]> spec,
+            Optional<RunMode> mode,
+            List<String> tags,
+            Optional<Duration> timeout) {}
+
+    // ------------------------------------------------------------------ pipelines
+
+    /**
+     * Plans a pipeline submission: reads and checks the spec and its params, refuses local inputs
+     * (the client uploads them first), and builds the manifest and the plan.
+     *
+     * @throws OrchestratorException {@code invalid_spec} with every error, or {@code invalid_request}
+     */
+    Planned pipeline(PipelineRunRequest request) {
+        if (!request.spec().isObject()) {
+            throw OrchestratorException.invalidRequest(
+                    "spec", "must be a JSON object (a pipeline spec)", "Send the pipeline as a JSON object.");
+        }
+        String text;
+        try {
+            text = PRETTY.writeValueAsString(request.spec());
+        } catch (JsonProcessingException e) {
+            throw OrchestratorException.invalidRequest("spec", "cannot be written as JSON", "Send a JSON object.");
+        }
+        PipelineSpec spec;
+        BoundPipeline bound;
+        try {
+            SpecDocument document = parser.read(text, SPEC_SOURCE).orThrow();
+            spec = document.spec();
+            if (request.dryRun()) {
+                spec = spec.withDryRun(true);
+            }
+            bound = new SpecDocument(spec, document.sources(), document.sourceName(), Optional.empty())
+                    .bind(request.params());
+        } catch (SpecException e) {
+            throw OrchestratorException.invalidSpec(e);
+        }
+        refuseLocalInputs(spec);
+        byte[] specBytes = Canonical.canonicalize(SpecWriter.toJson(spec));
+        String specId = ArtifactIds.ofBytes(specBytes);
+        ObjectNode inputParams = JsonNodeFactory.instance.objectNode();
+        inputParams.put("pipeline", specId);
+        inputParams.set("params", bound.params().toJson());
+        RunManifest manifest = new RunManifest(
+                spec.op(), spec.version(), inputParams, kernelConfig(bound.runConfig()), BuildProvenance.empty());
+        List<StepPlan> steps = steps(bound);
+        return new Planned(
+                "pipeline",
+                manifest,
+                StartRuns.manifestId(manifest),
+                plan(spec.op().value(), steps, edges(bound, steps)),
+                steps,
+                Optional.of(specBytes),
+                Optional.empty(),
+                List.of(),
+                Optional.empty());
+    }
+
+    private static void refuseLocalInputs(PipelineSpec spec) {
+        for (int i = 0; i < spec.steps().size(); i++) {
+            List<InputSpec> inputs = spec.steps().get(i).inputs();
+            for (int j = 0; j < inputs.size(); j++) {
+                if (inputs.get(j) instanceof InputSpec.Local local) {
+                    throw OrchestratorException.invalidRequest(
+                            "/spec/steps/" + i + "/inputs/" + j + "/path",
+                            "the local input `" + local.path() + "` was not uploaded; the orchestrator never reads"
+                                    + " the submitter's files",
+                            "Upload it (POST /v1/artifacts) and refer to it as {artifact: <id>, to: " + local.to()
+                                    + "}; `cairn submit` and `cairn run` do this for you.");
+                }
+            }
+        }
+    }
+
+    private static RunConfig kernelConfig(RunConfig config) {
+        return new RunConfig(
+                config.ioMode(),
+                KERNEL_RETRY,
+                config.eventProfile(),
+                config.executionMode(),
+                config.contextCheckpointing(),
+                config.replayMissingFactRetryable(),
+                config.skipTags(),
+                config.nixFlakeAllowlist());
+    }
+
+    private static List<StepPlan> steps(BoundPipeline bound) {
+        String op = bound.spec().op().value();
+        Map<String, List<String>> regionsOf = new HashMap<>();
+        bound.steps().forEach(s -> regionsOf.put(s.id(), s.regions()));
+        List<StepPlan> out = new ArrayList<>();
+        for (CompiledStep step : bound.steps()) {
+            List<Optional<String>> regions = new ArrayList<>();
+            if (step.regions().isEmpty()) {
+                regions.add(Optional.empty());
+            } else {
+                step.regions().forEach(r -> regions.add(Optional.of(r)));
+            }
+            for (Optional<String> region : regions) {
+                List<StepPlan.Input> inputs = new ArrayList<>();
+                for (InputSpec input : step.inputs()) {
+                    switch (input) {
+                        case InputSpec.Artifact a -> inputs.add(new StepPlan.Input.Artifact(a.artifact(), a.to()));
+                        case InputSpec.FromStep f ->
+                            inputs.add(new StepPlan.Input.FromStep(
+                                    f.step(),
+                                    StepState.sources(f.step(), regionsOf.getOrDefault(f.step(), List.of()), region),
+                                    f.files(),
+                                    f.to()));
+                        case InputSpec.Local l ->
+                            throw new IllegalStateException("local inputs are refused before planning");
+                    }
+                }
+                StepPlan.Payload payload;
+                if (step.command().isPresent()) {
+                    CommandStep.Builder command = step.command().get().toBuilder();
+                    step.env().forEach(command::env);
+                    payload = new StepPlan.Payload.Command(command.build(), inputs);
+                } else {
+                    payload = new StepPlan.Payload.Capability(step.env(), inputs);
+                }
+                out.add(new StepPlan(
+                        stateId(op, step.id(), region),
+                        step.id() + region.map(r -> "@" + r).orElse(""),
+                        step.id(),
+                        region,
+                        out.size(),
+                        step.capability(),
+                        step.routingLabels(region),
+                        step.meta(),
+                        payload,
+                        step.retry(),
+                        step.timeout(),
+                        "pipeline"));
+            }
+        }
+        return out;
+    }
+
+    /** {@code <op>.<step>.main}, or {@code <op>.<step>.r_<region>} with {@code -} as {@code _}. */
+    static StateId stateId(String op, String step, Optional<String> region) {
+        return new StateId(op + "." + step + "."
+                + region.map(r -> "r_" + r.replace('-', '_')).orElse("main"));
+    }
+
+    private static List<String[]> edges(BoundPipeline bound, List<StepPlan> steps) {
+        Map<String, List<StateId>> statesOf = new LinkedHashMap<>();
+        for (StepPlan s : steps) {
+            statesOf.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(s.stateId());
+        }
+        List<String[]> edges = new ArrayList<>();
+        for (CompiledStep step : bound.steps()) {
+            for (String need : step.needs()) {
+                for (StateId from : statesOf.getOrDefault(need, List.of())) {
+                    for (StateId to : statesOf.get(step.id())) {
+                        edges.add(new String[] {from.value(), to.value()});
+                    }
+                }
+            }
+        }
+        return edges;
+    }
+
+    private static ExecutionPlan plan(String op, List<StepPlan> steps, List<String[]> edges) {
+        Plan.Builder builder = Plan.builder(op);
+        for (StepPlan step : steps) {
+            builder.state(step.stateId().value(), new StepState(step));
+        }
+        for (String[] edge : edges) {
+            builder.edge(edge[0], edge[1]);
+        }
+        return builder.build();
+    }
+
+    // ------------------------------------------------------------------ seed 003
+
+    /**
+     * Plans a seed-003 run: each runner is a state that dispatches a task of the capability named
+     * like the runner, routed to runners labelled {@code region=<region>} when it has a region.
+     *
+     * @throws OrchestratorException {@code invalid_request} (a remote runner without a region, a
+     *     runner listed twice for one region), {@code secret_in_input}
+     */
+    Planned runners(RunRequest request) {
+        RunRequest bare = new RunRequest(
+                request.runners(),
+                request.mode(),
+                request.concurrency(),
+                request.timeout(),
+                request.tags(),
+                Optional.empty());
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < bare.runners().size(); i++) {
+            RunnerConfig runner = bare.runners().get(i);
+            if (bare.mode() == RunMode.REMOTE && runner.region().isEmpty()) {
+                throw OrchestratorException.invalidRequest(
+                        "runners[" + i + "].region",
+                        "runner `" + runner.name() + "` has no region, and remote mode runs each runner in a region",
+                        "Give every runner a `region`, or use mode `local`.");
+            }
+            if (runner.region().isPresent() && runner.region().get().isBlank()) {
+                throw OrchestratorException.invalidRequest(
+                        "runners[" + i + "].region", "is blank", "Name a region, e.g. `eu-west-1`, or leave it out.");
+            }
+            if (!seen.add(stepId(runner))) {
+                throw OrchestratorException.invalidRequest(
+                        "runners[" + i + "]",
+                        "runner `" + runner.name() + "` is listed twice"
+                                + runner.region()
+                                        .map(r -> " for region `" + r + "`")
+                                        .orElse(""),
+                        "List each runner once per region.");
+            }
+        }
+        JsonNode inputParams = Wire.toTree(bare);
+        List<String> secrets = Secrets.pointers(inputParams);
+        if (!secrets.isEmpty()) {
+            throw OrchestratorException.secretInInput(secrets);
+        }
+        Duration timeout = bare.timeout().map(Duration::ofMillis).orElse(DEFAULT_RUNNER_TIMEOUT);
+        if (timeout.compareTo(CommandStep.MAX_TIMEOUT) > 0) {
+            timeout = CommandStep.MAX_TIMEOUT;
+        }
+        List<StepPlan> steps = new ArrayList<>();
+        for (int i = 0; i < bare.runners().size(); i++) {
+            RunnerConfig runner = bare.runners().get(i);
+            TreeMap<String, String> labels = new TreeMap<>();
+            runner.region().ifPresent(r -> labels.put(CompiledStep.REGION_LABEL, r));
+            steps.add(new StepPlan(
+                    new StateId(RUNNERS_OP + ".runner_" + (i + 1) + ".main"),
+                    stepId(runner),
+                    runner.name(),
+                    runner.region(),
+                    i,
+                    runner.name(),
+                    labels,
+                    StateMeta.builder(SideEffectKind.READ_ONLY_IO).build(),
+                    new StepPlan.Payload.Runner(runner.input().orElseGet(JsonNodeFactory.instance::objectNode)),
+                    RetryPolicy.noRetries(),
+                    timeout,
+                    RUNNERS_OP));
+        }
+        int n = steps.size();
+        int concurrency = Math.min(MAX_CONCURRENCY, bare.concurrency().orElse(n));
+        RunConfig config = RunConfig.builder()
+                .executionMode(
+                        concurrency <= 1 ? new ExecutionMode.Sequential() : new ExecutionMode.FanOutJoin(concurrency))
+                .retryPolicy(KERNEL_RETRY)
+                .build();
+        RunManifest manifest = new RunManifest(new OpId(RUNNERS_OP), "1", inputParams, config, BuildProvenance.empty());
+        return new Planned(
+                RUNNERS_OP,
+                manifest,
+                StartRuns.manifestId(manifest),
+                plan(RUNNERS_OP, steps, List.of()),
+                steps,
+                Optional.empty(),
+                Optional.of(bare.mode()),
+                bare.tags().orElse(List.of()),
+                bare.timeout().map(Duration::ofMillis));
+    }
+
+    private static String stepId(RunnerConfig runner) {
+        return runner.name() + runner.region().map(r -> "@" + r).orElse("");
+    }
+
+    // ------------------------------------------------------------------ resolve
+
+    /** The engine's {@code PlanResolver}: the plan of a run, from its manifest. */
+    ExecutionPlan resolve(RunManifest manifest) {
+        return replan(manifest).plan();
+    }
+
+    /** The planned run of a manifest (for resume, replay and runs accepted before a restart). */
+    Planned replan(RunManifest manifest) {
+        JsonNode params = manifest.inputParams();
+        if (params.path("pipeline").isTextual()) {
+            ArtifactId specId = new ArtifactId(params.get("pipeline").textValue());
+            String text = new String(artifacts.get(specId), StandardCharsets.UTF_8);
+            Map<String, String> values = new LinkedHashMap<>();
+            params.path("params")
+                    .properties()
+                    .forEach(e -> values.put(e.getKey(), e.getValue().asText()));
+            try {
+                BoundPipeline bound = parser.parse(text, SPEC_SOURCE).bind(values);
+                List<StepPlan> steps = steps(bound);
+                return new Planned(
+                        "pipeline",
+                        manifest,
+                        StartRuns.manifestId(manifest),
+                        plan(bound.spec().op().value(), steps, edges(bound, steps)),
+                        steps,
+                        Optional.empty(),
+                        Optional.empty(),
+                        List.of(),
+                        Optional.empty());
+            } catch (SpecException e) {
+                throw RunException.invalidPlan(
+                        "invalid_stored_spec", "the stored pipeline " + specId + " no longer reads: " + e.getMessage());
+            }
+        }
+        if (params.path("runners").isArray()) {
+            RunRequest request;
+            try {
+                request = Wire.fromTree(params, RunRequest.class);
+            } catch (JsonException e) {
+                throw RunException.invalidPlan(
+                        "invalid_stored_request", "the manifest's run request does not read (" + e.code() + ")");
+            }
+            return runners(request);
+        }
+        throw RunException.invalidPlan(
+                "unknown_plan_source",
+                "manifest of `" + manifest.opId() + "` names neither a pipeline nor seed-003 runners");
+    }
+}

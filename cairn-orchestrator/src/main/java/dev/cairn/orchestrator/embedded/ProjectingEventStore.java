@@ -1,0 +1,94 @@
+package dev.cairn.orchestrator.embedded;
+
+import dev.cairn.machine.events.EventEnvelope;
+import dev.cairn.machine.ids.RunId;
+import dev.cairn.machine.stores.EventStore;
+import dev.cairn.machine.time.Clock;
+import dev.cairn.orchestrator.embedded.RunProjection.RunRow;
+import dev.cairn.store.sqlite.EventAppend;
+import dev.cairn.store.sqlite.SqliteDatabase;
+import dev.cairn.store.sqlite.SqliteEventStore;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The event store the orchestrator's engine writes to: SQLite's, with the runs index projected in
+ * the same transaction as every append ({@link RunProjection}). A reader never sees an event
+ * without its projection or the other way round, and a crash loses both or neither. When an
+ * append ends a run, the same transaction cancels the run's tasks that have not ended.
+ */
+final class ProjectingEventStore implements EventStore {
+
+    private final SqliteEventStore events;
+    private final SqliteDatabase db;
+    private final TaskQueue queue;
+    private final Clock clock;
+    private final Signal appended;
+
+    ProjectingEventStore(SqliteEventStore events, TaskQueue queue, Clock clock, Signal appended) {
+        this.events = Objects.requireNonNull(events, "events");
+        this.db = events.database();
+        this.queue = Objects.requireNonNull(queue, "queue");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.appended = Objects.requireNonNull(appended, "appended");
+    }
+
+    @Override
+    public long headSeq(RunId runId) {
+        return events.headSeq(runId);
+    }
+
+    @Override
+    public long append(RunId runId, long expectedSeq, List<EventEnvelope> batch) {
+        EventAppend append = EventAppend.of(runId, expectedSeq, batch);
+        String run = runId.toString();
+        TaskQueue.Moves moves = queue.moves();
+        long now = clock.nowMillis();
+        long head = db.write(tx -> {
+            long newHead = tx.append(append);
+            if (batch.isEmpty()) {
+                return newHead;
+            }
+            Optional<RunRow> stored = RunIndex.loadRun(tx, run);
+            RunRow row = stored.orElseGet(() -> new RunRow(
+                    run,
+                    "external",
+                    "",
+                    RunProjection.ACCEPTED,
+                    batch.getFirst().tsMillis().orElse(now),
+                    false));
+            RunIndex.DbSteps steps = new RunIndex.DbSteps(tx, run);
+            RunProjection.Effects effects = RunProjection.fold(row, steps, batch);
+            if (stored.isPresent()) {
+                RunIndex.saveRun(tx, row);
+            } else {
+                RunIndex.insertRun(tx, row);
+            }
+            steps.save();
+            if (effects.runEnded()) {
+                queue.cancelRun(tx, run, now, moves);
+            }
+            return newHead;
+        });
+        queue.finish(moves);
+        appended.fire();
+        return head;
+    }
+
+    @Override
+    public List<EventEnvelope> readRange(RunId runId, long fromSeq, Optional<Long> toSeq) {
+        return events.readRange(runId, fromSeq, toSeq);
+    }
+
+    @Override
+    public List<EventEnvelope> readRange(RunId runId, long fromSeq, Optional<Long> toSeq, int limit) {
+        return events.readRange(runId, fromSeq, toSeq, limit);
+    }
+
+    @Override
+    public Stream<EventEnvelope> stream(RunId runId, long fromSeq, int pageSize) {
+        return events.stream(runId, fromSeq, pageSize);
+    }
+}

@@ -1,0 +1,345 @@
+package dev.cairn.orchestrator.embedded;
+
+import dev.cairn.orchestrator.embedded.RunProjection.RunRow;
+import dev.cairn.orchestrator.embedded.RunProjection.StepRow;
+import dev.cairn.store.sqlite.Row;
+import dev.cairn.store.sqlite.SqlReader;
+import dev.cairn.store.sqlite.SqlTransaction;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The SQL of the runs index ({@code runs} and {@code steps}): accepting a run, loading and saving
+ * the rows a projection folds, and reading them for the views. Every method runs inside a
+ * transaction it is given.
+ */
+final class RunIndex {
+
+    static final String RUN_COLUMNS = "ord, run_id, kind, op_id, phase, created_at, updated_at, completed_at,"
+            + " head_seq, manifest_id, request_hash, client_run_id, mode, tags, priority, deadline_at,"
+            + " cancel_requested, timeout_requested, replay_of, error";
+
+    static final String STEP_COLUMNS = "state_id, step_id, name, region, position, status, attempt, failures,"
+            + " started_at, ended_at, error_code, error_message, verdict";
+
+    private RunIndex() {}
+
+    /** A {@code runs} row. */
+    record RunInfo(
+            long ord,
+            String runId,
+            String kind,
+            String opId,
+            String phase,
+            long createdAt,
+            long updatedAt,
+            Optional<Long> completedAt,
+            long headSeq,
+            Optional<String> manifestId,
+            Optional<String> requestHash,
+            Optional<String> clientRunId,
+            Optional<String> mode,
+            String tags,
+            long priority,
+            Optional<Long> deadlineAt,
+            boolean cancelRequested,
+            boolean timeoutRequested,
+            Optional<String> replayOf,
+            Optional<String> error) {
+
+        boolean terminal() {
+            return RunProjection.terminal(phase);
+        }
+    }
+
+    /** A {@code steps} row. */
+    record StepInfo(
+            String stateId,
+            String stepId,
+            String name,
+            Optional<String> region,
+            int position,
+            String status,
+            int attempt,
+            int failures,
+            Optional<Long> startedAt,
+            Optional<Long> endedAt,
+            Optional<String> errorCode,
+            Optional<String> errorMessage,
+            Optional<String> verdict) {}
+
+    static RunInfo runInfo(Row r) {
+        return new RunInfo(
+                r.getLong(1),
+                r.getString(2),
+                r.getString(3),
+                r.getString(4),
+                r.getString(5),
+                r.getLong(6),
+                r.getLong(7),
+                optLong(r, 8),
+                r.getLong(9),
+                Optional.ofNullable(r.getString(10)),
+                Optional.ofNullable(r.getString(11)),
+                Optional.ofNullable(r.getString(12)),
+                Optional.ofNullable(r.getString(13)),
+                r.getString(14),
+                r.getLong(15),
+                optLong(r, 16),
+                r.getLong(17) != 0,
+                r.getLong(18) != 0,
+                Optional.ofNullable(r.getString(19)),
+                Optional.ofNullable(r.getString(20)));
+    }
+
+    static StepInfo stepInfo(Row r) {
+        return new StepInfo(
+                r.getString(1),
+                r.getString(2),
+                r.getString(3),
+                Optional.ofNullable(r.getString(4)),
+                (int) r.getLong(5),
+                r.getString(6),
+                (int) r.getLong(7),
+                (int) r.getLong(8),
+                optLong(r, 9),
+                optLong(r, 10),
+                Optional.ofNullable(r.getString(11)),
+                Optional.ofNullable(r.getString(12)),
+                Optional.ofNullable(r.getString(13)));
+    }
+
+    static Optional<Long> optLong(Row r, int column) {
+        return r.isNull(column) ? Optional.empty() : Optional.of(r.getLong(column));
+    }
+
+    static Optional<RunInfo> run(SqlReader reader, String runId) {
+        return reader.queryOne("SELECT " + RUN_COLUMNS + " FROM runs WHERE run_id = ?", RunIndex::runInfo, runId);
+    }
+
+    static List<StepInfo> steps(SqlReader reader, String runId) {
+        return reader.query(
+                "SELECT " + STEP_COLUMNS + " FROM steps WHERE run_id = ? ORDER BY position, state_id",
+                RunIndex::stepInfo,
+                runId);
+    }
+
+    // ------------------------------------------------------------------ acceptance
+
+    /** The acceptance record of a run: its {@code runs} row and a {@code pending} row per step. */
+    record Acceptance(
+            String runId,
+            String kind,
+            String opId,
+            long createdAt,
+            String manifestId,
+            String requestHash,
+            Optional<String> clientRunId,
+            Optional<String> mode,
+            String tags,
+            long priority,
+            Optional<Long> deadlineAt,
+            List<StepPlan> steps) {}
+
+    static void accept(SqlTransaction tx, Acceptance a) {
+        tx.update(
+                "INSERT INTO runs (run_id, kind, op_id, phase, created_at, updated_at, manifest_id, request_hash,"
+                        + " client_run_id, mode, tags, priority, deadline_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                a.runId(),
+                a.kind(),
+                a.opId(),
+                RunProjection.ACCEPTED,
+                a.createdAt(),
+                a.createdAt(),
+                a.manifestId(),
+                a.requestHash(),
+                a.clientRunId().orElse(null),
+                a.mode().orElse(null),
+                a.tags(),
+                a.priority(),
+                a.deadlineAt().orElse(null));
+        for (StepPlan s : a.steps()) {
+            tx.update(
+                    "INSERT INTO steps (run_id, state_id, step_id, name, region, position, status)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    a.runId(),
+                    s.stateId().value(),
+                    s.stepId(),
+                    s.name(),
+                    s.region().orElse(null),
+                    s.position(),
+                    RunProjection.PENDING);
+        }
+    }
+
+    // ------------------------------------------------------------------ projection rows
+
+    static Optional<RunRow> loadRun(SqlReader reader, String runId) {
+        return run(reader, runId).map(RunIndex::row);
+    }
+
+    static RunRow row(RunInfo info) {
+        RunRow row = new RunRow(
+                info.runId(), info.kind(), info.opId(), info.phase(), info.createdAt(), info.timeoutRequested());
+        row.updatedAt = info.updatedAt();
+        row.completedAt = info.completedAt().orElse(null);
+        row.headSeq = info.headSeq();
+        row.replayOf = info.replayOf().orElse(null);
+        row.error = info.error().orElse(null);
+        return row;
+    }
+
+    static StepRow row(StepInfo info) {
+        StepRow row = new StepRow(
+                info.stateId(), info.stepId(), info.name(), info.region().orElse(null), info.position());
+        row.status = info.status();
+        row.attempt = info.attempt();
+        row.failures = info.failures();
+        row.startedAt = info.startedAt().orElse(null);
+        row.endedAt = info.endedAt().orElse(null);
+        row.errorCode = info.errorCode().orElse(null);
+        row.errorMessage = info.errorMessage().orElse(null);
+        row.verdict = info.verdict().orElse(null);
+        return row;
+    }
+
+    /** Inserts a run the index did not know (one started by someone else: a replay). */
+    static void insertRun(SqlTransaction tx, RunRow run) {
+        tx.update(
+                "INSERT INTO runs (run_id, kind, op_id, phase, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                run.runId,
+                run.kind,
+                run.opId,
+                run.phase,
+                run.createdAt,
+                run.createdAt);
+        saveRun(tx, run);
+    }
+
+    static void saveRun(SqlTransaction tx, RunRow run) {
+        tx.update(
+                "UPDATE runs SET kind = ?, op_id = ?, phase = ?, updated_at = ?, completed_at = ?, head_seq = ?,"
+                        + " replay_of = ?, error = ? WHERE run_id = ?",
+                run.kind,
+                run.opId,
+                run.phase,
+                run.updatedAt,
+                run.completedAt,
+                run.headSeq,
+                run.replayOf,
+                run.error,
+                run.runId);
+    }
+
+    /** The steps of one run in a write transaction, loaded as a fold needs them. */
+    static final class DbSteps implements RunProjection.Steps {
+        private final SqlTransaction tx;
+        private final String runId;
+        private final Map<String, StepRow> rows = new LinkedHashMap<>();
+        private boolean all;
+
+        DbSteps(SqlTransaction tx, String runId) {
+            this.tx = tx;
+            this.runId = runId;
+        }
+
+        @Override
+        public StepRow step(String stateId) {
+            StepRow row = rows.get(stateId);
+            if (row != null) {
+                return row;
+            }
+            Optional<StepInfo> stored = tx.queryOne(
+                    "SELECT " + STEP_COLUMNS + " FROM steps WHERE run_id = ? AND state_id = ?",
+                    RunIndex::stepInfo,
+                    runId,
+                    stateId);
+            if (stored.isPresent()) {
+                row = row(stored.get());
+            } else {
+                long next = tx.queryOne(
+                                "SELECT coalesce(max(position) + 1, 0) FROM steps WHERE run_id = ?",
+                                r -> r.getLong(1),
+                                runId)
+                        .orElse(0L);
+                row = RunProjection.derived(stateId, (int) Math.max(next, rows.size()));
+                row.inserted = true;
+            }
+            rows.put(stateId, row);
+            return row;
+        }
+
+        @Override
+        public List<StepRow> unfinished() {
+            return all().stream()
+                    .filter(r -> r.status.equals(RunProjection.PENDING)
+                            || r.status.equals(RunProjection.ENTERED)
+                            || r.status.equals(RunProjection.RETRYING))
+                    .toList();
+        }
+
+        @Override
+        public List<StepRow> all() {
+            if (!all) {
+                for (StepInfo info : steps(tx, runId)) {
+                    rows.putIfAbsent(info.stateId(), row(info));
+                }
+                all = true;
+            }
+            List<StepRow> out = new ArrayList<>(rows.values());
+            out.sort(Comparator.comparingInt((StepRow r) -> r.position).thenComparing(r -> r.stateId));
+            return out;
+        }
+
+        @Override
+        public void copyFrom(String originalRunId) {
+            tx.update(
+                    "INSERT OR IGNORE INTO steps (run_id, state_id, step_id, name, region, position, status)"
+                            + " SELECT ?, state_id, step_id, name, region, position, ? FROM steps WHERE run_id = ?",
+                    runId,
+                    RunProjection.PENDING,
+                    originalRunId);
+            all = false;
+        }
+
+        void save() {
+            for (StepRow row : rows.values()) {
+                if (row.inserted) {
+                    tx.update(
+                            "INSERT INTO steps (run_id, state_id, step_id, name, region, position, status)"
+                                    + " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            runId,
+                            row.stateId,
+                            row.stepId,
+                            row.name,
+                            row.region,
+                            row.position,
+                            row.status);
+                    row.inserted = false;
+                    row.dirty = true;
+                }
+                if (row.dirty) {
+                    tx.update(
+                            "UPDATE steps SET status = ?, attempt = ?, failures = ?, started_at = ?, ended_at = ?,"
+                                    + " error_code = ?, error_message = ?, verdict = ? WHERE run_id = ? AND state_id = ?",
+                            row.status,
+                            row.attempt,
+                            row.failures,
+                            row.startedAt,
+                            row.endedAt,
+                            row.errorCode,
+                            row.errorMessage,
+                            row.verdict,
+                            runId,
+                            row.stateId);
+                    row.dirty = false;
+                }
+            }
+        }
+    }
+}

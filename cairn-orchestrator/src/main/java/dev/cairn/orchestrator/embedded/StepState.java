@@ -1,0 +1,293 @@
+package dev.cairn.orchestrator.embedded;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.executor.protocol.CommandStep;
+import dev.cairn.executor.protocol.CommandTask;
+import dev.cairn.executor.protocol.InputFile;
+import dev.cairn.executor.protocol.StepResult;
+import dev.cairn.json.JsonException;
+import dev.cairn.json.wire.Wire;
+import dev.cairn.machine.context.DynContext;
+import dev.cairn.machine.errors.ErrorCategory;
+import dev.cairn.machine.errors.ErrorInfo;
+import dev.cairn.machine.errors.MachineException;
+import dev.cairn.machine.errors.StateError;
+import dev.cairn.machine.errors.StateException;
+import dev.cairn.machine.events.DomainEvent;
+import dev.cairn.machine.ids.ContextKey;
+import dev.cairn.machine.ids.FactKey;
+import dev.cairn.machine.io.IoCall;
+import dev.cairn.machine.io.IoProvider;
+import dev.cairn.machine.io.IoResult;
+import dev.cairn.machine.meta.StateMeta;
+import dev.cairn.machine.recorder.EventRecorder;
+import dev.cairn.machine.runtime.StateContext;
+import dev.cairn.machine.state.SnapshotPolicy;
+import dev.cairn.machine.state.State;
+import dev.cairn.machine.state.StateOutcome;
+import dev.cairn.runner.api.lease.OutputArtifact;
+import dev.cairn.runner.api.lease.TaskOutcome;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The kernel state of one step (one region of a step): dispatches the step's task through a
+ * {@code task} IO call with a fact key, so the task's result is recorded as a fact and a replay
+ * reads it instead of dispatching again; then records the step in the context ({@link
+ * StepRecord}) or fails the attempt.
+ *
+ * <p>The fact key carries a nonce drawn through {@link IoProvider#randomBytes} (itself a recorded
+ * fact): each live attempt gets a key of its own, and a replay, which reproduces the original's
+ * final attempt, draws the same nonce and so finds that attempt's result.
+ *
+ * <p>Retries are the step's: an attempt fails retryable only when its outcome may pass on a retry
+ * (a non-zero exit, a timeout, an expired lease, a retryable runner failure) and the step's policy
+ * permits another attempt after the failures so far ({@link TaskResult#failures()}); a side effect
+ * without an idempotency key is never retried. The run-level policy defers to this ({@link
+ * Planner#KERNEL_RETRY}). Every other failure is not retryable. Seed-003 runner states never fail
+ * for their runner's outcome: it is recorded ({@value #RUNNER_RESULT} event) and the run goes on.
+ */
+final class StepState implements State {
+
+    /** The IO namespace of task dispatch. */
+    static final String NAMESPACE = "task";
+
+    /** The domain event a seed-003 runner state emits with its runner's verdict. */
+    static final String RUNNER_RESULT = "runner_result";
+
+    private final StepPlan plan;
+
+    StepState(StepPlan plan) {
+        this.plan = Objects.requireNonNull(plan, "plan");
+    }
+
+    StepPlan plan() {
+        return plan;
+    }
+
+    @Override
+    public StateMeta meta() {
+        return plan.meta();
+    }
+
+    @Override
+    public StateOutcome handle(DynContext ctx, IoProvider io, EventRecorder rec) {
+        String runId = StateContext.from(ctx).attempt().runId().toString();
+        List<InputFile> inputs = resolveInputs(ctx);
+        TaskRequest request = request(runId, inputs);
+        byte[] nonce = io.randomBytes(16);
+        FactKey key = new FactKey("cairn:task|state:" + plan.stateId() + "|dispatch:"
+                + HexFormat.of().formatHex(nonce));
+        IoResult response;
+        try {
+            response = io.call(new IoCall(NAMESPACE, Wire.toTree(request), Optional.of(key)));
+        } catch (MachineException e) {
+            throw new StateException(StateError.of(e.info().withRetryable(false)), e.hint(), e);
+        }
+        TaskResult result;
+        try {
+            result = Wire.fromTree(response.response(), TaskResult.class);
+        } catch (JsonException e) {
+            throw fail(
+                    "invalid_task_result", "the recorded result of the task does not read (" + e.code() + ")", false);
+        }
+        switch (result.outcome()) {
+            case TaskOutcome.Succeeded s -> succeeded(ctx, rec, result, s);
+            case TaskOutcome.Failed f -> {
+                if (runnerMode()) {
+                    verdict(rec, "error", Optional.of(f.code() + ": " + f.message()));
+                    record(ctx, Optional.empty(), List.of(), Wire.toTree(f));
+                } else {
+                    throw fail(f.code(), f.message(), f.retryable() && mayRetry(result.failures()));
+                }
+            }
+            case TaskOutcome.Cancelled c ->
+                throw fail("task_cancelled", "the task of step `" + plan.stepId() + "` was cancelled", false);
+        }
+        return new StateOutcome(SnapshotPolicy.ON_SUCCESS);
+    }
+
+    private void succeeded(DynContext ctx, EventRecorder rec, TaskResult result, TaskOutcome.Succeeded s) {
+        Optional<Integer> exitCode = Optional.empty();
+        if (plan.payload() instanceof StepPlan.Payload.Command) {
+            StepResult stepResult;
+            try {
+                stepResult = Wire.fromTree(s.result(), StepResult.class);
+            } catch (JsonException e) {
+                throw fail(
+                        "invalid_step_result",
+                        "the runner of step `" + plan.stepId() + "` returned a result that is not a StepResult ("
+                                + e.code() + ")",
+                        false);
+            }
+            exitCode = Optional.of(stepResult.exitCode());
+            if (!stepResult.succeeded()) {
+                throw fail(
+                        "nonzero_exit",
+                        "step `" + plan.stepId() + "` exited with status " + stepResult.exitCode(),
+                        mayRetry(result.failures()));
+            }
+        }
+        if (runnerMode()) {
+            String status = "pass";
+            if (s.result().isObject() && s.result().path("status").isTextual()) {
+                String given = s.result().get("status").textValue();
+                if (given.equals("fail") || given.equals("error")) {
+                    status = given;
+                }
+            }
+            Optional<String> message = s.result().path("errorMessage").isTextual()
+                    ? Optional.of(s.result().get("errorMessage").textValue())
+                    : Optional.empty();
+            verdict(rec, status, message);
+        }
+        record(ctx, exitCode, s.outputs(), s.result());
+    }
+
+    private void record(DynContext ctx, Optional<Integer> exitCode, List<OutputArtifact> outputs, JsonNode result) {
+        ctx.write(
+                new ContextKey(StepRecord.key(plan.stepId())),
+                Wire.toTree(new StepRecord(plan.stepId(), plan.capability(), exitCode, outputs, result)));
+    }
+
+    private void verdict(EventRecorder rec, String status, Optional<String> message) {
+        ObjectNode payload = JsonNodeFactory.instance.objectNode();
+        payload.put("state_id", plan.stateId().value());
+        payload.put("step_id", plan.stepId());
+        payload.put("status", status);
+        message.ifPresent(m -> payload.put("message", m));
+        rec.emit(DomainEvent.of(RUNNER_RESULT, payload));
+    }
+
+    private boolean runnerMode() {
+        return plan.payload() instanceof StepPlan.Payload.Runner;
+    }
+
+    private boolean mayRetry(int failures) {
+        return !plan.unkeyedSideEffect() && plan.retry().permitsAttempt(failures + 1);
+    }
+
+    private TaskRequest request(String runId, List<InputFile> inputs) {
+        List<String> cids =
+                inputs.stream().map(InputFile::artifactId).distinct().toList();
+        JsonNode meta =
+                switch (plan.payload()) {
+                    case StepPlan.Payload.Command c ->
+                        Wire.toTree(new CommandTask(runId, plan.stepId(), c.step(), inputs));
+                    case StepPlan.Payload.Capability c -> {
+                        ObjectNode m = JsonNodeFactory.instance.objectNode();
+                        m.put("run_id", runId);
+                        m.put("step_id", plan.stepId());
+                        m.set("inputs", Wire.toTree(inputs));
+                        ObjectNode env = m.putObject("env");
+                        c.env().forEach(env::put);
+                        yield m;
+                    }
+                    case StepPlan.Payload.Runner r -> r.input();
+                };
+        return new TaskRequest(
+                plan.stepId(),
+                plan.capability(),
+                plan.labels(),
+                meta,
+                cids,
+                plan.timeout(),
+                plan.retry().backoff(),
+                plan.mode());
+    }
+
+    /** The step's inputs as files: artifacts by id, and upstream outputs read from the context. */
+    private List<InputFile> resolveInputs(DynContext ctx) {
+        List<StepPlan.Input> specs =
+                switch (plan.payload()) {
+                    case StepPlan.Payload.Command c -> c.inputs();
+                    case StepPlan.Payload.Capability c -> c.inputs();
+                    case StepPlan.Payload.Runner r -> List.of();
+                };
+        Map<String, InputFile> files = new LinkedHashMap<>();
+        for (StepPlan.Input input : specs) {
+            switch (input) {
+                case StepPlan.Input.Artifact a -> add(files, new InputFile(a.to(), a.artifactId(), false));
+                case StepPlan.Input.FromStep f -> {
+                    PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + f.glob());
+                    for (String source : f.sources()) {
+                        StepRecord upstream = upstream(ctx, f.step(), source);
+                        for (OutputArtifact output : upstream.outputs()) {
+                            if (matcher.matches(Path.of(output.key()))) {
+                                add(
+                                        files,
+                                        new InputFile(
+                                                join(f.to(), output.key()), output.artifactId(), output.executable()));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return List.copyOf(new TreeMap<>(files).values());
+    }
+
+    private StepRecord upstream(DynContext ctx, String step, String source) {
+        Optional<JsonNode> value = ctx.read(new ContextKey(StepRecord.key(source)));
+        if (value.isEmpty() || value.get().isNull()) {
+            throw fail(
+                    "input_not_available",
+                    "step `" + plan.stepId() + "` takes the outputs of `" + source + "`, which has none in this run"
+                            + " (it was skipped)",
+                    false);
+        }
+        try {
+            return Wire.fromTree(value.get(), StepRecord.class);
+        } catch (JsonException e) {
+            throw fail(
+                    "input_not_available",
+                    "the record of step `" + source + "` does not read (" + e.code() + ")",
+                    false);
+        }
+    }
+
+    private void add(Map<String, InputFile> files, InputFile file) {
+        InputFile before = files.putIfAbsent(file.path(), file);
+        if (before != null && !before.equals(file)) {
+            throw fail(
+                    "input_conflict",
+                    "two inputs of step `" + plan.stepId() + "` go to `" + file.path() + "` with different contents",
+                    false);
+        }
+    }
+
+    private static String join(String to, String key) {
+        String dir = to.equals(CommandStep.ROOT) ? "" : to.endsWith("/") ? to : to + "/";
+        return dir + key;
+    }
+
+    private StateException fail(String code, String message, boolean retryable) {
+        ObjectNode details = JsonNodeFactory.instance.objectNode().put("step_id", plan.stepId());
+        return new StateException(StateError.of(
+                ErrorInfo.of(code, ErrorCategory.UNKNOWN, retryable, message).withDetails(details)));
+    }
+
+    /** The upstream step ids a step's {@code step:} input reads, given the upstream's regions. */
+    static List<String> sources(String upstream, List<String> upstreamRegions, Optional<String> region) {
+        if (upstreamRegions.isEmpty()) {
+            return List.of(upstream);
+        }
+        if (region.isPresent() && upstreamRegions.contains(region.get())) {
+            return List.of(upstream + "@" + region.get());
+        }
+        List<String> all = new ArrayList<>();
+        upstreamRegions.forEach(r -> all.add(upstream + "@" + r));
+        return all;
+    }
+}

@@ -1,0 +1,718 @@
+package dev.cairn.orchestrator.embedded;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.json.wire.Wire;
+import dev.cairn.machine.errors.ErrorCategory;
+import dev.cairn.machine.errors.ErrorInfo;
+import dev.cairn.machine.errors.IoException;
+import dev.cairn.machine.errors.StorageException;
+import dev.cairn.machine.ids.RunId;
+import dev.cairn.machine.ids.StateId;
+import dev.cairn.machine.runtime.Lifecycle;
+import dev.cairn.machine.time.Clock;
+import dev.cairn.runner.api.LeaseEnvelope;
+import dev.cairn.runner.api.TaskSpec;
+import dev.cairn.runner.api.lease.AcquireRequest;
+import dev.cairn.runner.api.lease.Completion;
+import dev.cairn.runner.api.lease.Heartbeat;
+import dev.cairn.runner.api.lease.HeartbeatAnswer;
+import dev.cairn.runner.api.lease.LeaseException;
+import dev.cairn.runner.api.lease.LeaseRef;
+import dev.cairn.runner.api.lease.LeaseService;
+import dev.cairn.runner.api.lease.LogLine;
+import dev.cairn.runner.api.lease.TaskOutcome;
+import dev.cairn.store.sqlite.Row;
+import dev.cairn.store.sqlite.SqlReader;
+import dev.cairn.store.sqlite.SqlTransaction;
+import dev.cairn.store.sqlite.SqliteDatabase;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The task queue and its leases, in the orchestrator's SQLite database: the {@link LeaseService}
+ * runner nodes take work from, and the dispatch the {@code task} transport uses.
+ *
+ * <ul>
+ *   <li><b>Routing</b>: a task goes to a node that serves its capability and carries every label
+ *       the task requires, with the same value; among those, higher {@code priority} first, then
+ *       first in, first out. A task waits until its {@code available_at} (a retry's backoff).
+ *   <li><b>Leases</b>: each grant increments the task's {@code attempts}, which is the lease's
+ *       epoch, and runs until {@code now + lease_ttl}; heartbeats renew it and carry progress and
+ *       log lines; their answer says {@code cancel: true} once the task was cancelled.
+ *   <li><b>Fencing</b>: a heartbeat or completion for an epoch that is not the task's current one
+ *       is refused with {@code stale_lease}; so is a completion after the orchestrator ended the task
+ *       itself. Completing twice with the current epoch is harmless (the first outcome stands).
+ *   <li><b>Sweeping</b> ({@link #sweep}): an expired lease puts its task back on the queue, or fails
+ *       it with {@value TaskResult#LEASE_EXPIRED} once it was granted {@code max_attempts} times (or
+ *       cancels it, if it was cancelled); a task running longer than its timeout fails with {@value
+ *       TaskResult#STEP_TIMEOUT}; a run past its deadline is marked timed out and its tasks cancelled.
+ * </ul>
+ *
+ * <p>Every change is one write transaction, checked against the {@link TaskStatus} and {@link
+ * LeaseStatus} tables; waiters and listeners hear of it only after it is durable. Times come from the
+ * clock port; only long-poll waits use real time.
+ */
+final class TaskQueue implements LeaseService {
+
+    /** Observes every task and lease move, after it is durable. */
+    interface Listener {
+        void onTask(UUID taskId, Lifecycle.Move<TaskStatus> move);
+
+        void onLease(UUID taskId, long epoch, Lifecycle.Move<LeaseStatus> move);
+
+        static Listener none() {
+            return new Listener() {
+                @Override
+                public void onTask(UUID taskId, Lifecycle.Move<TaskStatus> move) {}
+
+                @Override
+                public void onLease(UUID taskId, long epoch, Lifecycle.Move<LeaseStatus> move) {}
+            };
+        }
+    }
+
+    static final String TASK_COLUMNS = "task_id, run_id, state_id, step_id, failures, state_attempt, capability,"
+            + " status, attempts, max_attempts, available_at, timeout_ms, worker_id, leased_at, lease_expires_at,"
+            + " cancel_requested, progress, outcome, ended_epoch, created_at, first_leased_at, ended_at, priority";
+
+    /** A {@code tasks} row. */
+    record TaskInfo(
+            UUID taskId,
+            String runId,
+            String stateId,
+            String stepId,
+            int failures,
+            int stateAttempt,
+            String capability,
+            TaskStatus status,
+            long attempts,
+            long maxAttempts,
+            long availableAt,
+            long timeoutMs,
+            Optional<String> workerId,
+            Optional<Long> leasedAt,
+            Optional<Long> leaseExpiresAt,
+            boolean cancelRequested,
+            Optional<String> progress,
+            Optional<String> outcome,
+            Optional<Long> endedEpoch,
+            long createdAt,
+            Optional<Long> firstLeasedAt,
+            Optional<Long> endedAt,
+            long priority) {}
+
+    static TaskInfo taskInfo(Row r) {
+        return new TaskInfo(
+                UUID.fromString(r.getString(1)),
+                r.getString(2),
+                r.getString(3),
+                r.getString(4),
+                (int) r.getLong(5),
+                (int) r.getLong(6),
+                r.getString(7),
+                TaskStatus.ofColumn(r.getString(8)),
+                r.getLong(9),
+                r.getLong(10),
+                r.getLong(11),
+                r.getLong(12),
+                Optional.ofNullable(r.getString(13)),
+                RunIndex.optLong(r, 14),
+                RunIndex.optLong(r, 15),
+                r.getLong(16) != 0,
+                Optional.ofNullable(r.getString(17)),
+                Optional.ofNullable(r.getString(18)),
+                RunIndex.optLong(r, 19),
+                r.getLong(20),
+                RunIndex.optLong(r, 21),
+                RunIndex.optLong(r, 22),
+                r.getLong(23));
+    }
+
+    /** How a dispatch found its task. */
+    record Dispatch(UUID taskId, int failures, boolean created) {}
+
+    private static final String READY = "SELECT task_id FROM tasks t WHERE t.status = 'queued' AND t.available_at <= ?"
+            + " AND t.capability IN (SELECT value FROM json_each(?))"
+            + " AND NOT EXISTS (SELECT 1 FROM json_each(t.labels) l"
+            + " WHERE json_extract(?, '$.\"' || l.key || '\"') IS NOT l.value)"
+            + " ORDER BY t.priority DESC, t.ord LIMIT ?";
+
+    private static final long POLL_MILLIS = 1000;
+
+    private final SqliteDatabase db;
+    private final Clock clock;
+    private final OrchestratorOptions options;
+    private final Listener listener;
+    private final Signal queued = new Signal();
+    private final Signal logs;
+    private final ConcurrentHashMap<UUID, CompletableFuture<Void>> waiters = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    TaskQueue(SqliteDatabase db, OrchestratorOptions options, Signal logs, Listener listener) {
+        this.db = Objects.requireNonNull(db, "db");
+        this.options = Objects.requireNonNull(options, "options");
+        this.clock = options.clock();
+        this.logs = Objects.requireNonNull(logs, "logs");
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    // ------------------------------------------------------------------ moves, applied after commit
+
+    /** The moves one transaction made, told to listeners and waiters once it is durable. */
+    final class Moves {
+        private final List<Runnable> after = new ArrayList<>();
+        private final Set<UUID> ended = new LinkedHashSet<>();
+        private boolean requeued;
+        private boolean logged;
+
+        void task(UUID taskId, TaskStatus from, TaskStatus to) {
+            Lifecycle.Move<TaskStatus> move = TaskStatus.TABLE.check(from, to);
+            after.add(() -> listener.onTask(taskId, move));
+            if (to.terminal()) {
+                ended.add(taskId);
+            }
+            if (to == TaskStatus.QUEUED) {
+                requeued = true;
+            }
+        }
+
+        void lease(UUID taskId, long epoch, LeaseStatus from, LeaseStatus to) {
+            Lifecycle.Move<LeaseStatus> move = LeaseStatus.TABLE.check(from, to);
+            after.add(() -> listener.onLease(taskId, epoch, move));
+        }
+
+        void enqueued() {
+            requeued = true;
+        }
+
+        void logged() {
+            logged = true;
+        }
+    }
+
+    Moves moves() {
+        return new Moves();
+    }
+
+    /** Tells listeners and waiters what a committed transaction did. */
+    void finish(Moves moves) {
+        moves.after.forEach(Runnable::run);
+        for (UUID id : moves.ended) {
+            CompletableFuture<Void> waiter = waiters.remove(id);
+            if (waiter != null) {
+                waiter.complete(null);
+            }
+        }
+        if (moves.requeued) {
+            queued.fire();
+        }
+        if (moves.logged) {
+            logs.fire();
+        }
+    }
+
+    // ------------------------------------------------------------------ dispatch (the task transport)
+
+    /**
+     * Finds or enqueues the task of a state's dispatch: its id is derived from the run, the state and
+     * the state's failures so far (read from the runs index, which the barrier before every live IO
+     * call has brought up to date), so a state re-run after a crash re-attaches to its task and a
+     * retry after a failure gets a new one, offered after the step's backoff.
+     */
+    Dispatch dispatch(RunId runId, StateId stateId, int stateAttempt, TaskRequest request) {
+        long now = clock.nowMillis();
+        Moves moves = new Moves();
+        Dispatch dispatch = db.write(tx -> {
+            String run = runId.toString();
+            int failures = tx.queryOne(
+                            "SELECT failures FROM steps WHERE run_id = ? AND state_id = ?",
+                            r -> (int) r.getLong(1),
+                            run,
+                            stateId.value())
+                    .orElse(0);
+            UUID taskId = TaskIds.task(runId, stateId, failures);
+            if (tx.queryOne("SELECT 1 FROM tasks WHERE task_id = ?", r -> r.getLong(1), taskId.toString())
+                    .isPresent()) {
+                return new Dispatch(taskId, failures, false);
+            }
+            long priority = tx.queryOne("SELECT priority FROM runs WHERE run_id = ?", r -> r.getLong(1), run)
+                    .orElse(0L);
+            long availableAt = failures == 0
+                    ? now
+                    : now + request.backoff().delayAfter(failures - 1).toMillis();
+            ObjectNode labels = JsonNodeFactory.instance.objectNode();
+            request.labels().forEach(labels::put);
+            ObjectNode filters = JsonNodeFactory.instance.objectNode();
+            filters.set("labels", labels);
+            TaskSpec spec = TaskSpec.builder(taskId, request.capability())
+                    .jobId(runId.value())
+                    .capabilityFilters(request.labels().isEmpty() ? NullNode.getInstance() : filters)
+                    .inputsCids(request.inputsCids())
+                    .outputsPrefix("runs/" + run + "/" + request.stepId() + "/")
+                    .label(request.stepId())
+                    .stage(stateId.value())
+                    .meta(request.meta())
+                    .priority(priority)
+                    .maxAttempts((long) options.maxLeaseAttempts())
+                    .mode(request.mode())
+                    .build();
+            long timeout = request.timeout().plus(options.timeoutGrace()).toMillis();
+            tx.update(
+                    "INSERT INTO tasks (task_id, run_id, state_id, step_id, failures, state_attempt, capability,"
+                            + " labels, priority, spec, status, max_attempts, available_at, timeout_ms, created_at)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    taskId.toString(),
+                    run,
+                    stateId.value(),
+                    request.stepId(),
+                    failures,
+                    stateAttempt,
+                    request.capability(),
+                    Wire.write(labels),
+                    priority,
+                    Wire.write(spec),
+                    TaskStatus.QUEUED.column(),
+                    options.maxLeaseAttempts(),
+                    availableAt,
+                    timeout,
+                    now);
+            moves.enqueued();
+            return new Dispatch(taskId, failures, true);
+        });
+        finish(moves);
+        return dispatch;
+    }
+
+    /**
+     * Waits until the task has ended and returns it. Interrupting the caller stops the wait ({@link
+     * IoException#interrupted()}); closing the queue fails it.
+     */
+    TaskInfo await(UUID taskId) {
+        while (true) {
+            CompletableFuture<Void> waiter = waiters.computeIfAbsent(taskId, k -> new CompletableFuture<>());
+            if (closed) {
+                throw closedIo();
+            }
+            TaskInfo task;
+            try {
+                task = task(taskId).orElseThrow(() -> new IllegalStateException("task " + taskId + " vanished"));
+            } catch (StorageException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw IoException.interrupted();
+                }
+                throw closed ? closedIo() : e;
+            }
+            if (task.status().terminal()) {
+                waiters.remove(taskId, waiter);
+                return task;
+            }
+            try {
+                waiter.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                // poll the row again: a safety net under the in-process signal
+            } catch (ExecutionException e) {
+                throw closedIo();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw IoException.interrupted();
+            }
+        }
+    }
+
+    private static IoException closedIo() {
+        return IoException.other(
+                ErrorInfo.of(
+                        "orchestrator_closed",
+                        ErrorCategory.UNKNOWN,
+                        false,
+                        "the orchestrator closed while the task was outstanding; the task stays in the queue"),
+                null);
+    }
+
+    Optional<TaskInfo> task(UUID taskId) {
+        return db.read(r -> task(r, taskId));
+    }
+
+    static Optional<TaskInfo> task(SqlReader reader, UUID taskId) {
+        return reader.queryOne(
+                "SELECT " + TASK_COLUMNS + " FROM tasks WHERE task_id = ?", TaskQueue::taskInfo, taskId.toString());
+    }
+
+    // ------------------------------------------------------------------ LeaseService
+
+    @Override
+    public List<LeaseEnvelope> acquire(AcquireRequest request) {
+        Objects.requireNonNull(request, "request");
+        long deadline = System.nanoTime() + request.maxWait().toNanos();
+        String capabilities = Wire.write(request.capabilities());
+        String labels = Wire.write(new TreeMap<>(request.labels()));
+        while (true) {
+            ensureOpen();
+            long seen = queued.version();
+            List<LeaseEnvelope> granted = grant(request, capabilities, labels);
+            if (!granted.isEmpty()) {
+                return granted;
+            }
+            long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (remaining <= 0) {
+                return List.of();
+            }
+            try {
+                queued.awaitMillis(seen, Math.min(remaining, POLL_MILLIS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw LeaseException.unavailable("interrupted while waiting for work");
+            }
+        }
+    }
+
+    private List<LeaseEnvelope> grant(AcquireRequest request, String capabilities, String labels) {
+        long now = clock.nowMillis();
+        List<String> ready;
+        try {
+            ready = db.read(r -> r.query(READY, row -> row.getString(1), now, capabilities, labels, request.max()));
+        } catch (StorageException e) {
+            throw unavailable(e);
+        }
+        if (ready.isEmpty()) {
+            return List.of();
+        }
+        Moves moves = new Moves();
+        long expires = now + options.leaseTtl().toMillis();
+        List<LeaseEnvelope> granted;
+        try {
+            granted = db.write(tx -> {
+                List<LeaseEnvelope> out = new ArrayList<>();
+                for (String id : tx.query(READY, row -> row.getString(1), now, capabilities, labels, request.max())) {
+                    TaskInfo task = task(tx, UUID.fromString(id)).orElseThrow();
+                    long epoch = task.attempts() + 1;
+                    tx.update(
+                            "UPDATE tasks SET status = ?, attempts = ?, worker_id = ?, leased_at = ?,"
+                                    + " lease_expires_at = ?, first_leased_at = coalesce(first_leased_at, ?)"
+                                    + " WHERE task_id = ?",
+                            TaskStatus.LEASED.column(),
+                            epoch,
+                            request.workerId(),
+                            now,
+                            expires,
+                            now,
+                            id);
+                    tx.update(
+                            "INSERT INTO leases (task_id, epoch, worker_id, status, granted_at, expires_at)"
+                                    + " VALUES (?, ?, ?, ?, ?, ?)",
+                            id,
+                            epoch,
+                            request.workerId(),
+                            LeaseStatus.ACTIVE.column(),
+                            now,
+                            expires);
+                    moves.task(task.taskId(), TaskStatus.QUEUED, TaskStatus.LEASED);
+                    String spec = tx.queryOne("SELECT spec FROM tasks WHERE task_id = ?", r -> r.getString(1), id)
+                            .orElseThrow();
+                    Instant until = Instant.ofEpochMilli(expires);
+                    TaskSpec leased = Wire.read(spec, TaskSpec.class).toBuilder()
+                            .attempts(epoch)
+                            .status("leased")
+                            .leaseExpiresAt(until)
+                            .build();
+                    out.add(LeaseEnvelope.builder(leased)
+                            .leaseExpiresAt(until)
+                            .status("leased")
+                            .build());
+                }
+                return out;
+            });
+        } catch (StorageException e) {
+            throw unavailable(e);
+        }
+        finish(moves);
+        return granted;
+    }
+
+    @Override
+    public HeartbeatAnswer heartbeat(Heartbeat heartbeat) {
+        Objects.requireNonNull(heartbeat, "heartbeat");
+        ensureOpen();
+        long now = clock.nowMillis();
+        LeaseRef lease = heartbeat.lease();
+        Moves moves = new Moves();
+        HeartbeatAnswer answer;
+        try {
+            answer = db.write(tx -> {
+                TaskInfo task = current(tx, lease);
+                boolean completedByHolder =
+                        task.endedEpoch().isPresent() && task.endedEpoch().get() == lease.epoch();
+                if (task.status() != TaskStatus.LEASED && !completedByHolder) {
+                    // expired (and perhaps queued again), or ended by the orchestrator: no longer held
+                    throw LeaseException.stale(lease, task.attempts());
+                }
+                for (LogLine line : heartbeat.logs()) {
+                    tx.update(
+                            "INSERT INTO logs (run_id, step_id, attempt, task_id, ts_millis, level, stream, message)"
+                                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                            task.runId(),
+                            task.stepId(),
+                            task.stateAttempt() + 1,
+                            task.taskId().toString(),
+                            line.tsMillis(),
+                            line.level().wireName(),
+                            line.stream(),
+                            line.message());
+                }
+                if (!heartbeat.logs().isEmpty()) {
+                    moves.logged();
+                }
+                if (completedByHolder) {
+                    // a late heartbeat of the holder that completed it: keep its lines, nothing to renew
+                    return new HeartbeatAnswer(true, Instant.ofEpochMilli(now));
+                }
+                long expires = now + options.leaseTtl().toMillis();
+                tx.update(
+                        "UPDATE tasks SET lease_expires_at = ?, progress = coalesce(?, progress) WHERE task_id = ?",
+                        expires,
+                        heartbeat.progress().map(Wire::write).orElse(null),
+                        task.taskId().toString());
+                tx.update(
+                        "UPDATE leases SET expires_at = ?, renewed_at = ? WHERE task_id = ? AND epoch = ?",
+                        expires,
+                        now,
+                        task.taskId().toString(),
+                        lease.epoch());
+                return new HeartbeatAnswer(task.cancelRequested(), Instant.ofEpochMilli(expires));
+            });
+        } catch (StorageException e) {
+            throw unavailable(e);
+        }
+        finish(moves);
+        return answer;
+    }
+
+    @Override
+    public void complete(Completion completion) {
+        Objects.requireNonNull(completion, "completion");
+        ensureOpen();
+        long now = clock.nowMillis();
+        LeaseRef lease = completion.lease();
+        Moves moves = new Moves();
+        try {
+            db.write(tx -> {
+                TaskInfo task = current(tx, lease);
+                if (task.status() != TaskStatus.LEASED) {
+                    if (task.endedEpoch().isPresent() && task.endedEpoch().get() == lease.epoch()) {
+                        return null; // the same completion again
+                    }
+                    throw LeaseException.stale(lease, task.attempts());
+                }
+                TaskStatus to =
+                        switch (completion.outcome()) {
+                            case TaskOutcome.Succeeded s -> TaskStatus.SUCCEEDED;
+                            case TaskOutcome.Failed f -> TaskStatus.FAILED;
+                            case TaskOutcome.Cancelled c -> TaskStatus.CANCELLED;
+                        };
+                end(tx, task, to, completion.outcome(), Optional.of(lease.epoch()), now, moves);
+                endLease(tx, task, lease.epoch(), LeaseStatus.COMPLETED, now, moves);
+                return null;
+            });
+        } catch (StorageException e) {
+            throw unavailable(e);
+        }
+        finish(moves);
+    }
+
+    /** The task of {@code lease}, if the lease's epoch is the task's current one. */
+    private static TaskInfo current(SqlTransaction tx, LeaseRef lease) {
+        TaskInfo task = task(tx, lease.taskId()).orElseThrow(() -> LeaseException.unknownTask(lease));
+        if (task.attempts() != lease.epoch()) {
+            throw LeaseException.stale(lease, task.attempts());
+        }
+        return task;
+    }
+
+    private static void end(
+            SqlTransaction tx,
+            TaskInfo task,
+            TaskStatus to,
+            TaskOutcome outcome,
+            Optional<Long> epoch,
+            long now,
+            Moves moves) {
+        moves.task(task.taskId(), task.status(), to);
+        tx.update(
+                "UPDATE tasks SET status = ?, outcome = ?, ended_epoch = ?, ended_at = ?, lease_expires_at = NULL"
+                        + " WHERE task_id = ?",
+                to.column(),
+                Wire.write(outcome),
+                epoch.orElse(null),
+                now,
+                task.taskId().toString());
+    }
+
+    private static void endLease(SqlTransaction tx, TaskInfo task, long epoch, LeaseStatus to, long now, Moves moves) {
+        moves.lease(task.taskId(), epoch, LeaseStatus.ACTIVE, to);
+        tx.update(
+                "UPDATE leases SET status = ?, ended_at = ? WHERE task_id = ? AND epoch = ?",
+                to.column(),
+                now,
+                task.taskId().toString(),
+                epoch);
+    }
+
+    // ------------------------------------------------------------------ cancellation
+
+    /**
+     * Cancels the tasks of a run that have not ended: queued ones end {@code CANCELLED} at once;
+     * leased ones are marked, so their next heartbeat answers {@code cancel: true}.
+     */
+    void cancelRun(SqlTransaction tx, String runId, long now, Moves moves) {
+        List<TaskInfo> open = tx.query(
+                "SELECT " + TASK_COLUMNS + " FROM tasks WHERE run_id = ? AND status IN ('queued', 'leased')",
+                TaskQueue::taskInfo,
+                runId);
+        for (TaskInfo task : open) {
+            if (task.status() == TaskStatus.QUEUED) {
+                end(tx, task, TaskStatus.CANCELLED, new TaskOutcome.Cancelled(), Optional.empty(), now, moves);
+            } else {
+                tx.update(
+                        "UPDATE tasks SET cancel_requested = 1 WHERE task_id = ?",
+                        task.taskId().toString());
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ sweeping
+
+    /**
+     * Ends what the clock says has ended: tasks past their timeout, expired leases (requeued, or
+     * failed, or cancelled), runs past their deadline (marked; their tasks cancelled).
+     *
+     * @return the runs whose deadline passed in this sweep
+     */
+    List<String> sweep() {
+        ensureOpen();
+        long now = clock.nowMillis();
+        Moves moves = new Moves();
+        List<String> timedOut = db.write(tx -> {
+            for (TaskInfo task : tx.query(
+                    "SELECT " + TASK_COLUMNS + " FROM tasks WHERE status = 'leased' AND leased_at + timeout_ms <= ?",
+                    TaskQueue::taskInfo,
+                    now)) {
+                end(
+                        tx,
+                        task,
+                        TaskStatus.FAILED,
+                        new TaskOutcome.Failed(
+                                TaskResult.STEP_TIMEOUT,
+                                "step `" + task.stepId() + "` ran longer than its timeout (" + task.timeoutMs()
+                                        + " ms with the grace)",
+                                true),
+                        Optional.empty(),
+                        now,
+                        moves);
+                tx.update(
+                        "UPDATE tasks SET cancel_requested = 1 WHERE task_id = ?",
+                        task.taskId().toString());
+                endLease(tx, task, task.attempts(), LeaseStatus.REVOKED, now, moves);
+            }
+            for (TaskInfo task : tx.query(
+                    "SELECT " + TASK_COLUMNS + " FROM tasks WHERE status = 'leased' AND lease_expires_at <= ?",
+                    TaskQueue::taskInfo,
+                    now)) {
+                endLease(tx, task, task.attempts(), LeaseStatus.EXPIRED, now, moves);
+                if (task.cancelRequested()) {
+                    end(tx, task, TaskStatus.CANCELLED, new TaskOutcome.Cancelled(), Optional.empty(), now, moves);
+                } else if (task.attempts() < task.maxAttempts()) {
+                    moves.task(task.taskId(), TaskStatus.LEASED, TaskStatus.QUEUED);
+                    tx.update(
+                            "UPDATE tasks SET status = ?, worker_id = NULL, leased_at = NULL, lease_expires_at = NULL"
+                                    + " WHERE task_id = ?",
+                            TaskStatus.QUEUED.column(),
+                            task.taskId().toString());
+                } else {
+                    end(
+                            tx,
+                            task,
+                            TaskStatus.FAILED,
+                            new TaskOutcome.Failed(
+                                    TaskResult.LEASE_EXPIRED,
+                                    "the lease on step `" + task.stepId() + "` expired " + task.attempts()
+                                            + " times without a completion (its runners were lost)",
+                                    true),
+                            Optional.empty(),
+                            now,
+                            moves);
+                }
+            }
+            List<String> runs = tx.query(
+                    "SELECT run_id FROM runs WHERE deadline_at IS NOT NULL AND deadline_at <= ?"
+                            + " AND phase IN ('accepted', 'running') AND timeout_requested = 0",
+                    r -> r.getString(1),
+                    now);
+            for (String run : runs) {
+                tx.update("UPDATE runs SET timeout_requested = 1, cancel_requested = 1 WHERE run_id = ?", run);
+                cancelRun(tx, run, now, moves);
+            }
+            return runs;
+        });
+        finish(moves);
+        return timedOut;
+    }
+
+    /**
+     * After a restart: leases granted before it run at least one more {@code lease_ttl} from now, so
+     * the nodes that hold them have time to reach the orchestrator again.
+     */
+    void recover() {
+        long until = clock.nowMillis() + options.leaseTtl().toMillis();
+        db.write(tx -> {
+            tx.update("UPDATE tasks SET lease_expires_at = max(lease_expires_at, ?) WHERE status = 'leased'", until);
+            tx.update("UPDATE leases SET expires_at = max(expires_at, ?) WHERE status = 'active'", until);
+            return null;
+        });
+    }
+
+    /** Wakes long polls waiting for work (a change of routing data outside the queue). */
+    void poke() {
+        queued.fire();
+    }
+
+    /** Stops serving: waiting dispatches fail, lease calls answer {@code lease_service_unavailable}. */
+    void close() {
+        closed = true;
+        queued.fire();
+        waiters.values().forEach(w -> w.completeExceptionally(new IllegalStateException("closed")));
+        waiters.clear();
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw LeaseException.unavailable("the orchestrator is shutting down");
+        }
+    }
+
+    private LeaseException unavailable(StorageException e) {
+        if (closed) {
+            return LeaseException.unavailable("the orchestrator is shutting down");
+        }
+        return LeaseException.unavailable("the task store failed: " + e.getMessage());
+    }
+
+    /** The progress value of a task, parsed. */
+    static Optional<JsonNode> progress(TaskInfo task) {
+        return task.progress().map(p -> Wire.read(p, JsonNode.class));
+    }
+}

@@ -1,0 +1,63 @@
+package dev.cairn.orchestrator.embedded;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.json.JsonException;
+import dev.cairn.json.wire.Wire;
+import dev.cairn.machine.errors.ErrorCategory;
+import dev.cairn.machine.errors.ErrorInfo;
+import dev.cairn.machine.errors.IoException;
+import dev.cairn.machine.errors.StorageException;
+import dev.cairn.machine.io.IoCall;
+import dev.cairn.machine.runtime.io.IoCallContext;
+import dev.cairn.machine.runtime.io.IoTransport;
+import dev.cairn.runner.api.lease.TaskOutcome;
+import java.util.Objects;
+
+/**
+ * The {@code task} namespace of the kernel's IO: a call dispatches a step's task to the queue (or
+ * finds the task a previous run of the same dispatch left there) and blocks until the task has
+ * ended; the response, a {@link TaskResult}, is recorded by the kernel as a fact. Interrupting the
+ * call (the run was cancelled) stops the wait; the task itself is cancelled by the orchestrator.
+ */
+final class TaskTransport implements IoTransport {
+
+    private final TaskQueue queue;
+
+    TaskTransport(TaskQueue queue) {
+        this.queue = Objects.requireNonNull(queue, "queue");
+    }
+
+    @Override
+    public JsonNode call(IoCall call, IoCallContext context) {
+        TaskRequest request;
+        try {
+            request = Wire.fromTree(call.request(), TaskRequest.class);
+        } catch (JsonException e) {
+            throw IoException.other(
+                    ErrorInfo.of(
+                            "invalid_task_request",
+                            ErrorCategory.PARSING_INPUT,
+                            false,
+                            "a `task` call's request does not read as a task request (" + e.code() + " at " + e.path()
+                                    + ")"),
+                    e);
+        }
+        TaskQueue.TaskInfo task;
+        try {
+            TaskQueue.Dispatch dispatch =
+                    queue.dispatch(context.runId(), context.stateId(), context.attempt(), request);
+            task = queue.await(dispatch.taskId());
+        } catch (StorageException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw IoException.interrupted();
+            }
+            throw IoException.transport(
+                    ErrorInfo.of(
+                            "task_store_failed", ErrorCategory.STORAGE, false, "the task queue failed: " + e.code()),
+                    e);
+        }
+        TaskOutcome outcome = Wire.read(task.outcome().orElseThrow(), TaskOutcome.class);
+        return Wire.toTree(
+                new TaskResult(task.taskId(), task.failures(), task.endedEpoch().orElse(0L), task.workerId(), outcome));
+    }
+}
