@@ -122,7 +122,7 @@ final class ArtifactRoutes {
             }
         } catch (IOException e) {
             LOG.error("artifact {} failed while it was sent; the connection is cut", id.value(), e);
-            throw new UncheckedIOException(e);
+            throw new StreamAborted("artifact " + id.value() + " failed while it was sent");
         }
         try {
             if (heldLength > 0) {

@@ -1,5 +1,6 @@
 package dev.cairn.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.json.wire.Wire;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -84,11 +85,14 @@ final class Exchange {
     /**
      * The JSON body as {@code type}: 400 {@code missing_body} without one, 415 unless it is {@code
      * application/json}, 413 beyond {@link ServerLimits#maxBodyBytes()}, and the codec's typed error
-     * (400 with {@code details.pointer}) when it does not match the type.
+     * (400 with {@code details.pointer}) when it does not match the type. The body is parsed as a
+     * tree first, so that text that is not JSON (truncated, trailing data, duplicate keys, too deep)
+     * is told apart from JSON of the wrong shape.
      */
     <T> T readJson(Class<T> type) throws IOException {
         byte[] body = readBody(JSON, limits.maxBodyBytes(), type.getSimpleName());
-        return Wire.read(body, type);
+        JsonNode tree = Wire.read(body, JsonNode.class);
+        return Wire.fromTree(tree, type);
     }
 
     private byte[] readBody(String mediaType, long limit, String what) throws IOException {

@@ -288,13 +288,17 @@ final class RunRoutes {
             LOG.debug("{}: the client went away: {}", ex.route().label(), e.toString());
             return;
         } catch (RuntimeException e) {
+            if (Server.connectionLost(e)) {
+                LOG.debug("{}: the client went away: {}", ex.route().label(), e.toString());
+                return;
+            }
             if (!lifecycle.stopping()) {
                 ErrorMapping.Answer answer = ErrorMapping.answer(e, ex.route().label());
                 Thread.interrupted();
                 try {
                     sse.event(null, "error", Wire.write(answer.envelope()));
                     sse.flush();
-                } catch (IOException | java.io.UncheckedIOException gone) {
+                } catch (IOException | RuntimeException gone) {
                     return;
                 }
             }
@@ -304,7 +308,7 @@ final class RunRoutes {
         }
         try {
             out.close();
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.debug("{}: closing the stream failed: {}", ex.route().label(), e.toString());
         }
     }

@@ -5,10 +5,12 @@ import dev.cairn.json.wire.Wire;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
+import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -267,6 +269,19 @@ public final class Server implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ plumbing
+
+    /** Whether {@code failure} says the client's connection is gone (nothing to answer then). */
+    static boolean connectionLost(Throwable failure) {
+        if (failure instanceof StreamAborted) {
+            return false;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ServerConnectionException || t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /** Envelopes for what Helidon refuses before routing (malformed requests, bad paths). */
     private static DirectHandlers directHandlers() {
