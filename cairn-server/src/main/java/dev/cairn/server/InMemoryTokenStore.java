@@ -2,7 +2,6 @@ package dev.cairn.server;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,9 +29,7 @@ public final class InMemoryTokenStore implements TokenStore {
 
     @Override
     public synchronized List<TokenRecord> list() {
-        return records.stream()
-                .sorted(Comparator.comparing(TokenRecord::createdAt))
-                .toList();
+        return List.copyOf(records);
     }
 
     @Override

@@ -64,7 +64,8 @@ public final class SqliteTokenStore implements TokenStore {
     @Override
     public List<TokenRecord> list() {
         return db.read(reader -> reader.query(
-                "SELECT " + COLUMNS + " FROM server_tokens ORDER BY created_at_millis, id", SqliteTokenStore::record));
+                "SELECT " + COLUMNS + " FROM server_tokens ORDER BY rowid",
+                SqliteTokenStore::record));
     }
 
     @Override

@@ -21,7 +21,7 @@ public interface TokenStore {
     /** The token whose SHA-256 is {@code sha256} (lowercase hex), active or revoked. */
     Optional<TokenRecord> findBySha256(String sha256);
 
-    /** Every token, active and revoked, oldest first. */
+    /** Every token, active and revoked, in the order they were created. */
     List<TokenRecord> list();
 
     /**

@@ -90,7 +90,7 @@ public final class Tokens {
         return same && kindMatches && record.active() ? found : Optional.empty();
     }
 
-    /** Every token, active and revoked, oldest first. */
+    /** Every token, active and revoked, in the order they were created. */
     public List<TokenRecord> list() {
         return store.list();
     }
