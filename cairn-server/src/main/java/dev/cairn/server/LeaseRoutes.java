@@ -38,6 +38,11 @@ final class LeaseRoutes {
         lifecycle.waiting();
         try {
             batch = new LeaseBatch(orchestrator.leases().acquire(request));
+        } catch (RuntimeException e) {
+            if (lifecycle.stopping()) {
+                throw ServerException.shuttingDown(); // the wait was cut short by the server, not the store
+            }
+            throw e;
         } finally {
             lifecycle.doneWaiting();
         }

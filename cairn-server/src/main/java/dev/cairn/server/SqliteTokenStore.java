@@ -63,9 +63,8 @@ public final class SqliteTokenStore implements TokenStore {
 
     @Override
     public List<TokenRecord> list() {
-        return db.read(reader -> reader.query(
-                "SELECT " + COLUMNS + " FROM server_tokens ORDER BY rowid",
-                SqliteTokenStore::record));
+        return db.read(reader ->
+                reader.query("SELECT " + COLUMNS + " FROM server_tokens ORDER BY rowid", SqliteTokenStore::record));
     }
 
     @Override
