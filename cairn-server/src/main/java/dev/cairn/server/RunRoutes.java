@@ -126,15 +126,15 @@ final class RunRoutes {
         Query query = ex.query(Set.of("after_seq"));
         long after = resumeFrom(ex, query.integer("after_seq", 0, Long.MAX_VALUE, 0), "after_seq");
         orchestrator.status(runId); // 404 before the stream starts
-        Duration heartbeat = ex.limits().sseHeartbeat();
+        Keepalive keepalive = new Keepalive(ex.limits().sseHeartbeat());
         int batch = ex.limits().sseBatch();
         stream(ex, sse -> {
             long last = after;
             while (!lifecycle.stopping()) {
-                List<EventEnvelope> events = orchestrator.events(runId, last, batch, heartbeat);
+                List<EventEnvelope> events = orchestrator.events(runId, last, batch, keepalive.poll());
                 if (events.isEmpty()) {
                     if (!orchestrator.status(runId).state().terminal()) {
-                        sse.comment("keepalive");
+                        keepalive.idle(sse);
                         continue;
                     }
                     events = orchestrator.events(runId, last, batch, Duration.ZERO);
@@ -142,6 +142,7 @@ final class RunRoutes {
                         return; // the run ended before `last`: nothing will follow
                     }
                 }
+                keepalive.wrote();
                 for (EventEnvelope event : events) {
                     sse.event(Long.toString(event.seq()), kind(event), Wire.write(event));
                     last = event.seq();
@@ -198,15 +199,15 @@ final class RunRoutes {
         }
         long from = resumeFrom(ex, after, "cursor");
         checkStep(runId, step);
-        Duration heartbeat = ex.limits().sseHeartbeat();
+        Keepalive keepalive = new Keepalive(ex.limits().sseHeartbeat());
         int batch = Math.min(limit, ex.limits().sseBatch());
         stream(ex, sse -> {
             long last = from;
             while (!lifecycle.stopping()) {
-                LogPage page = orchestrator.logs(runId, step, last, batch, heartbeat);
+                LogPage page = orchestrator.logs(runId, step, last, batch, keepalive.poll());
                 if (page.lines().isEmpty()) {
                     if (!ended(runId, step)) {
-                        sse.comment("keepalive");
+                        keepalive.idle(sse);
                         continue;
                     }
                     page = orchestrator.logs(runId, step, last, batch, Duration.ZERO);
@@ -216,6 +217,7 @@ final class RunRoutes {
                         return;
                     }
                 }
+                keepalive.wrote();
                 for (LogEntry line : page.lines()) {
                     sse.event(Long.toString(line.cursor()), "log", Wire.write(line));
                     last = line.cursor();
@@ -261,6 +263,37 @@ final class RunRoutes {
     }
 
     // ------------------------------------------------------------------ streams
+
+    /**
+     * When a stream asks for news and when it sends a keepalive: it waits at most {@link #POLL} at
+     * a time, so that it notices soon that its step or run ended (a completion is no log line, and
+     * wakes no log wait), and sends a comment once nothing was written for a heartbeat.
+     */
+    private static final class Keepalive {
+        static final Duration POLL = Duration.ofSeconds(1);
+
+        private final Duration heartbeat;
+        private long lastWrite = System.nanoTime();
+
+        Keepalive(Duration heartbeat) {
+            this.heartbeat = heartbeat;
+        }
+
+        Duration poll() {
+            return heartbeat.compareTo(POLL) < 0 ? heartbeat : POLL;
+        }
+
+        void wrote() {
+            lastWrite = System.nanoTime();
+        }
+
+        void idle(SseStream sse) throws IOException {
+            if (System.nanoTime() - lastWrite >= heartbeat.toNanos()) {
+                sse.comment("keepalive");
+                wrote();
+            }
+        }
+    }
 
     /** What a stream writes until it is done. */
     @FunctionalInterface
