@@ -2,6 +2,7 @@ package dev.cairn.server;
 
 import dev.cairn.contracts.ErrorEnvelope;
 import dev.cairn.json.wire.Wire;
+import io.helidon.common.buffers.DataReader;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -212,15 +213,29 @@ public final class Server implements AutoCloseable {
         }
     }
 
+    /** The status recorded for a request whose client went away before it was answered. */
+    static final int CLIENT_CLOSED = 499;
+
     private int answerFailure(
             ServerRequest request, ServerResponse response, Exchange exchange, Throwable failure, String route) {
         Thread.interrupted(); // a stopping server may have interrupted the request's wait
-        if (exchange != null && exchange.committed()) {
+        boolean committed = exchange != null && exchange.committed();
+        if (clientGone(failure) || (committed && connectionLost(failure))) {
+            LOG.debug("{}: the client went away: {}", route, failure.toString());
+            if (committed) {
+                return exchange.status();
+            }
+            try {
+                response.status(Status.BAD_REQUEST_400).send(); // Helidon wants an answer; no one reads it
+            } catch (RuntimeException e) {
+                LOG.debug("{}: answering a client that went away failed: {}", route, e.toString());
+            }
+            return CLIENT_CLOSED;
+        }
+        if (committed) {
             // The answer has started: all that is left is to cut the connection.
             LOG.debug("{} failed after its answer started: {}", route, failure.toString());
-            throw failure instanceof RuntimeException r
-                    ? r
-                    : new UncheckedIOException(new java.io.IOException(failure));
+            throw failure instanceof RuntimeException r ? r : new UncheckedIOException(new IOException(failure));
         }
         ErrorMapping.Answer answer = ErrorMapping.answer(failure, route);
         response.headers().remove(HeaderNames.CONTENT_LENGTH);
@@ -270,7 +285,23 @@ public final class Server implements AutoCloseable {
 
     // ------------------------------------------------------------------ plumbing
 
-    /** Whether {@code failure} says the client's connection is gone (nothing to answer then). */
+    /**
+     * Whether Helidon says the client's connection is gone: a write to it failed, or its request
+     * body ended before its announced length.
+     */
+    static boolean clientGone(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ServerConnectionException || t instanceof DataReader.InsufficientDataAvailableException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a failure while writing a streamed answer is the connection's (anything with an I/O
+     * failure in it), rather than a source the server cut on purpose ({@link StreamAborted}).
+     */
     static boolean connectionLost(Throwable failure) {
         if (failure instanceof StreamAborted) {
             return false;
