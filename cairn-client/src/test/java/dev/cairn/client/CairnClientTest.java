@@ -16,6 +16,7 @@ import dev.cairn.contracts.api.PipelineRunRequest;
 import dev.cairn.contracts.api.RunPage;
 import dev.cairn.json.ArtifactIds;
 import dev.cairn.json.wire.Wire;
+import dev.cairn.machine.errors.StorageException;
 import dev.cairn.machine.events.Event;
 import dev.cairn.machine.events.EventEnvelope;
 import dev.cairn.machine.events.KernelEvent;
@@ -301,6 +302,31 @@ class CairnClientTest {
                         client.events("0b0c5e33-3f0a-4c1e-9a8a-0c4d6a1e2f30", 0).hasNext())
                 .isInstanceOfSatisfying(
                         CairnClientException.class, e -> assertThat(e.code()).isEqualTo("run_not_found"));
+    }
+
+    @Test
+    void aRetryableErrorEventIsFollowedByAReconnectionAndAFatalOneIsThrown() {
+        String runId = client.submit(twoRunners()).runId();
+        try (CapturedLogs quiet = new CapturedLogs("dev.cairn.server");
+                Subscription<EventEnvelope> events = client.events(runId, 0)) {
+            assertThat(events.next().seq()).isEqualTo(1);
+            server.orchestrator().failNextEvents(StorageException.unavailable("busy for a moment", null));
+            server.orchestrator().completeAll(runId, 0);
+            List<Long> seqs = new ArrayList<>();
+            events.forEachRemaining(e -> seqs.add(e.seq()));
+            assertThat(seqs.getFirst()).isEqualTo(2);
+            assertThat(seqs.getLast())
+                    .isEqualTo(server.orchestrator().detail(runId).headSeq());
+        }
+        String other = client.submit(twoRunners()).runId();
+        try (CapturedLogs quiet = new CapturedLogs("dev.cairn.server");
+                Subscription<EventEnvelope> events = client.events(other, 0)) {
+            assertThat(events.next().seq()).isEqualTo(1);
+            server.orchestrator().failNextEvents(new IllegalStateException("a bug"));
+            CairnClientException e = catchThrowableOfType(CairnClientException.class, events::hasNext);
+            assertThat(e.code()).isEqualTo("internal");
+            assertThat(e.retryable()).isFalse();
+        }
     }
 
     @Test

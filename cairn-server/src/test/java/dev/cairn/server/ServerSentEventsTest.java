@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.json.wire.Wire;
+import dev.cairn.machine.errors.StorageException;
 import dev.cairn.runner.api.LeaseEnvelope;
 import dev.cairn.runner.api.LogLevel;
 import dev.cairn.runner.api.lease.AcquireRequest;
@@ -13,6 +14,7 @@ import dev.cairn.runner.api.lease.LeaseRef;
 import dev.cairn.runner.api.lease.LogLine;
 import dev.cairn.runner.api.lease.TaskOutcome;
 import dev.cairn.server.OpenApiConformance.SseEvent;
+import dev.cairn.server.fixture.CapturedLogs;
 import dev.cairn.server.fixture.FixtureServer;
 import dev.cairn.server.fixture.Http;
 import java.net.http.HttpResponse;
@@ -250,6 +252,24 @@ class ServerSentEventsTest {
         assertThat(rest).extracting(SseEvent::name).containsExactly("log", "log", "end");
         assertThat(rest.get(0).data()).contains("linking");
         assertThat(rest.get(1).id()).isEqualTo(logs.get(2).get("cursor").asText());
+    }
+
+    @Test
+    void aFailureAfterTheStreamBeganIsSentAsAnErrorEvent() throws Exception {
+        String runId = submit("build");
+        try (CapturedLogs logs = new CapturedLogs(ErrorMapping.class);
+                LiveStream stream = new LiveStream(http.get("/v1/runs/" + runId + "/events"))) {
+            stream.readUntil(line -> line.equals(": keepalive"));
+            server.orchestrator().failNextEvents(StorageException.unavailable("the store is busy", null));
+            List<SseEvent> rest = stream.rest();
+            assertThat(logs.atLeast(ch.qos.logback.classic.Level.WARN)).hasSize(1);
+            assertThat(rest).extracting(SseEvent::name).containsExactly("error");
+            JsonNode envelope = Wire.read(rest.getFirst().data(), JsonNode.class);
+            OpenApiConformance.assertValid(
+                    OpenApiConformance.componentSchema("#/components/schemas/ErrorEnvelope"), envelope, "error event");
+            assertThat(envelope.get("code").asText()).isEqualTo("storage_unavailable");
+            assertThat(envelope.get("retryable").asBoolean()).isTrue();
+        }
     }
 
     @Test
