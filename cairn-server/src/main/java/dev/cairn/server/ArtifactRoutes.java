@@ -59,7 +59,7 @@ final class ArtifactRoutes {
         ArtifactStore store = orchestrator.artifacts();
         long size = store.size(id);
         String etag = "\"" + id.value() + "\"";
-        Optional<String> ifNoneMatch = ex.header(HeaderNames.IF_NONE_MATCH);
+        Optional<String> ifNoneMatch = ex.requestHeader(HeaderNames.IF_NONE_MATCH);
         if (ifNoneMatch.isPresent() && matches(ifNoneMatch.get(), etag)) {
             headers(ex, id);
             ex.empty(304);
@@ -135,8 +135,9 @@ final class ArtifactRoutes {
 
     private void upload(Exchange ex) {
         ex.noQuery();
-        ArtifactKind kind = kind(ex.header(HeaderNames.create(KIND_HEADER)));
-        Optional<String> expected = ex.header(HeaderNames.create(DIGEST_HEADER)).map(ArtifactRoutes::sha256Of);
+        ArtifactKind kind = kind(ex.requestHeader(HeaderNames.create(KIND_HEADER)));
+        Optional<String> expected =
+                ex.requestHeader(HeaderNames.create(DIGEST_HEADER)).map(ArtifactRoutes::sha256Of);
         BoundedInputStream body = ex.bodyStream(OCTET_STREAM, limits.maxArtifactBytes());
         ArtifactId id = orchestrator.artifacts().putStream(kind, body);
         if (expected.isPresent() && !expected.get().equals(id.value())) {

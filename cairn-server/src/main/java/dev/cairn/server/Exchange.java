@@ -78,7 +78,8 @@ final class Exchange {
         query(Set.of());
     }
 
-    Optional<String> header(HeaderName name) {
+    /** The first value of the request's header {@code name}. */
+    Optional<String> requestHeader(HeaderName name) {
         return request.headers().first(name);
     }
 

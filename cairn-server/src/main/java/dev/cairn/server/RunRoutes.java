@@ -169,7 +169,7 @@ final class RunRoutes {
 
     /** Where a stream resumes: after {@code Last-Event-ID} when sent, else after the query parameter. */
     private static long resumeFrom(Exchange ex, long fromQuery, String parameter) {
-        Optional<String> lastEventId = ex.header(LAST_EVENT_ID);
+        Optional<String> lastEventId = ex.requestHeader(LAST_EVENT_ID);
         if (lastEventId.isEmpty()) {
             return fromQuery;
         }
