@@ -14,8 +14,9 @@ import java.util.List;
  * empty; their rules are checked by the constructors. Every error response carries an {@link
  * ErrorEnvelope}.
  *
- * <p>The module ships, as classpath resources: the OpenAPI 3.1 document of the five routes at
- * {@value #OPENAPI_RESOURCE} (served at {@code GET /openapi.yaml}), and a JSON Schema per request
+ * <p>The module ships, as classpath resources: the OpenAPI 3.1 document of every route at
+ * {@value #OPENAPI_RESOURCE} (served at {@code GET /openapi.yaml}; {@code docs/http-api.md} is the
+ * route map), and a JSON Schema per JSON request
  * and response type under {@code META-INF/cairn/schemas/} ({@link #SCHEMAS}).
  */
 public final class Contracts {
@@ -28,7 +29,19 @@ public final class Contracts {
 
     /** Names of the JSON Schemas this module ships under {@code META-INF/cairn/schemas/}. */
     public static final List<String> SCHEMAS = List.of(
+            "AcquireRequest",
+            "ArtifactUploaded",
+            "Completion",
             "ErrorEnvelope",
+            "Health",
+            "Heartbeat",
+            "HeartbeatAnswer",
+            "LeaseBatch",
+            "LogPage",
+            "PipelineRunRequest",
+            "ReplayResult",
+            "RunDetail",
+            "RunPage",
             "RunRequest",
             "RunRunnersRequest",
             "RunRunnersResponse",

@@ -35,7 +35,8 @@ import java.util.Objects;
  *       variants as {@code const} strings, others as single-key objects) or, with a tag, of objects
  *       whose tag property is a {@code const}; Java enums are strings of their wire names.
  *   <li>{@code Duration} is {@code {secs, nanos}}; {@code UUID} a string of format {@code uuid};
- *       {@code Instant} a {@code date-time} string; {@code byte[]} a base64 string;
+ *       {@code Instant} a {@code date-time} string; {@code URI} a {@code uri-reference} string
+ *       ({@code uri} with {@code @WireFormat("uri")}); {@code byte[]} a base64 string;
  *       {@code JsonNode} any value ({@code ObjectNode} any object).
  *   <li>A record with a static {@code @JsonCreator(mode = DELEGATING)} factory is also read from
  *       the factory's parameter (a TypeScript {@code string | {...}} union): its schema is a

@@ -26,6 +26,7 @@ import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -447,6 +448,14 @@ final class WireDefinitions implements CustomDefinitionProviderV2 {
         if (raw == Instant.class || raw == OffsetDateTime.class) {
             constraints.allowOnly(where, type, false, false, false, false);
             return NODES.objectNode().put("type", "string").put("format", "date-time");
+        }
+        if (raw == URI.class) {
+            // Jackson reads any URI reference; a type that needs an absolute one says @WireFormat("uri").
+            constraints.allowOnly(where, type, false, false, false, true);
+            String format = constraints.format() == null
+                    ? "uri-reference"
+                    : constraints.format().value();
+            return NODES.objectNode().put("type", "string").put("format", format);
         }
         throw SchemaGenException.unsupportedType(where, raw.getName());
     }

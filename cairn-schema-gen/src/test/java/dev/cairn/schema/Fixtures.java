@@ -15,6 +15,7 @@ import dev.cairn.json.wire.WireName;
 import dev.cairn.json.wire.WirePattern;
 import dev.cairn.json.wire.WireRange;
 import dev.cairn.json.wire.WireSize;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -95,6 +96,9 @@ final class Fixtures {
             allowlist = allowlist == null ? List.of("default") : List.copyOf(allowlist);
         }
     }
+
+    /** URIs: any reference by default, an absolute URI when the component says so. */
+    record Link(URI href, @WireFormat("uri") Optional<URI> absolute) {}
 
     /** Unknown fields are ignored: no additionalProperties. */
     record Lenient(String name) {}

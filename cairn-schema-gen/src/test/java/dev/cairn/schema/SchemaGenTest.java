@@ -48,6 +48,16 @@ class SchemaGenTest {
     }
 
     @Test
+    void urisAreReferencesUnlessAFormatNarrowsThem() {
+        ObjectNode schema = SchemaGen.schemaFor(Fixtures.Link.class);
+        assertThat(schema.at("/properties/href")).isEqualTo(json("{\"type\":\"string\",\"format\":\"uri-reference\"}"));
+        assertThat(schema.at("/properties/absolute/format").textValue()).isEqualTo("uri");
+        new Case("{\"href\":\"../a?b\",\"absolute\":\"https://example.com/x\"}", true)
+                .check(schema, Fixtures.Link.class);
+        new Case("{\"href\":\"a b\"}", false).check(schema, Fixtures.Link.class);
+    }
+
+    @Test
     void unknownFieldsAreAllowedUnlessDenied() {
         assertThat(SchemaGen.schemaFor(Fixtures.Everything.class).get("additionalProperties"))
                 .isEqualTo(json("false"));

@@ -34,6 +34,15 @@ public final class InMemoryArtifactStore implements ArtifactStore {
         return blobs.containsKey(id);
     }
 
+    @Override
+    public long size(ArtifactId id) {
+        byte[] bytes = blobs.get(id);
+        if (bytes == null) {
+            throw StorageException.artifactNotFound(id);
+        }
+        return bytes.length;
+    }
+
     /** How many distinct blobs are stored. */
     public int size() {
         return blobs.size();

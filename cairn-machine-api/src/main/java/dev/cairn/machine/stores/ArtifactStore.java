@@ -21,7 +21,8 @@ import java.io.InterruptedIOException;
  * StorageException#interrupted()}.
  *
  * <p>Cairn additions, as defaults over the seed's methods: {@link #putStream} and {@link
- * #openStream} move large blobs without the caller holding them in memory. The defaults buffer
+ * #openStream} move large blobs without the caller holding them in memory, and {@link #size} tells
+ * how large one is (an HTTP {@code Content-Length}) without reading it. The defaults buffer
  * (they are only as good as {@code put}/{@code get}); stores SHOULD override them to stream. {@link
  * #putDeferred} and {@link #sync} let a caller that stores many small blobs pay for durability once
  * per group instead of once per blob; by default {@code putDeferred} is {@code put}, durable at once.
@@ -44,6 +45,16 @@ public interface ArtifactStore {
 
     /** Whether artifact {@code id} exists, without loading it. */
     boolean exists(ArtifactId id);
+
+    /**
+     * Cairn addition: the size in bytes of artifact {@code id}. The default reads the blob ({@link
+     * #get}); stores SHOULD override it to answer without reading.
+     *
+     * @throws StorageException {@code NotFound} ({@code artifact_not_found}) when it does not exist
+     */
+    default long size(ArtifactId id) {
+        return get(id).length;
+    }
 
     /**
      * Cairn addition: stores the bytes read from {@code content} (to its end) and returns their id,

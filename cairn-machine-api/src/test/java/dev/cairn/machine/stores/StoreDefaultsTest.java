@@ -219,8 +219,12 @@ class StoreDefaultsTest {
         try (InputStream in = store.openStream(id)) {
             assertThat(in.readAllBytes()).isEqualTo(hello);
         }
+        assertThat(store.size(id)).isEqualTo(5);
         ArtifactId absent = new ArtifactId("0".repeat(64));
         assertThatThrownBy(() -> store.openStream(absent))
+                .isInstanceOfSatisfying(
+                        StorageException.class, e -> assertThat(e.code()).isEqualTo("artifact_not_found"));
+        assertThatThrownBy(() -> store.size(absent))
                 .isInstanceOfSatisfying(
                         StorageException.class, e -> assertThat(e.code()).isEqualTo("artifact_not_found"));
     }

@@ -298,6 +298,31 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
         return pending.containsKey(id) || Files.exists(pathOf(id));
     }
 
+    /** The size of the blob's file, without reading it (a damaged blob may report a wrong size). */
+    @Override
+    public long size(ArtifactId id) {
+        Objects.requireNonNull(id, "id");
+        ensureUsable();
+        Pending deferred = pending.get(id);
+        if (deferred != null) {
+            Optional<Long> size = sizeOf(deferred.temp());
+            if (size.isPresent()) {
+                return size.get();
+            } // renamed into place meanwhile
+        }
+        return sizeOf(pathOf(id)).orElseThrow(() -> StorageException.artifactNotFound(id));
+    }
+
+    private static Optional<Long> sizeOf(Path path) {
+        try {
+            return Optional.of(Files.size(path));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw FsErrors.io("inspecting", path, e);
+        }
+    }
+
     /**
      * The blob's bytes, verified as they are read: the read that reaches the end throws an {@link
      * IOException} caused by a {@code Corruption} {@link StorageException} when they do not hash to

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.TestInfo;
  * behind the store's back. Every implementation Cairn ships runs this suite.
  *
  * <p>What it pins: ids are the SHA-256 of the bytes (the kind is not part of the id); puts are
- * idempotent, also when racing; get, exists and the streaming additions agree; a failed or
+ * idempotent, also when racing; get, exists, size and the streaming additions agree; a failed or
  * interrupted streamed put stores nothing; a damaged blob is {@code StorageError.Corruption} and
  * never comes back as the wrong bytes; deferred puts are readable at once and durable after {@code
  * sync()}. Random tests print their seed ({@link Seeds}).
@@ -177,6 +177,7 @@ public abstract class ArtifactStoreContract {
 
         assertThat(store.exists(unknown)).isFalse();
         assertNotFound(catchThrowable(() -> store.get(unknown)), unknown);
+        assertNotFound(catchThrowable(() -> store.size(unknown)), unknown);
         assertNotFound(catchThrowable(() -> store.openStream(unknown).close()), unknown);
     }
 
@@ -192,6 +193,7 @@ public abstract class ArtifactStoreContract {
 
         for (int i = 0; i < blobs.size(); i++) {
             assertThat(store.get(ids.get(i))).isEqualTo(blobs.get(i));
+            assertThat(store.size(ids.get(i))).isEqualTo(blobs.get(i).length);
         }
     }
 
@@ -221,6 +223,7 @@ public abstract class ArtifactStoreContract {
         assertThat(source.emitted()).isEqualTo(size);
         assertThat(id.value()).isEqualTo(source.sha256());
         assertThat(store.exists(id)).isTrue();
+        assertThat(store.size(id)).isEqualTo(size);
         MessageDigest digest = ArtifactIds.sha256();
         long read = 0;
         GeneratedStream expected = new GeneratedStream(seed, size);
@@ -462,6 +465,7 @@ public abstract class ArtifactStoreContract {
         assertThat(id.value()).isEqualTo(ArtifactIds.ofBytes(bytes));
         assertThat(store.exists(id)).isTrue();
         assertThat(store.get(id)).isEqualTo(bytes);
+        assertThat(store.size(id)).isEqualTo(bytes.length);
         try (InputStream in = store.openStream(id)) {
             assertThat(in.readAllBytes()).isEqualTo(bytes);
         }

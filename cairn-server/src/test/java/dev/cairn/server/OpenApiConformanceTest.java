@@ -1,0 +1,503 @@
+package dev.cairn.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.json.ArtifactIds;
+import dev.cairn.server.fixture.FixtureServer;
+import dev.cairn.server.fixture.Http;
+import io.swagger.v3.oas.models.Operation;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every route of the server, on success and error paths, against {@code openapi.yaml}: status,
+ * content type, body (and events, and headers) as the document says. The last check fails when an
+ * operation of the document (those of {@code cairn worker} aside) was not exercised.
+ */
+class OpenApiConformanceTest {
+
+    private static FixtureServer server;
+    private static Http http;
+    private static final OpenApiConformance CONFORMANCE = new OpenApiConformance();
+
+    static final String HELLO_SPEC = "{\"op\":\"hello\",\"params\":{\"name\":{\"default\":\"world\"}},"
+            + "\"steps\":[{\"id\":\"greet\",\"run\":\"echo hello ${{ params.name }}\"},"
+            + "{\"id\":\"fanout\",\"run\":[\"true\"],\"regions\":[\"eu\",\"us\"],\"needs\":[\"greet\"]}]}";
+
+    @BeforeAll
+    static void start() {
+        server = FixtureServer.builder()
+                .requireAuth(true)
+                .limits(ServerLimits.builder()
+                        .maxBodyBytes(64 * 1024)
+                        .maxArtifactBytes(1024 * 1024)
+                        .sseHeartbeat(Duration.ofMillis(200))
+                        .build())
+                .start();
+        http = new Http(server.uri());
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static Http.Response check(String method, String template, Http.Call call) {
+        return CONFORMANCE.check(method, template, call.send());
+    }
+
+    private static Http.Call client(String method, String path) {
+        return http.call(method, path).bearer(server.clientToken());
+    }
+
+    private static Http.Call runner(String method, String path) {
+        return http.call(method, path).bearer(server.runnerToken());
+    }
+
+    private static String submitRun() {
+        return submitRun("build");
+    }
+
+    private static String submitRun(String firstRunner) {
+        String body = "{\"runners\":[{\"name\":\"" + firstRunner
+                + "\"},{\"name\":\"test\",\"region\":\"eu\"}],\"mode\":\"remote\"}";
+        Http.Response r = check("POST", "/run", client("POST", "/run").json(body));
+        assertThat(r.status()).isEqualTo(200);
+        return r.json().get("runId").asText();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyOperationConformsToTheDocument() {
+        List<DynamicTest> tests = new ArrayList<>();
+        tests.add(DynamicTest.dynamicTest("seed 003 orchestrator routes", OpenApiConformanceTest::seedRoutes));
+        tests.add(DynamicTest.dynamicTest("pipelines and run listing", OpenApiConformanceTest::pipelinesAndListing));
+        tests.add(DynamicTest.dynamicTest("run detail, cancel, resume, replay", OpenApiConformanceTest::runControl));
+        tests.add(DynamicTest.dynamicTest("events and logs", OpenApiConformanceTest::eventsAndLogs));
+        tests.add(DynamicTest.dynamicTest("artifacts", OpenApiConformanceTest::artifacts));
+        tests.add(DynamicTest.dynamicTest("leases", OpenApiConformanceTest::leases));
+        tests.add(DynamicTest.dynamicTest("operations", OpenApiConformanceTest::operations));
+        tests.add(DynamicTest.dynamicTest(
+                "every operation of openapi.yaml was exercised", OpenApiConformanceTest::everyOperationExercised));
+        return tests.stream();
+    }
+
+    private static void seedRoutes() {
+        String runId = submitRun();
+        assertThat(check("GET", "/run/{runId}/status", client("GET", "/run/" + runId + "/status"))
+                        .json()
+                        .get("totalJobs")
+                        .asInt())
+                .isEqualTo(2);
+        assertThat(check("GET", "/run/{runId}", client("GET", "/run/" + runId))
+                        .json()
+                        .get("jobs"))
+                .hasSize(2);
+        server.orchestrator().completeAll(runId, 1);
+        JsonNode summary =
+                check("GET", "/run/{runId}", client("GET", "/run/" + runId)).json();
+        assertThat(summary.get("state").asText()).isEqualTo("completed");
+        assertThat(summary.at("/summary/passed").asInt()).isEqualTo(2);
+
+        assertThat(check("POST", "/run", client("POST", "/run").json("{\"mode\":\"local\"}"))
+                        .code())
+                .isEqualTo("missing_field");
+        assertThat(check("POST", "/run", client("POST", "/run").json("{\"runners\":[],\"mode\":\"local\"}"))
+                        .code())
+                .isEqualTo("invalid_field");
+        assertThat(check(
+                                "POST",
+                                "/run",
+                                client("POST", "/run")
+                                        .header("Content-Type", "text/plain")
+                                        .json("{\"runners\":[{\"name\":\"a\"}],\"mode\":\"local\"}"))
+                        .status())
+                .isEqualTo(415);
+        assertThat(check("POST", "/run", client("POST", "/run").json("{\"pad\":\"" + "x".repeat(70_000) + "\"}"))
+                        .status())
+                .isEqualTo(413);
+        assertThat(check("POST", "/run", http.post("/run").json("{}")).status()).isEqualTo(401);
+        assertThat(check("POST", "/run", runner("POST", "/run").json("{}")).status())
+                .isEqualTo(403);
+        assertThat(check("GET", "/run/{runId}/status", client("GET", "/run/no-such-run/status"))
+                        .code())
+                .isEqualTo("run_not_found");
+        assertThat(check("GET", "/run/{runId}", client("GET", "/run/0b0c5e33-3f0a-4c1e-9a8a-0c4d6a1e2f30"))
+                        .code())
+                .isEqualTo("run_not_found");
+    }
+
+    private static void pipelinesAndListing() {
+        Http.Response accepted = check(
+                "POST",
+                "/v1/pipelines/run",
+                client("POST", "/v1/pipelines/run")
+                        .json("{\"spec\":" + HELLO_SPEC + ",\"params\":{\"name\":\"Ada\"}}"));
+        assertThat(accepted.status()).isEqualTo(202);
+        String runId = accepted.json().get("runId").asText();
+        Http.Response invalid = check(
+                "POST",
+                "/v1/pipelines/run",
+                client("POST", "/v1/pipelines/run")
+                        .json("{\"spec\":{\"op\":\"Bad Op\",\"steps\":[{\"id\":\"x\",\"run\":7,\"bogus\":1}]}}"));
+        assertThat(invalid.code()).isEqualTo("invalid_spec");
+        assertThat(invalid.json().at("/details/errors").size()).isGreaterThanOrEqualTo(2);
+        assertThat(invalid.json().at("/details/errors/0/line").asInt()).isPositive();
+        assertThat(check(
+                                "POST",
+                                "/v1/pipelines/run",
+                                client("POST", "/v1/pipelines/run").json("{\"params\":{}}"))
+                        .code())
+                .isEqualTo("missing_field");
+
+        for (int i = 0; i < 3; i++) {
+            submitRun();
+        }
+        JsonNode first =
+                check("GET", "/v1/runs", client("GET", "/v1/runs?limit=2")).json();
+        assertThat(first.get("runs")).hasSize(2);
+        String cursor = first.get("next_cursor").asText();
+        JsonNode second = check("GET", "/v1/runs", client("GET", "/v1/runs?limit=2&cursor=" + cursor))
+                .json();
+        assertThat(second.get("runs")).hasSize(2);
+        assertThat(second.at("/runs/0/run_id").asText())
+                .isNotEqualTo(first.at("/runs/0/run_id").asText());
+        JsonNode queued = check("GET", "/v1/runs", client("GET", "/v1/runs?state=queued&limit=500"))
+                .json();
+        assertThat(queued.get("runs"))
+                .allSatisfy(run -> assertThat(run.get("state").asText()).isEqualTo("queued"));
+        assertThat(queued.toString()).contains(runId);
+        assertThat(check("GET", "/v1/runs", client("GET", "/v1/runs?state=done"))
+                        .code())
+                .isEqualTo("invalid_parameter");
+        assertThat(check("GET", "/v1/runs", client("GET", "/v1/runs?cursor=bm90LWEtY3Vyc29y"))
+                        .code())
+                .isEqualTo("invalid_cursor");
+        assertThat(check("GET", "/v1/runs", client("GET", "/v1/runs?status=failed"))
+                        .code())
+                .isEqualTo("unknown_parameter");
+    }
+
+    private static void runControl() {
+        String runId = submitRun();
+        JsonNode detail = check("GET", "/v1/runs/{runId}", client("GET", "/v1/runs/" + runId))
+                .json();
+        assertThat(detail.get("steps")).hasSize(2);
+        assertThat(check("GET", "/v1/runs/{runId}", client("GET", "/v1/runs/not-a-uuid"))
+                        .code())
+                .isEqualTo("invalid_id");
+        assertThat(check("GET", "/v1/runs/{runId}", client("GET", "/v1/runs/0b0c5e33-3f0a-4c1e-9a8a-0c4d6a1e2f30"))
+                        .code())
+                .isEqualTo("run_not_found");
+
+        Http.Response cancelled =
+                check("POST", "/v1/runs/{runId}/cancel", client("POST", "/v1/runs/" + runId + "/cancel"));
+        assertThat(cancelled.status()).isEqualTo(202);
+        assertThat(cancelled.json().get("state").asText()).isEqualTo("failed");
+        assertThat(check("POST", "/v1/runs/{runId}/cancel", client("POST", "/v1/runs/not-a-uuid/cancel"))
+                        .status())
+                .isEqualTo(400);
+
+        assertThat(check("POST", "/v1/runs/{runId}/resume", client("POST", "/v1/runs/" + runId + "/resume"))
+                        .status())
+                .isEqualTo(202);
+        assertThat(check(
+                                "POST",
+                                "/v1/runs/{runId}/resume",
+                                client("POST", "/v1/runs/0b0c5e33-3f0a-4c1e-9a8a-0c4d6a1e2f30/resume"))
+                        .status())
+                .isEqualTo(404);
+
+        JsonNode replay = check("POST", "/v1/runs/{runId}/replay", client("POST", "/v1/runs/" + runId + "/replay"))
+                .json();
+        assertThat(replay.get("verified").asBoolean()).isTrue();
+        assertThat(check(
+                                "POST",
+                                "/v1/runs/{runId}/replay",
+                                client("POST", "/v1/runs/0b0c5e33-3f0a-4c1e-9a8a-0c4d6a1e2f30/replay"))
+                        .code())
+                .isEqualTo("run_not_found");
+    }
+
+    private static void eventsAndLogs() {
+        String runId = submitRun();
+        server.orchestrator().completeAll(runId, 3);
+        Http.Response events = check("GET", "/v1/runs/{runId}/events", client("GET", "/v1/runs/" + runId + "/events"));
+        List<OpenApiConformance.SseEvent> parsed = OpenApiConformance.SseEvent.parse(events.text());
+        assertThat(parsed.getLast().data()).contains("RunCompleted");
+        assertThat(parsed).extracting(OpenApiConformance.SseEvent::name).contains("kernel", "domain");
+        assertThat(check(
+                                "GET",
+                                "/v1/runs/{runId}/events",
+                                client("GET", "/v1/runs/0b0c5e33-3f0a-4c1e-9a8a-0c4d6a1e2f30/events"))
+                        .status())
+                .isEqualTo(404);
+        assertThat(check("GET", "/v1/runs/{runId}/events", client("GET", "/v1/runs/" + runId + "/events?after_seq=-1"))
+                        .code())
+                .isEqualTo("invalid_parameter");
+
+        JsonNode page = check("GET", "/v1/runs/{runId}/logs", client("GET", "/v1/runs/" + runId + "/logs?limit=4"))
+                .json();
+        assertThat(page.get("lines")).hasSize(4);
+        Http.Response followed = check(
+                "GET", "/v1/runs/{runId}/logs", client("GET", "/v1/runs/" + runId + "/logs?step=build&follow=true"));
+        List<OpenApiConformance.SseEvent> lines = OpenApiConformance.SseEvent.parse(followed.text());
+        assertThat(lines).extracting(OpenApiConformance.SseEvent::name).containsExactly("log", "log", "log", "end");
+        assertThat(check("GET", "/v1/runs/{runId}/logs", client("GET", "/v1/runs/" + runId + "/logs?follow=yes"))
+                        .code())
+                .isEqualTo("invalid_parameter");
+        assertThat(check(
+                                "GET",
+                                "/v1/runs/{runId}/logs",
+                                client("GET", "/v1/runs/" + runId + "/logs?step=nope&follow=true"))
+                        .code())
+                .isEqualTo("step_not_found");
+    }
+
+    private static void artifacts() {
+        byte[] bytes = "a small artifact\n".getBytes(StandardCharsets.UTF_8);
+        String id = ArtifactIds.ofBytes(bytes);
+        Http.Response uploaded = check(
+                "POST",
+                "/v1/artifacts",
+                client("POST", "/v1/artifacts")
+                        .header("Content-Type", "application/octet-stream")
+                        .body(HttpRequest.BodyPublishers.ofByteArray(bytes)));
+        assertThat(uploaded.status()).isEqualTo(201);
+        assertThat(uploaded.json().get("artifact_id").asText()).isEqualTo(id);
+        assertThat(check(
+                                "POST",
+                                "/v1/artifacts",
+                                runner("POST", "/v1/artifacts")
+                                        .header("Content-Type", "application/octet-stream")
+                                        .header("X-Cairn-Artifact-Kind", "Other")
+                                        .header("Repr-Digest", digest(id))
+                                        .body(HttpRequest.BodyPublishers.ofByteArray(bytes)))
+                        .status())
+                .isEqualTo(201);
+        assertThat(check(
+                                "POST",
+                                "/v1/artifacts",
+                                client("POST", "/v1/artifacts")
+                                        .header("Content-Type", "application/json")
+                                        .body(HttpRequest.BodyPublishers.ofByteArray(bytes)))
+                        .status())
+                .isEqualTo(415);
+        assertThat(check(
+                                "POST",
+                                "/v1/artifacts",
+                                client("POST", "/v1/artifacts")
+                                        .header("Content-Type", "application/octet-stream")
+                                        .header("Repr-Digest", digest(ArtifactIds.ofBytes(new byte[0])))
+                                        .body(HttpRequest.BodyPublishers.ofByteArray(bytes)))
+                        .code())
+                .isEqualTo("digest_mismatch");
+        assertThat(check(
+                                "POST",
+                                "/v1/artifacts",
+                                client("POST", "/v1/artifacts")
+                                        .header("Content-Type", "application/octet-stream")
+                                        .body(HttpRequest.BodyPublishers.ofByteArray(new byte[2 * 1024 * 1024])))
+                        .status())
+                .isEqualTo(413);
+
+        Http.Response download = check("GET", "/v1/artifacts/{artifactId}", runner("GET", "/v1/artifacts/" + id));
+        assertThat(download.body()).isEqualTo(bytes);
+        assertThat(download.header("Repr-Digest")).contains(digest(id));
+        assertThat(check(
+                                "GET",
+                                "/v1/artifacts/{artifactId}",
+                                client("GET", "/v1/artifacts/" + id).header("If-None-Match", "\"" + id + "\""))
+                        .status())
+                .isEqualTo(304);
+        String absent = "0".repeat(64);
+        assertThat(check("GET", "/v1/artifacts/{artifactId}", client("GET", "/v1/artifacts/" + absent))
+                        .code())
+                .isEqualTo("artifact_not_found");
+        assertThat(check("GET", "/v1/artifacts/{artifactId}", client("GET", "/v1/artifacts/ABC"))
+                        .code())
+                .isEqualTo("invalid_id");
+
+        Http.Response head = check("HEAD", "/v1/artifacts/{artifactId}", client("HEAD", "/v1/artifacts/" + id));
+        assertThat(head.status()).isEqualTo(200);
+        assertThat(head.header("Content-Length")).contains(Integer.toString(bytes.length));
+        assertThat(check("HEAD", "/v1/artifacts/{artifactId}", client("HEAD", "/v1/artifacts/" + absent))
+                        .status())
+                .isEqualTo(404);
+        assertThat(check("HEAD", "/v1/artifacts/{artifactId}", client("HEAD", "/v1/artifacts/xyz"))
+                        .status())
+                .isEqualTo(400);
+    }
+
+    static String digest(String id) {
+        return "sha-256=:" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(id)) + ":";
+    }
+
+    private static void leases() {
+        String runId = submitRun("package");
+        String acquire = "{\"worker_id\":\"w1\",\"capabilities\":[\"package\"],\"max\":4,"
+                + "\"max_wait\":{\"secs\":0,\"nanos\":0}}";
+        JsonNode batch = check(
+                        "POST",
+                        "/v1/leases/acquire",
+                        runner("POST", "/v1/leases/acquire").json(acquire))
+                .json();
+        assertThat(batch.get("leases")).hasSize(1);
+        String taskId = batch.at("/leases/0/task/id").asText();
+        long epoch = batch.at("/leases/0/task/attempts").asLong();
+        assertThat(check(
+                                "POST",
+                                "/v1/leases/acquire",
+                                runner("POST", "/v1/leases/acquire").json(acquire))
+                        .json()
+                        .get("leases"))
+                .isEmpty();
+        assertThat(check(
+                                "POST",
+                                "/v1/leases/acquire",
+                                client("POST", "/v1/leases/acquire").json(acquire))
+                        .code())
+                .isEqualTo("forbidden");
+        assertThat(check(
+                                "POST",
+                                "/v1/leases/acquire",
+                                runner("POST", "/v1/leases/acquire").json("{\"worker_id\":\"w1\",\"max\":1}"))
+                        .code())
+                .isEqualTo("missing_field");
+
+        String heartbeat = "{\"lease\":{\"task_id\":\"" + taskId + "\",\"epoch\":" + epoch
+                + "},\"progress\":{\"done\":1},\"logs\":[{\"ts_millis\":1,\"level\":\"Info\",\"stream\":\"stdout\","
+                + "\"message\":\"working\"}]}";
+        JsonNode answer = check(
+                        "POST",
+                        "/v1/leases/{taskId}/heartbeat",
+                        runner("POST", "/v1/leases/" + taskId + "/heartbeat").json(heartbeat))
+                .json();
+        assertThat(answer.get("cancel").asBoolean()).isFalse();
+        String otherTask = "0b0c5e33-3f0a-4c1e-9a8a-0c4d6a1e2f30";
+        assertThat(check(
+                                "POST",
+                                "/v1/leases/{taskId}/heartbeat",
+                                runner("POST", "/v1/leases/" + otherTask + "/heartbeat")
+                                        .json(heartbeat))
+                        .code())
+                .isEqualTo("task_id_mismatch");
+        assertThat(check(
+                                "POST",
+                                "/v1/leases/{taskId}/heartbeat",
+                                runner("POST", "/v1/leases/" + otherTask + "/heartbeat")
+                                        .json(heartbeat.replace(taskId, otherTask)))
+                        .code())
+                .isEqualTo("unknown_task");
+
+        // The lease expires and is granted again: the first holder is fenced off.
+        server.clock().advance(Duration.ofSeconds(31));
+        JsonNode regranted = check(
+                        "POST",
+                        "/v1/leases/acquire",
+                        runner("POST", "/v1/leases/acquire").json(acquire))
+                .json();
+        assertThat(regranted.at("/leases/0/task/attempts").asLong()).isEqualTo(epoch + 1);
+        Http.Response stale = check(
+                "POST",
+                "/v1/leases/{taskId}/heartbeat",
+                runner("POST", "/v1/leases/" + taskId + "/heartbeat").json(heartbeat));
+        assertThat(stale.status()).isEqualTo(409);
+        assertThat(stale.code()).isEqualTo("stale_lease");
+
+        String completion = "{\"lease\":{\"task_id\":\"" + taskId + "\",\"epoch\":%d},\"outcome\":{\"Succeeded\":"
+                + "{\"result\":{\"exit_code\":0},\"outputs\":[]}}}";
+        Http.Response late = check(
+                "POST",
+                "/v1/leases/{taskId}/complete",
+                runner("POST", "/v1/leases/" + taskId + "/complete").json(completion.formatted(epoch)));
+        assertThat(late.code()).isEqualTo("stale_lease");
+        Http.Response done = check(
+                "POST",
+                "/v1/leases/{taskId}/complete",
+                runner("POST", "/v1/leases/" + taskId + "/complete").json(completion.formatted(epoch + 1)));
+        assertThat(done.status()).isEqualTo(204);
+        assertThat(check(
+                                "POST",
+                                "/v1/leases/{taskId}/complete",
+                                runner("POST", "/v1/leases/" + taskId + "/complete")
+                                        .json("{\"lease\":{}}"))
+                        .status())
+                .isEqualTo(400);
+        assertThat(server.orchestrator()
+                        .detail(runId)
+                        .steps()
+                        .getFirst()
+                        .state()
+                        .name())
+                .isEqualTo("COMPLETED");
+    }
+
+    private static void operations() {
+        assertThat(check("GET", "/healthz", http.get("/healthz"))
+                        .json()
+                        .get("status")
+                        .asText())
+                .isEqualTo("ok");
+        Http.Response metrics = check("GET", "/metrics", http.get("/metrics"));
+        assertThat(metrics.text()).contains("cairn_http_server_requests_seconds_count{");
+        Http.Response document = check("GET", "/openapi.yaml", http.get("/openapi.yaml"));
+        assertThat(document.text()).isEqualTo(OpenApiConformance.YAML_TEXT);
+        Http.Response unknown = http.get("/v2/nothing").send();
+        assertThat(unknown.status()).isEqualTo(404);
+        OpenApiConformance.assertValid(
+                OpenApiConformance.componentSchema("#/components/schemas/ErrorEnvelope"), unknown.json(), "404");
+    }
+
+    private static void everyOperationExercised() {
+        TreeSet<String> expected = new TreeSet<>();
+        OpenApiConformance.operations().forEach((key, operation) -> {
+            if (!OpenApiConformance.servedByWorker(operation)) {
+                expected.add(key);
+            }
+        });
+        TreeSet<String> missing = new TreeSet<>(expected);
+        missing.removeAll(CONFORMANCE.exercised());
+        assertThat(missing).as("operations of openapi.yaml no test exercised").isEmpty();
+    }
+
+    @Test
+    void theRouteTableIsTheDocument() {
+        TreeSet<String> served = new TreeSet<>();
+        for (Router.Route route : server.server().routes()) {
+            String key = route.method().toLowerCase(Locale.ROOT) + " " + route.template();
+            served.add(key);
+            assertThat(route.access().kinds().stream().map(TokenKind::wireName).toList())
+                    .as("token kinds of %s", key)
+                    .isEqualTo(
+                            OpenApiConformance.tokenKinds(route.method().toLowerCase(Locale.ROOT), route.template()));
+        }
+        TreeSet<String> documented = new TreeSet<>();
+        for (Map.Entry<String, Operation> entry :
+                OpenApiConformance.operations().entrySet()) {
+            if (!OpenApiConformance.servedByWorker(entry.getValue())) {
+                documented.add(entry.getKey());
+            }
+        }
+        assertThat(served).isEqualTo(documented);
+        assertThat(OpenApiConformance.operations().entrySet().stream()
+                        .filter(e -> OpenApiConformance.servedByWorker(e.getValue()))
+                        .map(Map.Entry::getKey)
+                        .toList())
+                .containsExactly("get /info", "post /execute");
+    }
+}
