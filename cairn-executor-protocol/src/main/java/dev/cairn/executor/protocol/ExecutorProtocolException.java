@@ -42,6 +42,11 @@ public class ExecutorProtocolException extends RuntimeException implements Coded
                 "Use a path relative to the workspace root, without `..` segments (`.` is the root).");
     }
 
+    /** A field of a command task or a secret mount is not valid; the message never holds a secret value. */
+    public static ExecutorProtocolException invalidTask(String field, String problem, String hint) {
+        return new ExecutorProtocolException("invalid_command_task", field + " " + problem, hint);
+    }
+
     /** A declared output is not a glob the runner can match. */
     public static ExecutorProtocolException invalidGlob(String glob, String problem) {
         return new ExecutorProtocolException(

@@ -31,6 +31,7 @@ class GoldenTest {
             new Golden("ExecutorInput/miss-build-as", ExecutorInput.class, Values.INPUT),
             new Golden("ExecutorInput/chained-hit", ExecutorInput.class, Values.INPUT_CHAINED),
             new Golden("StepResult/built", StepResult.class, Values.BUILT),
+            new Golden("CommandTask/hit-with-secrets", CommandTask.class, Values.TASK_HIT),
             new Golden("StepResult/failed", StepResult.class, Values.FAILED),
             new Golden(
                     "ArchiveReadRequest/first-chunk",

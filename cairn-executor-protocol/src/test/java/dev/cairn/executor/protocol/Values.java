@@ -62,6 +62,23 @@ final class Values {
 
     static final StepResult FAILED = new StepResult(2, Optional.empty(), List.of());
 
+    static final CommandTask TASK_HIT = new CommandTask(
+            RUN.toString(),
+            "test@eu",
+            CommandStep.argv("make", "test").build(),
+            List.of(new InputFile(
+                    "src/main.c", "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03", false)),
+            new CacheDecision.Hit(
+                    new SnapshotRef("cache:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")),
+            Optional.of("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
+            Optional.of(new CachedResult(
+                    new SnapshotRef("tree:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+                    new StepResult(0, Optional.empty(), List.of()))),
+            Optional.of(new SnapshotRef("tree:00aa11bb22cc33dd44ee55ff66778899aabbccddeeff00112233445566778899")),
+            List.of(
+                    new SecretMount("deploy-token", new SecretMount.Target.Env("DEPLOY_TOKEN")),
+                    new SecretMount("tls.key", new SecretMount.Target.File("tls.key"))));
+
     static final ArchiveReadResponse LAST_CHUNK =
             new ArchiveReadResponse("hello, workspace\n".getBytes(java.nio.charset.StandardCharsets.UTF_8), true);
 }
