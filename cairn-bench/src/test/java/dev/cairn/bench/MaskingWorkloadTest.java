@@ -24,7 +24,7 @@ class MaskingWorkloadTest {
         assertThat(report.baselines()).extracting(BenchReport.Figure::name).containsExactly("plain_copy_64k", "sha256");
         assertThat(report.figures()).allSatisfy(f -> assertThat(f.median()).isPositive());
         assertThat(report.ratios().getFirst().name()).isEqualTo("mask_stream_vs_plain_copy");
-        assertThat(report.inputs().getFirst().canonicalBytes()).isEqualTo(8_000_000);
+        assertThat(report.inputs().getFirst().canonicalBytes()).contains(8_000_000L);
         assertThat(report.inputs().get(1).count()).isEqualTo(10);
         assertThat(report.inputs().get(2).count()).isGreaterThan(100); // every form of every secret
 
