@@ -213,16 +213,26 @@ final class CrashScenario {
     /**
      * The "external system": applies the effect named {@code key} once. A request with a key already
      * applied returns the recorded receipt (deduplication by idempotency key, as payment APIs do).
-     * The effect file is created, written and fsynced, and so is its directory entry.
+     * The receipt is written and fsynced in a temporary file, then published under the key's name
+     * with a hard link, which either creates the name with the whole receipt or fails because it
+     * exists: a SIGKILL between creating and writing can never leave an empty receipt behind (it
+     * would make the retried effect return different bytes). The directory entry is fsynced too.
      */
     private String apply(String key, String receipt) {
-        Path file = dir.resolve("effects").resolve(key);
+        Path effects = dir.resolve("effects");
+        Path file = effects.resolve(key);
         try {
-            try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                out.write(ByteBuffer.wrap(receipt.getBytes(StandardCharsets.UTF_8)));
-                out.force(true);
+            Path tmp = Files.createTempFile(effects, "." + key, ".tmp");
+            try {
+                try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                    out.write(ByteBuffer.wrap(receipt.getBytes(StandardCharsets.UTF_8)));
+                    out.force(true);
+                }
+                Files.createLink(file, tmp);
+            } finally {
+                Files.deleteIfExists(tmp);
             }
-            try (FileChannel directory = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+            try (FileChannel directory = FileChannel.open(effects, StandardOpenOption.READ)) {
                 directory.force(true);
             }
             return receipt;

@@ -250,7 +250,10 @@ class KernelCrashTest {
         }
         try (Stream<Path> effects = Files.list(data.resolve("effects"))) {
             Set<String> applied = new HashSet<>();
-            effects.forEach(p -> applied.add(p.getFileName().toString()));
+            // Temporary files (".charge-…tmp") are receipts a kill interrupted before publication.
+            effects.map(p -> p.getFileName().toString())
+                    .filter(name -> !name.startsWith("."))
+                    .forEach(applied::add);
             Set<String> keys = new HashSet<>();
             for (int i = 0; i < runs; i++) {
                 keys.add(CrashScenario.chargeKey(i));
