@@ -1,19 +1,13 @@
 package dev.cairn.bench;
 
-import dev.cairn.json.CodedError;
+import dev.cairn.json.CodedException;
 import java.util.List;
-import java.util.Objects;
 
 /** Root exception of {@code cairn-bench}: an unknown workload or unusable settings. */
-public class BenchException extends RuntimeException implements CodedError {
-
-    private final String code;
-    private final String hint;
+public class BenchException extends CodedException {
 
     public BenchException(String code, String message, String hint) {
-        super(message);
-        this.code = Objects.requireNonNull(code, "code");
-        this.hint = hint == null ? "" : hint;
+        super(code, message, false, hint, null);
     }
 
     /** No workload has this name. */
@@ -43,20 +37,5 @@ public class BenchException extends RuntimeException implements CodedError {
                 "bench_self_check_failed",
                 "workload " + workload + ": " + message,
                 "The code under measurement gives wrong results; fix that before measuring it.");
-    }
-
-    @Override
-    public String code() {
-        return code;
-    }
-
-    @Override
-    public boolean retryable() {
-        return false;
-    }
-
-    @Override
-    public String hint() {
-        return hint;
     }
 }

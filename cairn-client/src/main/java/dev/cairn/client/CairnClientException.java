@@ -2,8 +2,7 @@ package dev.cairn.client;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.contracts.ErrorEnvelope;
-import dev.cairn.json.CodedError;
-import java.util.Objects;
+import dev.cairn.json.CodedException;
 import java.util.Optional;
 
 /**
@@ -12,14 +11,11 @@ import java.util.Optional;
  * connection_failed}, {@code unexpected_response}, {@code digest_mismatch}, {@code interrupted},
  * {@code stream_broken}) with status 0.
  */
-public final class CairnClientException extends RuntimeException implements CodedError {
+public final class CairnClientException extends CodedException {
 
     private static final long serialVersionUID = 1L;
 
     private final int status;
-    private final String code;
-    private final boolean retryable;
-    private final String hint;
     private final transient ObjectNode details;
 
     private CairnClientException(
@@ -30,11 +26,8 @@ public final class CairnClientException extends RuntimeException implements Code
             String hint,
             ObjectNode details,
             Throwable cause) {
-        super(message, cause);
+        super(code, message, retryable, hint, cause);
         this.status = status;
-        this.code = Objects.requireNonNull(code, "code");
-        this.retryable = retryable;
-        this.hint = hint == null ? "" : hint;
         this.details = details;
     }
 
@@ -106,21 +99,6 @@ public final class CairnClientException extends RuntimeException implements Code
     /** The HTTP status, or 0 when the failure is the client's own. */
     public int status() {
         return status;
-    }
-
-    @Override
-    public String code() {
-        return code;
-    }
-
-    @Override
-    public boolean retryable() {
-        return retryable;
-    }
-
-    @Override
-    public String hint() {
-        return hint;
     }
 
     /** The envelope's {@code details} (a copy), if any. */

@@ -3,9 +3,9 @@ package dev.cairn.contracts;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.json.CodedError;
+import dev.cairn.json.CodedException;
 import dev.cairn.json.JsonException;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -17,23 +17,17 @@ import java.util.Optional;
  * <p>The records' constructors throw it, so {@code Wire.read} reports it as a {@code
  * JsonException} with the same code and a pointer to the value.
  */
-public class ContractException extends RuntimeException implements CodedError {
+public class ContractException extends CodedException {
 
     private static final long serialVersionUID = 1L;
 
-    private final String code;
     private final int status;
-    private final boolean retryable;
-    private final String hint;
     private final transient ObjectNode details;
 
     private ContractException(
             String code, int status, boolean retryable, String message, String hint, ObjectNode details) {
-        super(message);
-        this.code = Objects.requireNonNull(code, "code");
+        super(code, message, retryable, hint, null);
         this.status = status;
-        this.retryable = retryable;
-        this.hint = hint == null ? "" : hint;
         this.details = details;
     }
 
@@ -87,24 +81,9 @@ public class ContractException extends RuntimeException implements CodedError {
                 JsonNodeFactory.instance.objectNode().put("details", detail));
     }
 
-    @Override
-    public String code() {
-        return code;
-    }
-
     /** The HTTP status this error is answered with. */
     public int status() {
         return status;
-    }
-
-    @Override
-    public boolean retryable() {
-        return retryable;
-    }
-
-    @Override
-    public String hint() {
-        return hint;
     }
 
     /** Structured data about the error (a copy), as the envelope's {@code details}. */
@@ -114,7 +93,7 @@ public class ContractException extends RuntimeException implements CodedError {
 
     /** This error as the body of its HTTP response. */
     public ErrorEnvelope toEnvelope() {
-        return new ErrorEnvelope(code, getMessage(), retryable, optionalHint(hint), details());
+        return new ErrorEnvelope(code(), getMessage(), retryable(), optionalHint(hint()), details());
     }
 
     /**

@@ -1,25 +1,19 @@
 package dev.cairn.schema;
 
-import dev.cairn.json.CodedError;
+import dev.cairn.json.CodedException;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Root exception of {@code cairn-schema-gen}: a type that has no JSON Schema under Cairn's wire
  * conventions, a constraint annotation that cannot apply where it is, or checked-in schemas that no
  * longer match their types.
  */
-public class SchemaGenException extends RuntimeException implements CodedError {
+public class SchemaGenException extends CodedException {
 
     private static final long serialVersionUID = 1L;
 
-    private final String code;
-    private final String hint;
-
     private SchemaGenException(String code, String message, String hint) {
-        super(message);
-        this.code = Objects.requireNonNull(code, "code");
-        this.hint = hint == null ? "" : hint;
+        super(code, message, false, hint, null);
     }
 
     /** {@code where} has a Java type that the wire codec has no form for. */
@@ -72,20 +66,5 @@ public class SchemaGenException extends RuntimeException implements CodedError {
                 "schema_io", what + ": " + cause.getMessage(), "Check the path and permissions.");
         e.initCause(cause);
         return e;
-    }
-
-    @Override
-    public String code() {
-        return code;
-    }
-
-    @Override
-    public boolean retryable() {
-        return false;
-    }
-
-    @Override
-    public String hint() {
-        return hint;
     }
 }

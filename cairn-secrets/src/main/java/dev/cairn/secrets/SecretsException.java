@@ -2,8 +2,7 @@ package dev.cairn.secrets;
 
 import dev.cairn.cell.api.CellException;
 import dev.cairn.cell.api.CellosError;
-import dev.cairn.json.CodedError;
-import java.util.Objects;
+import dev.cairn.json.CodedException;
 
 /**
  * Root exception of {@code cairn-secrets}: a stable {@link #code()}, whether a retry may help, and
@@ -14,19 +13,12 @@ import java.util.Objects;
  * CellException}s with code {@code secret_broker} (the port's contract), carrying this exception as
  * their cause and its hint: {@link #toCellException()}.
  */
-public class SecretsException extends RuntimeException implements CodedError {
+public class SecretsException extends CodedException {
 
     private static final long serialVersionUID = 1L;
 
-    private final String code;
-    private final boolean retryable;
-    private final String hint;
-
     public SecretsException(String code, String message, boolean retryable, String hint, Throwable cause) {
-        super(message, cause);
-        this.code = Objects.requireNonNull(code, "code");
-        this.retryable = retryable;
-        this.hint = hint == null ? "" : hint;
+        super(code, message, retryable, hint, cause);
     }
 
     private static SecretsException of(String code, String message, String hint) {
@@ -191,21 +183,6 @@ public class SecretsException extends RuntimeException implements CodedError {
      * secret_broker}, this message, this hint and retryability, this exception as the cause.
      */
     public CellException toCellException() {
-        return new CellException(new CellosError.SecretBroker(getMessage()), retryable, hint, this);
-    }
-
-    @Override
-    public String code() {
-        return code;
-    }
-
-    @Override
-    public boolean retryable() {
-        return retryable;
-    }
-
-    @Override
-    public String hint() {
-        return hint;
+        return new CellException(new CellosError.SecretBroker(getMessage()), retryable(), hint(), this);
     }
 }

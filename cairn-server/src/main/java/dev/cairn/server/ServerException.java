@@ -3,9 +3,8 @@ package dev.cairn.server;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.contracts.ErrorEnvelope;
-import dev.cairn.json.CodedError;
+import dev.cairn.json.CodedException;
 import java.util.Collection;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -14,23 +13,17 @@ import java.util.Optional;
  * wrong content type), a server that is stopping, a token that cannot be created, or a server that
  * refuses to start. Each carries the HTTP status it is answered with.
  */
-public final class ServerException extends RuntimeException implements CodedError {
+public final class ServerException extends CodedException {
 
     private static final long serialVersionUID = 1L;
 
-    private final String code;
     private final int status;
-    private final boolean retryable;
-    private final String hint;
     private final transient ObjectNode details;
 
     private ServerException(
             String code, int status, boolean retryable, String message, String hint, ObjectNode details) {
-        super(message);
-        this.code = Objects.requireNonNull(code, "code");
+        super(code, message, retryable, hint, null);
         this.status = status;
-        this.retryable = retryable;
-        this.hint = hint == null ? "" : hint;
         this.details = details;
     }
 
@@ -272,24 +265,9 @@ public final class ServerException extends RuntimeException implements CodedErro
                 object().put("name", name));
     }
 
-    @Override
-    public String code() {
-        return code;
-    }
-
     /** The HTTP status this error is answered with. */
     public int status() {
         return status;
-    }
-
-    @Override
-    public boolean retryable() {
-        return retryable;
-    }
-
-    @Override
-    public String hint() {
-        return hint;
     }
 
     /** Structured data about the error (a copy), the envelope's {@code details}. */
@@ -300,7 +278,11 @@ public final class ServerException extends RuntimeException implements CodedErro
     /** This error as the body of its HTTP response. */
     public ErrorEnvelope toEnvelope() {
         return new ErrorEnvelope(
-                code, getMessage(), retryable, hint.isEmpty() ? Optional.empty() : Optional.of(hint), details());
+                code(),
+                getMessage(),
+                retryable(),
+                hint().isEmpty() ? Optional.empty() : Optional.of(hint()),
+                details());
     }
 
     /** At most 200 characters of a client-supplied value, for messages. */

@@ -1,9 +1,8 @@
 package dev.cairn.workspace;
 
-import dev.cairn.json.CodedError;
+import dev.cairn.json.CodedException;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Objects;
 
 /**
  * Root exception of {@code cairn-workspace}: a tree that breaks the format, a workspace that cannot
@@ -12,19 +11,12 @@ import java.util.Objects;
  * <p>Failures of the artifact store itself stay {@link dev.cairn.machine.errors.StorageException}s
  * and pass through unchanged. Messages name paths and ids, never environment or secret values.
  */
-public class WorkspaceException extends RuntimeException implements CodedError {
+public class WorkspaceException extends CodedException {
 
     private static final long serialVersionUID = 1L;
 
-    private final String code;
-    private final boolean retryable;
-    private final String hint;
-
     private WorkspaceException(String code, String message, boolean retryable, String hint, Throwable cause) {
-        super(message, cause);
-        this.code = Objects.requireNonNull(code, "code");
-        this.retryable = retryable;
-        this.hint = hint == null ? "" : hint;
+        super(code, message, retryable, hint, cause);
     }
 
     /** A tree entry name that cannot name a file: empty, {@code .}, {@code ..}, or with {@code /} or NUL. */
@@ -215,21 +207,6 @@ public class WorkspaceException extends RuntimeException implements CodedError {
     public static WorkspaceException invalidValue(String field, String problem) {
         return new WorkspaceException(
                 "invalid_value", field + " " + problem, false, "See the Javadoc of the field.", null);
-    }
-
-    @Override
-    public String code() {
-        return code;
-    }
-
-    @Override
-    public boolean retryable() {
-        return retryable;
-    }
-
-    @Override
-    public String hint() {
-        return hint;
     }
 
     /** The text with control characters shown as {@code ?}, so that a message stays one line. */

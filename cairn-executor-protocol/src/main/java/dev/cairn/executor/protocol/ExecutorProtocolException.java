@@ -1,8 +1,7 @@
 package dev.cairn.executor.protocol;
 
-import dev.cairn.json.CodedError;
+import dev.cairn.json.CodedException;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * Root exception of the executor protocol: a wire value that breaks the protocol's rules (an
@@ -12,17 +11,12 @@ import java.util.Objects;
  *
  * <p>Messages name the offending value, except environment values, which may be secrets.
  */
-public class ExecutorProtocolException extends RuntimeException implements CodedError {
+public class ExecutorProtocolException extends CodedException {
 
     private static final long serialVersionUID = 1L;
 
-    private final String code;
-    private final String hint;
-
     private ExecutorProtocolException(String code, String message, String hint) {
-        super(message);
-        this.code = Objects.requireNonNull(code, "code");
-        this.hint = hint == null ? "" : hint;
+        super(code, message, false, hint, null);
     }
 
     /** The command to run is empty or cannot be executed as written. */
@@ -102,20 +96,5 @@ public class ExecutorProtocolException extends RuntimeException implements Coded
                 "executor protocol version " + version + " is not supported (this side speaks "
                         + ExecutorProtocol.PROTOCOL_VERSION + ")",
                 "Use a plugin built for protocol version " + ExecutorProtocol.PROTOCOL_VERSION + ".");
-    }
-
-    @Override
-    public String code() {
-        return code;
-    }
-
-    @Override
-    public boolean retryable() {
-        return false;
-    }
-
-    @Override
-    public String hint() {
-        return hint;
     }
 }

@@ -1,7 +1,6 @@
 package dev.cairn.runner.api;
 
-import dev.cairn.json.CodedError;
-import java.util.Objects;
+import dev.cairn.json.CodedException;
 
 /**
  * Root exception of the runner contract: every failure a {@link Runner} or one of the ports of its
@@ -11,19 +10,12 @@ import java.util.Objects;
  * stable {@link #code() code} instead. A runner that fails for its own reasons uses {@link
  * #failed(String, boolean)} and decides whether a retry of the task may succeed.
  */
-public class RunnerException extends RuntimeException implements CodedError {
+public class RunnerException extends CodedException {
 
     private static final long serialVersionUID = 1L;
 
-    private final String code;
-    private final boolean retryable;
-    private final String hint;
-
     public RunnerException(String code, String message, boolean retryable, String hint, Throwable cause) {
-        super(message, cause);
-        this.code = Objects.requireNonNull(code, "code");
-        this.retryable = retryable;
-        this.hint = hint == null ? "" : hint;
+        super(code, message, retryable, hint, cause);
     }
 
     /** A lease or task specification field holds a value its type does not allow. */
@@ -60,7 +52,7 @@ public class RunnerException extends RuntimeException implements CodedError {
     public static RunnerException inputUnavailable(String cid, Throwable cause) {
         return new RunnerException(
                 "input_unavailable",
-                "cannot fetch content id " + cid + ": " + messageOf(cause),
+                "cannot fetch content id " + cid + ": " + describe(cause),
                 true,
                 "Retry the task; if it keeps failing, check the domain storage.",
                 cause);
@@ -70,7 +62,7 @@ public class RunnerException extends RuntimeException implements CodedError {
     public static RunnerException localIo(String what, Throwable cause) {
         return new RunnerException(
                 "local_io",
-                what + ": " + messageOf(cause),
+                what + ": " + describe(cause),
                 true,
                 "Check free space and permissions of the temporary directory (java.io.tmpdir).",
                 cause);
@@ -90,7 +82,7 @@ public class RunnerException extends RuntimeException implements CodedError {
     public static RunnerException uploadFailed(String key, Throwable cause) {
         return new RunnerException(
                 "upload_failed",
-                "cannot upload artifact " + key + ": " + messageOf(cause),
+                "cannot upload artifact " + key + ": " + describe(cause),
                 true,
                 "Retry the task; if it keeps failing, check the domain storage.",
                 cause);
@@ -133,28 +125,6 @@ public class RunnerException extends RuntimeException implements CodedError {
 
     /** The runner itself failed because of {@code cause}. */
     public static RunnerException failed(String message, boolean retryable, Throwable cause) {
-        return new RunnerException("runner_failed", message + ": " + messageOf(cause), retryable, "", cause);
-    }
-
-    private static String messageOf(Throwable cause) {
-        if (cause == null) {
-            return "unknown cause";
-        }
-        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-    }
-
-    @Override
-    public String code() {
-        return code;
-    }
-
-    @Override
-    public boolean retryable() {
-        return retryable;
-    }
-
-    @Override
-    public String hint() {
-        return hint;
+        return new RunnerException("runner_failed", message + ": " + describe(cause), retryable, "", cause);
     }
 }
