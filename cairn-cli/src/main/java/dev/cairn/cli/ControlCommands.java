@@ -18,7 +18,7 @@ final class ControlCommands {
 
     static String human(RunStatus s) {
         return "run " + s.runId() + "  " + s.state().name().toLowerCase(Locale.ROOT) + "  " + s.completedJobs() + "/"
-                + s.totalJobs() + " steps done" + (s.failedJobs() > 0 ? ", " + s.failedJobs() + " failed" : "");
+                + s.totalJobs() + " jobs done" + (s.failedJobs() > 0 ? ", " + s.failedJobs() + " failed" : "");
     }
 
     @Command(

@@ -13,8 +13,6 @@ import dev.cairn.contracts.api.ReplayResult;
 import dev.cairn.contracts.api.RunDetail;
 import dev.cairn.contracts.api.RunPage;
 import dev.cairn.machine.stores.ArtifactStore;
-import dev.cairn.runner.node.remote.RemoteArtifactStore;
-import dev.cairn.runner.node.remote.RemoteClientOptions;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,15 +24,14 @@ final class RemoteBackend implements Backend {
 
     private final URI server;
     private final CairnClient client;
-    private final RemoteArtifactStore uploads;
+    private final ClientUploads uploads;
 
     RemoteBackend(URI server, Optional<String> token) {
         this.server = server;
         CairnClient.Builder builder = CairnClient.builder(server);
         token.ifPresent(builder::token);
         this.client = builder.build();
-        this.uploads = RemoteArtifactStore.create(
-                RemoteClientOptions.builder(server).token(token.orElse(null)).build());
+        this.uploads = new ClientUploads(client);
     }
 
     @Override
@@ -114,10 +111,6 @@ final class RemoteBackend implements Backend {
 
     @Override
     public void close() {
-        try {
-            uploads.close();
-        } finally {
-            client.close();
-        }
+        client.close();
     }
 }
