@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -29,6 +31,9 @@ import picocli.CommandLine.Spec;
             "Interrupted (Ctrl-C), the run stops where it is: `cairn resume RUN` goes on from there."
         })
 final class RunCommand implements Callable<Integer> {
+
+    /** The exit code after SIGINT (128 + 2), as shells report it. */
+    private static final int INTERRUPTED = 130;
 
     @Spec
     CommandSpec spec;
@@ -57,14 +62,32 @@ final class RunCommand implements Callable<Integer> {
                 Progress.stderrIsTerminal(),
                 root.output().json());
         CairnNode node = Target.openHome(where, Target.Use.EXECUTE);
-        Thread closer = Thread.ofPlatform().unstarted(node::close);
+        AtomicReference<String> current = new AtomicReference<>();
+        AtomicBoolean interrupted = new AtomicBoolean();
+        // Ctrl-C or SIGTERM: the run is durable; close the home cleanly and say how to go on.
+        Thread closer = Thread.ofPlatform().unstarted(() -> {
+            interrupted.set(true);
+            String runId = current.get();
+            if (runId != null) {
+                progress.note("\ncairn: interrupted; run " + runId + " stops here, `cairn resume " + runId
+                        + "` goes on from its last checkpoint");
+                root.terminal().flush();
+            }
+            node.close();
+        });
         Runtime.getRuntime().addShutdownHook(closer);
         try (EmbeddedBackend backend = new EmbeddedBackend(node)) {
             PipelineRunRequest request = Pipelines.request(file, values, dryRun, backend.uploads());
             String runId = backend.submitPipeline(request).runId();
+            current.set(runId);
             progress.note("cairn: run " + runId + " of " + file + (dryRun ? " (dry run)" : "") + " in " + where);
             RunDetail detail = Watch.untilEnd(backend, runId, progress);
             return Watch.report(root, backend, detail);
+        } catch (RuntimeException e) {
+            if (interrupted.get()) {
+                return INTERRUPTED; // the shutdown hook closed the home under us; it said what to do
+            }
+            throw e;
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(closer);
