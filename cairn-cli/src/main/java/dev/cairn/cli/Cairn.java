@@ -1,8 +1,10 @@
 package dev.cairn.cli;
 
 import dev.cairn.bench.BenchException;
+import dev.cairn.client.CairnClientException;
 import dev.cairn.json.CodedError;
 import dev.cairn.json.JsonException;
+import dev.cairn.orchestrator.spec.SpecException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -18,7 +20,10 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code cairn} command: {@code cairn json}, {@code cairn schema}, {@code cairn bench}.
+ * The {@code cairn} command: run pipelines ({@code run}, {@code submit}), serve and work ({@code
+ * server}, {@code worker}), watch and control runs ({@code status}, {@code runs}, {@code logs},
+ * {@code cancel}, {@code resume}, {@code replay}), fetch artifacts, manage tokens, and the tools
+ * {@code json}, {@code schema}, {@code bench}. Every command is documented in {@code docs/cli.md}.
  *
  * <p>Global options, accepted before or after a subcommand: {@code --json} (results and errors
  * as JSON lines) and {@code --debug} (stack traces of errors). Exit codes: {@link ExitCodes}.
@@ -28,8 +33,28 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = CairnVersion.class,
         description = "Durable, content-addressed task execution.",
-        subcommands = {JsonCommand.class, SchemaCommand.class, BenchCommand.class},
-        footer = {"", "Exit codes: 0 ok, 2 usage, 65 bad input, 70 internal error, 74 I/O error."})
+        subcommands = {
+            RunCommand.class,
+            ServerCommand.class,
+            WorkerCommand.class,
+            SubmitCommand.class,
+            StatusCommand.class,
+            RunsCommand.class,
+            LogsCommand.class,
+            ControlCommands.Cancel.class,
+            ControlCommands.Resume.class,
+            ControlCommands.Replay.class,
+            ArtifactsCommand.class,
+            TokenCommand.class,
+            JsonCommand.class,
+            SchemaCommand.class,
+            BenchCommand.class
+        },
+        footer = {
+            "",
+            "Exit codes: 0 ok, 1 the run failed (or a replay diverged), 2 usage, 65 bad input,",
+            "69 server unreachable or home in use, 70 internal error, 74 I/O error."
+        })
 public final class Cairn implements Callable<Integer> {
 
     @Option(
@@ -109,8 +134,10 @@ public final class Cairn implements Callable<Integer> {
                             default -> ExitCodes.INTERNAL;
                         },
                         bench);
+            case SpecException spec -> Failures.spec(spec);
+            case CairnClientException client -> Failures.client(client);
             case CodedError coded ->
-                new CliException(coded.code(), coded.getMessage(), coded.hint(), ExitCodes.DATA, e);
+                new CliException(coded.code(), coded.getMessage(), coded.hint(), Failures.exitCode(coded), e);
             case UncheckedIOException io -> CliException.io(io.getCause());
             case IOException io -> CliException.io(io);
             default -> CliException.internal(e);

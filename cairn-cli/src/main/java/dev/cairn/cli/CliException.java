@@ -1,5 +1,6 @@
 package dev.cairn.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.json.CodedError;
 import dev.cairn.json.JsonException;
 import java.io.IOException;
@@ -7,6 +8,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Root exception of {@code cairn-cli}: a failure with a stable code, a hint and the exit code the
@@ -17,12 +19,45 @@ public class CliException extends RuntimeException implements CodedError {
     private final String code;
     private final String hint;
     private final int exitCode;
+    private final transient JsonNode details;
+    private final List<String> lines;
 
     public CliException(String code, String message, String hint, int exitCode, Throwable cause) {
+        this(code, message, hint, exitCode, cause, null, List.of());
+    }
+
+    private CliException(
+            String code,
+            String message,
+            String hint,
+            int exitCode,
+            Throwable cause,
+            JsonNode details,
+            List<String> lines) {
         super(message, cause);
         this.code = Objects.requireNonNull(code, "code");
         this.hint = hint == null ? "" : hint;
         this.exitCode = exitCode;
+        this.details = details;
+        this.lines = List.copyOf(lines);
+    }
+
+    /**
+     * The same failure with structured {@code details} (in the {@code --json} error) and {@code
+     * lines} printed under the message in the human form (e.g. every error of a spec).
+     */
+    public CliException withDetails(JsonNode details, List<String> lines) {
+        return new CliException(code, getMessage(), hint, exitCode, getCause(), details, lines);
+    }
+
+    /** Structured details of the failure, if any. */
+    public Optional<JsonNode> details() {
+        return Optional.ofNullable(details);
+    }
+
+    /** Lines printed under the message in the human form. */
+    public List<String> lines() {
+        return lines;
     }
 
     /** The command line is wrong. */

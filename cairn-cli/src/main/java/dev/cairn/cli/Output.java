@@ -1,7 +1,9 @@
 package dev.cairn.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.json.CodedError;
 import dev.cairn.json.wire.Wire;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -18,6 +20,11 @@ public final class Output {
     record ErrorBody(String code, String message, String hint, boolean retryable) {}
 
     record ErrorEnvelope(ErrorBody error) {}
+
+    /** The JSON form of an error that has structured details. */
+    record DetailedErrorBody(String code, String message, String hint, boolean retryable, JsonNode details) {}
+
+    record DetailedErrorEnvelope(DetailedErrorBody error) {}
 
     private final Terminal terminal;
     private final boolean json;
@@ -60,12 +67,20 @@ public final class Output {
 
     /** An error on stderr; the stack trace too when {@code debug}. */
     void error(CodedError error, Throwable cause, boolean debug) {
-        if (json) {
+        Optional<JsonNode> details = error instanceof CliException cli ? cli.details() : Optional.empty();
+        if (json && details.isPresent()) {
+            terminal.err()
+                    .println(Wire.write(new DetailedErrorEnvelope(new DetailedErrorBody(
+                            error.code(), error.getMessage(), error.hint(), error.retryable(), details.get()))));
+        } else if (json) {
             terminal.err()
                     .println(Wire.write(new ErrorEnvelope(
                             new ErrorBody(error.code(), error.getMessage(), error.hint(), error.retryable()))));
         } else {
             terminal.err().println("error[" + error.code() + "]: " + error.getMessage());
+            if (error instanceof CliException cli) {
+                cli.lines().forEach(line -> terminal.err().println("  " + line));
+            }
             if (!error.hint().isEmpty()) {
                 terminal.err().println("hint: " + error.hint());
             }

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.bench.BenchModule;
 import dev.cairn.cell.api.CellApi;
+import dev.cairn.client.ClientModule;
 import dev.cairn.contracts.Contracts;
 import dev.cairn.executor.protocol.ExecutorProtocol;
 import dev.cairn.json.CairnJson;
 import dev.cairn.machine.MachineApi;
+import dev.cairn.node.NodeModule;
 import dev.cairn.runner.api.RunnerApi;
 import dev.cairn.schema.SchemaGen;
 import java.util.List;
@@ -32,6 +34,8 @@ class ModulesLinkedTest {
             new Module(CellApi.class, CellApi.MODULE_NAME),
             new Module(SchemaGen.class, SchemaGen.MODULE_NAME),
             new Module(BenchModule.class, BenchModule.MODULE_NAME),
+            new Module(ClientModule.class, ClientModule.MODULE_NAME),
+            new Module(NodeModule.class, NodeModule.MODULE_NAME),
             new Module(CliModule.class, CliModule.MODULE_NAME));
 
     @Test

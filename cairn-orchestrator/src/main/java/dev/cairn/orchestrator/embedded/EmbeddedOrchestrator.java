@@ -116,7 +116,8 @@ public final class EmbeddedOrchestrator implements Orchestrator {
     private final Thread sweeper;
     private volatile boolean closed;
 
-    private EmbeddedOrchestrator(OrchestratorOptions options, TaskQueue.Listener listener) {
+    private EmbeddedOrchestrator(
+            OrchestratorOptions options, TaskQueue.Listener listener, List<String> extraMigrationModules) {
         this.options = options;
         Path home = options.home().toAbsolutePath();
         try {
@@ -124,9 +125,10 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         } catch (IOException e) {
             throw StorageException.unavailable("cannot create the Cairn home " + home + ": " + e.getMessage(), e);
         }
-        this.db = SqliteDatabase.open(SqliteOptions.builder(home.resolve("cairn.db"))
-                .migrationModule("orchestrator")
-                .build());
+        SqliteOptions.Builder dbOptions =
+                SqliteOptions.builder(home.resolve("cairn.db")).migrationModule("orchestrator");
+        extraMigrationModules.forEach(dbOptions::migrationModule);
+        this.db = SqliteDatabase.open(dbOptions.build());
         FsArtifactStore store;
         try {
             store = FsArtifactStore.open(home.resolve("artifacts"));
@@ -181,12 +183,27 @@ public final class EmbeddedOrchestrator implements Orchestrator {
      * @throws StorageException {@code store_locked} when another process has the home open
      */
     public static EmbeddedOrchestrator open(OrchestratorOptions options) {
-        return open(options, TaskQueue.Listener.none());
+        return open(options, TaskQueue.Listener.none(), List.of());
+    }
+
+    /**
+     * Opens the orchestrator as {@link #open(OrchestratorOptions)} does, with the migrations of
+     * {@code migrationModules} applied to its database as well, so that other components of the
+     * same process (a server's token store, an event relay's cursors) keep their tables in it and
+     * share it through {@link #database()}.
+     */
+    public static EmbeddedOrchestrator open(OrchestratorOptions options, List<String> migrationModules) {
+        return open(options, TaskQueue.Listener.none(), List.copyOf(migrationModules));
     }
 
     static EmbeddedOrchestrator open(OrchestratorOptions options, TaskQueue.Listener listener) {
+        return open(options, listener, List.of());
+    }
+
+    private static EmbeddedOrchestrator open(
+            OrchestratorOptions options, TaskQueue.Listener listener, List<String> extraMigrationModules) {
         Objects.requireNonNull(options, "options");
-        EmbeddedOrchestrator orchestrator = new EmbeddedOrchestrator(options, listener);
+        EmbeddedOrchestrator orchestrator = new EmbeddedOrchestrator(options, listener, extraMigrationModules);
         try {
             orchestrator.queue.recover();
             if (options.resumeOnOpen()) {
@@ -770,6 +787,15 @@ public final class EmbeddedOrchestrator implements Orchestrator {
     @Override
     public LeaseService leases() {
         return leases;
+    }
+
+    /**
+     * The database of the event log and the orchestrator's tables, for components of the same
+     * process that keep their own tables in it (opened with their modules through {@link
+     * #open(OrchestratorOptions, List)}). It is closed by {@link #close()}.
+     */
+    public SqliteDatabase database() {
+        return db;
     }
 
     @Override

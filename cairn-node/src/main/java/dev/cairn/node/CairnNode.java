@@ -1,0 +1,237 @@
+package dev.cairn.node;
+
+import dev.cairn.machine.stores.ArtifactStore;
+import dev.cairn.orchestrator.embedded.EmbeddedOrchestrator;
+import dev.cairn.orchestrator.embedded.OrchestratorOptions;
+import dev.cairn.runner.node.RunnerNode;
+import dev.cairn.runner.node.RunnerRegistry;
+import dev.cairn.server.Server;
+import dev.cairn.server.ServerOptions;
+import dev.cairn.server.SqliteTokenStore;
+import dev.cairn.server.Tokens;
+import dev.cairn.sinks.SecretLookup;
+import dev.cairn.sinks.config.EventSinkFactory;
+import dev.cairn.sinks.config.EventsConfig;
+import dev.cairn.sinks.delivery.EventRelay;
+import dev.cairn.sinks.delivery.RelayOptions;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A whole Cairn in one process, over one home directory: what {@code cairn run} and {@code cairn
+ * server} open, and what tests and benchmarks open to get the real thing.
+ *
+ * <pre>{@code
+ * try (CairnNode node = CairnNode.open(NodeOptions.builder()
+ *         .home(Path.of("/var/lib/cairn"))
+ *         .server(ServerSettings.parse("127.0.0.1:8420"))   // optional
+ *         .build())) {
+ *     String runId = node.orchestrator().submitPipeline(request).runId();
+ *     node.serverUri();                                      // http://127.0.0.1:8420
+ * }
+ * }</pre>
+ *
+ * <p>{@link #open} assembles, in this order: the {@link EmbeddedOrchestrator} on {@code
+ * <home>/cairn.db} and {@code <home>/artifacts} (which resumes the runs that had not ended), with
+ * the token table and the event relay's cursors in the same database; the {@link EventRelay}
+ * delivering the durable log to the server-level sinks ({@link NodeOptions#events()}, else {@code
+ * <home>/cairn.yaml}) and to stored per-run sinks; the HTTP {@link Server} when asked for (tokens
+ * from the home's token table, required beyond loopback); and an in-process {@link RunnerNode} with
+ * the built-in capabilities unless switched off. {@link #close} takes them down in the reverse
+ * order: the runner node stops taking leases and lets its tasks finish, the server stops, the relay
+ * stops, then the orchestrator closes its stores.
+ *
+ * <p>One process opens a home at a time: a second open fails with {@code store_locked} naming the
+ * holder. Thread-safe; plain wiring, no container.
+ */
+public final class CairnNode implements AutoCloseable {
+
+    /** The directory under the home where per-run JSON Lines event files may be written. */
+    public static final String RUN_EVENTS_DIR = "run-events";
+
+    private final Path home;
+    private final EmbeddedOrchestrator orchestrator;
+    private final SqliteTokenStore tokenStore;
+    private final EventRelay relay;
+    private final Server server;
+    private final RunnerNode runner;
+    private final PrometheusMeterRegistry meters;
+    private boolean closed;
+
+    private CairnNode(
+            Path home,
+            EmbeddedOrchestrator orchestrator,
+            SqliteTokenStore tokenStore,
+            EventRelay relay,
+            Server server,
+            RunnerNode runner,
+            PrometheusMeterRegistry meters) {
+        this.home = home;
+        this.orchestrator = orchestrator;
+        this.tokenStore = tokenStore;
+        this.relay = relay;
+        this.server = server;
+        this.runner = runner;
+        this.meters = meters;
+    }
+
+    /**
+     * Opens the node (see the class documentation).
+     *
+     * @throws NodeException {@code invalid_config} when {@code <home>/cairn.yaml} is wrong
+     * @throws dev.cairn.machine.errors.StorageException {@code store_locked} when another process
+     *     has the home open
+     * @throws dev.cairn.server.ServerException {@code auth_required} (beyond loopback without a
+     *     token), {@code bind_failed}
+     * @throws dev.cairn.sinks.SinkException when a configured sink cannot be built
+     */
+    public static CairnNode open(NodeOptions options) {
+        Objects.requireNonNull(options, "options");
+        Path home = options.home().toAbsolutePath().normalize();
+        EventsConfig events = options.events().orElseGet(() -> NodeConfig.read(home.resolve(NodeOptions.CONFIG_FILE))
+                .events());
+        PrometheusMeterRegistry meters =
+                options.server().isPresent() ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
+        OrchestratorOptions.Builder tuning = OrchestratorOptions.builder().home(home);
+        if (meters != null) {
+            tuning.meters(meters);
+        }
+        options.orchestrator().accept(tuning);
+        EmbeddedOrchestrator orchestrator;
+        try {
+            orchestrator = EmbeddedOrchestrator.open(
+                    tuning.home(home).build(), List.of(SqliteTokenStore.MIGRATION_MODULE, EventRelay.MIGRATION_MODULE));
+        } catch (RuntimeException e) {
+            if (meters != null) {
+                meters.close();
+            }
+            throw e;
+        }
+        List<AutoCloseable> opened = new ArrayList<>();
+        opened.add(orchestrator);
+        if (meters != null) {
+            opened.add(meters::close);
+        }
+        try {
+            SqliteTokenStore tokens = new SqliteTokenStore(orchestrator.database());
+            EventSinkFactory factory = new EventSinkFactory(
+                    SecretLookup.none(), InstantSource.system(), Optional.of(home.resolve(RUN_EVENTS_DIR)));
+            EventRelay relay = EventRelay.start(orchestrator.database(), events, factory, RelayOptions.builder());
+            opened.add(relay);
+            Server server = null;
+            if (options.server().isPresent()) {
+                ServerSettings settings = options.server().get();
+                ServerOptions.Builder serverOptions = ServerOptions.builder(orchestrator)
+                        .bindAddress(settings.bindAddress())
+                        .port(settings.port())
+                        .tokenStore(tokens)
+                        .requireAuth(settings.requireAuth())
+                        .meterRegistry(meters);
+                server = Server.start(serverOptions.build());
+                opened.add(server);
+            }
+            RunnerNode runner = null;
+            if (options.runner()) {
+                RunnerRegistry registry = options.registry().orElseGet(RunnerRegistry::standard);
+                runner = RunnerNode.start(
+                        orchestrator.leases(), orchestrator.artifacts(), registry, options.runnerOptions());
+            }
+            return new CairnNode(home, orchestrator, tokens, relay, server, runner, meters);
+        } catch (RuntimeException e) {
+            closeAll(opened.reversed(), e);
+            throw e;
+        }
+    }
+
+    /** The home directory, absolute. */
+    public Path home() {
+        return home;
+    }
+
+    /** The orchestrator: submit, watch, cancel, resume and replay runs; its leases and artifacts. */
+    public EmbeddedOrchestrator orchestrator() {
+        return orchestrator;
+    }
+
+    /** The content-addressed store of the home ({@code <home>/artifacts}). */
+    public ArtifactStore artifacts() {
+        return orchestrator.artifacts();
+    }
+
+    /** The HTTP server's base URL, when the node serves HTTP. */
+    public Optional<URI> serverUri() {
+        return Optional.ofNullable(server).map(Server::uri);
+    }
+
+    /** The bearer tokens of the home's server (create, list, revoke). */
+    public Tokens tokens() {
+        return new Tokens(tokenStore);
+    }
+
+    /** The in-process runner node, unless switched off. */
+    public Optional<RunnerNode> runner() {
+        return Optional.ofNullable(runner);
+    }
+
+    /** The relay delivering the event log to sinks. */
+    public EventRelay relay() {
+        return relay;
+    }
+
+    /**
+     * Stops the node: the runner node stops taking leases and lets running tasks finish (up to its
+     * shutdown grace), the server answers no more and closes, the relay stops, and the orchestrator
+     * closes its stores (runs that had not ended resume on the next open). Closing twice does
+     * nothing.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        List<AutoCloseable> order = new ArrayList<>();
+        if (runner != null) {
+            order.add(runner);
+        }
+        if (server != null) {
+            order.add(server);
+        }
+        order.add(relay);
+        order.add(orchestrator);
+        if (meters != null) {
+            order.add(meters::close);
+        }
+        RuntimeException first = closeAll(order, null);
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private static RuntimeException closeAll(List<AutoCloseable> order, RuntimeException primary) {
+        RuntimeException first = null;
+        for (AutoCloseable c : order) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                if (primary != null) {
+                    primary.addSuppressed(e);
+                } else if (first == null) {
+                    first = e instanceof RuntimeException r ? r : new IllegalStateException(e);
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        return first;
+    }
+}

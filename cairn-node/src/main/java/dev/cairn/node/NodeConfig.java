@@ -1,0 +1,90 @@
+package dev.cairn.node;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.cairn.sinks.SinkException;
+import dev.cairn.sinks.config.EventsConfig;
+import dev.cairn.sinks.config.EventsConfigs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The node's configuration file, {@code <home>/cairn.yaml} (YAML or JSON). Today it holds one
+ * section, the server-level event sinks ({@code docs/events.md}):
+ *
+ * <pre>{@code
+ * events:
+ *   sinks:
+ *     - name: audit
+ *       jsonl: {path: /var/log/cairn/events.jsonl}
+ * }</pre>
+ *
+ * <p>Unknown sections are refused, so a typo never silently disables a sink.
+ *
+ * @param events the {@code events} section; {@link EventsConfig#NONE} when absent
+ */
+public record NodeConfig(EventsConfig events) {
+
+    /** The sections the file may have. */
+    public static final Set<String> SECTIONS = Set.of("events");
+
+    /** A configuration with nothing in it (no file). */
+    public static final NodeConfig EMPTY = new NodeConfig(EventsConfig.NONE);
+
+    public NodeConfig {
+        Objects.requireNonNull(events, "events");
+    }
+
+    /**
+     * Reads {@code file}; {@link #EMPTY} when it does not exist.
+     *
+     * @throws NodeException {@code invalid_config} naming the file and the offending value
+     */
+    public static NodeConfig read(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return EMPTY;
+        } catch (IOException e) {
+            throw NodeException.invalidConfig(file, "cannot be read: " + e.getMessage(), e);
+        }
+        JsonNode root;
+        try {
+            root = new YAMLMapper().readTree(bytes);
+        } catch (JacksonException e) {
+            throw NodeException.invalidConfig(file, "is not YAML: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw NodeException.invalidConfig(file, "cannot be read: " + e.getMessage(), e);
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return EMPTY;
+        }
+        if (!root.isObject()) {
+            throw NodeException.invalidConfig(file, "must be a mapping of sections (" + SECTIONS + ")", null);
+        }
+        for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!SECTIONS.contains(name)) {
+                throw NodeException.invalidConfig(
+                        file, "unknown section `" + name + "`; the sections are " + SECTIONS, null);
+            }
+        }
+        JsonNode events = root.path("events");
+        if (events instanceof MissingNode || events.isNull()) {
+            return EMPTY;
+        }
+        try {
+            return new NodeConfig(EventsConfigs.parse(events));
+        } catch (SinkException e) {
+            throw NodeException.invalidConfig(file, "events: " + e.getMessage(), e);
+        }
+    }
+}
