@@ -19,7 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** A host for one step: an archive of a tree, and everything the executor reports, recorded. */
-public final class TestHost implements StepHost {
+public class TestHost implements StepHost {
 
     public record Line(String level, String stream, String message) {}
 
