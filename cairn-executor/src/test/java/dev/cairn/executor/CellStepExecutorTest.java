@@ -239,7 +239,11 @@ class CellStepExecutorTest {
         CommandStep step = CommandStep.script("echo started; sleep 30").build();
         Thread.ofVirtual().start(() -> {
             while (host.stream("stdout").isEmpty()) {
-                Thread.onSpinWait();
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    return;
+                }
             }
             host.cancelled.set(true);
         });

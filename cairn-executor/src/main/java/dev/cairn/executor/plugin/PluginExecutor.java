@@ -124,6 +124,7 @@ public final class PluginExecutor implements StepExecutor {
             }
             if (e.code().equals("plugin_exited")) {
                 waitQuietly(process);
+                joinQuietly(stderr);
                 throw new ExecutorException(
                         e.code(),
                         e.getMessage()
@@ -330,6 +331,15 @@ public final class PluginExecutor implements StepExecutor {
     private static void waitQuietly(Process process) {
         try {
             process.waitFor(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits for the stderr pump to reach the end of the stream, so the message carries the last lines. */
+    private void joinQuietly(Thread pump) {
+        try {
+            pump.join(options.exitGrace());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
