@@ -130,6 +130,25 @@ class CellStepExecutorTest {
     }
 
     @Test
+    void a_hit_is_never_executed() {
+        TestHost host = host(Map.of());
+        ExecutorInput in = input(CommandStep.script("exit 1").build(), host);
+        ExecutorInput hit = new ExecutorInput(
+                in.step(),
+                in.workspaceArchiveId(),
+                in.env(),
+                in.workdir(),
+                in.runId(),
+                in.stepId(),
+                new CacheDecision.Hit(new SnapshotRef("cache:" + "a".repeat(64))),
+                Optional.empty());
+        assertThatThrownBy(() -> executor.execute(hit, host))
+                .isInstanceOfSatisfying(
+                        ExecutorException.class, e -> assertThat(e.code()).isEqualTo("cache_hit_not_executed"));
+        assertThat(host.events).isEmpty();
+    }
+
+    @Test
     void a_failing_command_is_a_result_without_snapshot() {
         TestHost host = host(Map.of());
         StepResult result = executor.execute(input(CommandStep.script("exit 3").build(), host), host);

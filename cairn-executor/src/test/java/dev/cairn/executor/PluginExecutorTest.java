@@ -240,6 +240,29 @@ class PluginExecutorTest {
     }
 
     @Test
+    void registrationFilesDescribePlugins() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("plugins"));
+        Files.writeString(
+                dir.resolve("b.json"),
+                "{\"capability\":\"/executors/b/v1\",\"command\":[\"python3\",\"b.py\"],"
+                        + "\"env\":{\"PATH\":\"/bin\"},\"cancel_grace_ms\":250}");
+        Files.writeString(dir.resolve("a.json"), "{\"capability\":\"/executors/a/v1\",\"command\":[\"a\"]}");
+        List<PluginOptions> loaded = dev.cairn.executor.plugin.PluginRegistration.loadAll(dir);
+        assertThat(loaded).extracting(PluginOptions::capability).containsExactly("/executors/a/v1", "/executors/b/v1");
+        assertThat(loaded.get(1).env()).containsExactly(java.util.Map.entry("PATH", "/bin"));
+        assertThat(loaded.get(1).cancelGrace()).isEqualTo(java.time.Duration.ofMillis(250));
+        assertThat(loaded.get(0).env()).containsKeys("PATH", "LANG");
+
+        Files.writeString(
+                dir.resolve("c.json"), "{\"capability\":\"/executors/c/v1\",\"command\":[\"c\"],\"image\":\"x\"}");
+        assertThatThrownBy(() -> dev.cairn.executor.plugin.PluginRegistration.loadAll(dir))
+                .isInstanceOfSatisfying(ExecutorException.class, e -> {
+                    assertThat(e.code()).isEqualTo("invalid_plugin_registration");
+                    assertThat(e.getMessage()).contains("c.json");
+                });
+    }
+
+    @Test
     void the_archive_is_a_tar_that_tar_reads() throws Exception {
         TestHost host = host();
         Path file = tmp.resolve("a.tar");

@@ -128,6 +128,16 @@ public final class CellStepExecutor implements StepExecutor, AutoCloseable {
     @Override
     public StepResult execute(ExecutorInput input, StepHost host) {
         String step = host.stepLabel();
+        if (input.cacheLookup() instanceof dev.cairn.executor.protocol.CacheDecision.Hit) {
+            throw new ExecutorException(
+                    "cache_hit_not_executed",
+                    "step " + step + ": the host decided a cache hit; a hit is served from the host's cache entry,"
+                            + " not executed",
+                    false,
+                    "Serve the entry's recorded result (the runner's CellCommandExecutor does) instead of calling"
+                            + " the executor.",
+                    null);
+        }
         String cellId = "step-" + input.stepId() + "-" + SEQUENCE.incrementAndGet();
         Path dir = createStepDirectory(step, cellId);
         try {

@@ -107,6 +107,17 @@ public final class RunnerRegistry {
             return add(new CommandRunner(plugin.capability(), CellCommandExecutor.plugin(plugin)));
         }
 
+        /**
+         * Adds the executor programs registered by the {@code *.json} files of {@code dir} ({@code
+         * PluginRegistration}); none when the directory does not exist.
+         *
+         * @throws dev.cairn.executor.ExecutorException {@code invalid_plugin_registration} naming the file
+         */
+        public Builder plugins(java.nio.file.Path dir) {
+            dev.cairn.executor.plugin.PluginRegistration.loadAll(dir).forEach(this::plugin);
+            return this;
+        }
+
         /** Adds every {@link Runner} registered in {@code META-INF/services} of the context class loader. */
         public Builder discover() {
             ClassLoader loader = Thread.currentThread().getContextClassLoader();
