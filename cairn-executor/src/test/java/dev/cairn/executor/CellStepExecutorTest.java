@@ -274,6 +274,42 @@ class CellStepExecutorTest {
     }
 
     @Test
+    void without_a_working_sandbox_the_step_falls_back_and_says_why() {
+        try (var broken = dev.cairn.cells.CellRuntime.create(dev.cairn.cells.CellRuntimeOptions.builder()
+                        .bwrap(Path.of("/nonexistent/bwrap"))
+                        .build());
+                CellStepExecutor fallback = CellStepExecutor.create(
+                        broken, CellStepOptions.defaults().withWorkRoot(root.resolve("fallback")));
+                CellStepExecutor strict = CellStepExecutor.create(
+                        broken,
+                        CellStepOptions.defaults()
+                                .withWorkRoot(root.resolve("strict"))
+                                .withRequireSandbox(true))) {
+            TestHost host = host(Map.of());
+            StepResult result =
+                    fallback.execute(input(CommandStep.script("echo ran").build(), host), host);
+            assertThat(result.exitCode()).isZero();
+            assertThat(host.lines).anySatisfy(l -> {
+                assertThat(l.level()).isEqualTo("warn");
+                assertThat(l.message())
+                        .startsWith("sandbox unavailable (bwrap is not installed")
+                        .endsWith("; running the step as a host process");
+            });
+            assertThat(host.events.getFirst().profile()).isEqualTo("process");
+            assertThat(host.events.getFirst().fallbackReason()).get().asString().contains("bwrap");
+
+            TestHost again = host(Map.of());
+            assertThatThrownBy(() ->
+                            strict.execute(input(CommandStep.script("echo ran").build(), again), again))
+                    .isInstanceOfSatisfying(ExecutorException.class, e -> {
+                        assertThat(e.code()).isEqualTo("sandbox_unavailable");
+                        assertThat(e.getMessage()).contains("bwrap");
+                    });
+            assertThat(again.stream("stdout")).isEmpty();
+        }
+    }
+
+    @Test
     void the_process_profile_runs_on_the_host() {
         TestHost host = host(Map.of());
         CommandStep step = CommandStep.script("echo $CAIRN_STEP_ID")
