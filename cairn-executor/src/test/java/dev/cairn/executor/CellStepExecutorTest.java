@@ -40,6 +40,7 @@ class CellStepExecutorTest {
     static final String TOKEN = "s3cr3t-T0ken-4f9a1c7e2b";
 
     static CellStepExecutor executor;
+    static EnvSecretBroker broker;
     static Path root;
 
     @TempDir
@@ -52,8 +53,7 @@ class CellStepExecutorTest {
     static void start() throws Exception {
         root = Files.createTempDirectory("cairn-executor-test");
         Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
-        EnvSecretBroker broker =
-                new EnvSecretBroker(Map.of("CAIRN_SECRET_TOKEN", TOKEN), "CAIRN_SECRET_", InstantSource.system());
+        broker = new EnvSecretBroker(Map.of("CAIRN_SECRET_TOKEN", TOKEN), "CAIRN_SECRET_", InstantSource.system());
         executor = CellStepExecutor.create(
                 CellStepOptions.defaults().withWorkRoot(root.resolve("steps")).withSecretBroker(broker));
     }
@@ -188,6 +188,8 @@ class CellStepExecutorTest {
 
         assertThat(result.exitCode()).isZero();
         assertThat(host.stream("stdout")).containsExactly("env=***", "b64=***", "file=***");
+        assertThat(broker.cells()).as("revoked at teardown").isEmpty();
+        assertThat(host.events.getLast().state()).isEqualTo("destroyed");
         String all = host.allText();
         assertThat(all)
                 .doesNotContain(TOKEN)
