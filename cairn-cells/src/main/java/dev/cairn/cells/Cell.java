@@ -129,6 +129,18 @@ public final class Cell {
      * runs is reported by {@link #await()} as {@link CellOutcome.SetupFailed}.
      */
     public void start() {
+        start(null);
+    }
+
+    /**
+     * {@link #start()}, also handing every chunk of the command's stdout and stderr to {@code listener} as it
+     * is read (whole, not limited to {@link CellLimits#outputBytes()}; the result still captures at most that
+     * much). Each stream is read by its own thread, so the listener sees each stream's chunks in order and
+     * may be called from two threads at once; it must not block for long.
+     *
+     * @param listener receives the output, or {@code null} for none
+     */
+    public void start(CellOutputListener listener) {
         lock.lock();
         try {
             CellLifecycle.check(id(), state, CellState.STARTED);
@@ -167,8 +179,10 @@ public final class Cell {
                 }
             }
             int limit = spec.limits().outputBytes();
-            stdout = new OutputCapture(p.getInputStream(), limit, "cairn-cell-stdout-" + id());
-            stderr = new OutputCapture(p.getErrorStream(), limit, "cairn-cell-stderr-" + id());
+            stdout = new OutputCapture(
+                    p.getInputStream(), limit, "cairn-cell-stdout-" + id(), listener, CellOutputListener.Stream.STDOUT);
+            stderr = new OutputCapture(
+                    p.getErrorStream(), limit, "cairn-cell-stderr-" + id(), listener, CellOutputListener.Stream.STDERR);
             if (spec.stdinLength() > 0) {
                 byte[] in = spec.stdinUnsafe();
                 Thread.ofVirtual().name("cairn-cell-stdin-" + id()).start(() -> {
@@ -653,7 +667,11 @@ public final class Cell {
         e.put(
                 "CAIRN_WORKSPACE",
                 sandbox ? SandboxCommand.WORK : spec.workspace().toString());
-        filesDir.ifPresent(d -> e.put("CAIRN_FILES_DIR", sandbox ? SandboxCommand.FILES : d.toString()));
+        filesDir.ifPresent(d -> {
+            String dir = sandbox ? SandboxCommand.FILES : d.toString();
+            e.put("CAIRN_FILES_DIR", dir);
+            e.put("CAIRN_SECRETS_DIR", dir);
+        });
         return e;
     }
 

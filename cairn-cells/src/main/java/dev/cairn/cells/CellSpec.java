@@ -49,7 +49,7 @@ public record CellSpec(
 
     /** Variables Cairn sets itself and a spec may not override. */
     public static final Set<String> RESERVED_ENV =
-            Set.of("CAIRN_CELL_ID", "CAIRN_CELL_KEY", "CAIRN_WORKSPACE", "CAIRN_FILES_DIR");
+            Set.of("CAIRN_CELL_ID", "CAIRN_CELL_KEY", "CAIRN_WORKSPACE", "CAIRN_FILES_DIR", "CAIRN_SECRETS_DIR");
 
     /** Largest total size of {@link #files()}: 64 MiB. */
     public static final long MAX_FILES_BYTES = 64L << 20;

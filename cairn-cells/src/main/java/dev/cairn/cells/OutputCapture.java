@@ -15,8 +15,18 @@ final class OutputCapture {
     private int size;
     private boolean truncated;
 
+    private final CellOutputListener listener;
+    private final CellOutputListener.Stream stream;
+
     OutputCapture(InputStream in, int limit, String name) {
+        this(in, limit, name, null, CellOutputListener.Stream.STDOUT);
+    }
+
+    OutputCapture(
+            InputStream in, int limit, String name, CellOutputListener listener, CellOutputListener.Stream stream) {
         this.limit = limit;
+        this.listener = listener;
+        this.stream = stream;
         this.buf = new byte[Math.min(limit, 8192)];
         Thread.ofVirtual().name(name).start(() -> drain(in));
     }
@@ -27,6 +37,13 @@ final class OutputCapture {
             int n;
             while ((n = in.read(chunk)) > 0) {
                 append(chunk, n);
+                if (listener != null) {
+                    try {
+                        listener.output(stream, chunk, 0, n);
+                    } catch (RuntimeException e) {
+                        // a listener must not stop the capture (nor block the command on a full pipe)
+                    }
+                }
             }
         } catch (IOException e) {
             // the pipe was closed under us: keep what we have

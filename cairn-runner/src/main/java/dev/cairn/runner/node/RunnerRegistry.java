@@ -1,10 +1,11 @@
 package dev.cairn.runner.node;
 
+import dev.cairn.executor.plugin.PluginOptions;
 import dev.cairn.runner.api.Runner;
 import dev.cairn.runner.api.examples.HelloRunner;
+import dev.cairn.runner.node.command.CellCommandExecutor;
 import dev.cairn.runner.node.command.CommandExecutor;
 import dev.cairn.runner.node.command.CommandRunner;
-import dev.cairn.runner.node.command.ProcessCommandExecutor;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -80,15 +81,40 @@ public final class RunnerRegistry {
 
         private Builder() {}
 
-        /** Adds the built-ins; {@code command} runs each step as a plain subprocess. */
+        /**
+         * Adds the built-ins; {@code command} runs each step in a cell ({@link CellCommandExecutor}:
+         * a bubblewrap sandbox where it works, else a host process, as the step's log says).
+         */
         public Builder builtIns() {
-            return builtIns(ProcessCommandExecutor.create());
+            return builtIns(CellCommandExecutor.create());
         }
 
         /** Adds the built-ins, with {@code command} steps executed by {@code executor}. */
         public Builder builtIns(CommandExecutor executor) {
             add(new CommandRunner(executor));
             add(new HelloRunner());
+            return this;
+        }
+
+        /**
+         * Adds an external executor program for {@code plugin.capability()}: its tasks carry a {@code
+         * CommandTask} like {@code command}'s and are executed by the program over seed 002's line
+         * protocol ({@code docs/executor-protocol.md}).
+         *
+         * @throws RunnerNodeException {@code invalid_capability}, {@code duplicate_capability}
+         */
+        public Builder plugin(PluginOptions plugin) {
+            return add(new CommandRunner(plugin.capability(), CellCommandExecutor.plugin(plugin)));
+        }
+
+        /**
+         * Adds the executor programs registered by the {@code *.json} files of {@code dir} ({@code
+         * PluginRegistration}); none when the directory does not exist.
+         *
+         * @throws dev.cairn.executor.ExecutorException {@code invalid_plugin_registration} naming the file
+         */
+        public Builder plugins(java.nio.file.Path dir) {
+            dev.cairn.executor.plugin.PluginRegistration.loadAll(dir).forEach(this::plugin);
             return this;
         }
 

@@ -36,6 +36,11 @@ public final class StoreInputSource implements InputSource {
         this.scratch = Objects.requireNonNull(scratch, "scratch");
     }
 
+    /** The node's artifact store the inputs come from (the command executor's workspaces use it too). */
+    public ArtifactStore store() {
+        return store;
+    }
+
     @Override
     public byte[] getBytesByCid(String cid) {
         ArtifactId id = idOf(cid);

@@ -24,9 +24,20 @@ public final class CommandRunner implements ResultRunner {
     /** The code of a task whose {@code meta} is not a {@link CommandTask}. */
     public static final String INVALID_COMMAND_TASK = "invalid_command_task";
 
+    private final String capability;
     private final CommandExecutor executor;
 
+    /** The {@value #CAPABILITY} capability, run by {@code executor}. */
     public CommandRunner(CommandExecutor executor) {
+        this(CAPABILITY, executor);
+    }
+
+    /**
+     * {@code capability} (e.g. one an executor plugin serves), whose tasks carry a {@link CommandTask}
+     * in their {@code meta} like {@value #CAPABILITY}'s, run by {@code executor}.
+     */
+    public CommandRunner(String capability, CommandExecutor executor) {
+        this.capability = Objects.requireNonNull(capability, "capability");
         this.executor = Objects.requireNonNull(executor, "executor");
     }
 
@@ -37,7 +48,7 @@ public final class CommandRunner implements ResultRunner {
 
     @Override
     public String capability() {
-        return CAPABILITY;
+        return capability;
     }
 
     @Override
