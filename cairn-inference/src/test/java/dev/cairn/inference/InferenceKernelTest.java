@@ -2,6 +2,10 @@ package dev.cairn.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.cairn.cell.api.InferenceRequest;
 import dev.cairn.cell.api.InferenceResponse;
 import dev.cairn.json.wire.Wire;
@@ -21,19 +25,26 @@ import dev.cairn.machine.runtime.Plan;
 import dev.cairn.machine.runtime.ReplayReport;
 import dev.cairn.machine.runtime.StartRuns;
 import dev.cairn.machine.runtime.io.IoTransportRegistry;
+import dev.cairn.secrets.DirectorySecretBroker;
 import dev.cairn.store.fs.FsArtifactStore;
 import dev.cairn.store.sqlite.SqliteDatabase;
 import dev.cairn.store.sqlite.SqliteEventStore;
 import dev.cairn.store.sqlite.SqliteOptions;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code inference} IO namespace in the kernel, on the embedded stores as users run them (SQLite
@@ -52,9 +63,24 @@ class InferenceKernelTest {
     SqliteTokenBudgets budgets;
     OpenAiCompatibleBroker broker;
 
+    static final String KEY = "sk-kernel-test-key-5f0e4c1d9a";
+
+    ListAppender<ILoggingEvent> logs;
+
     @BeforeEach
     void setUp() throws IOException {
-        server = new FakeChatServer();
+        server = new FakeChatServer().requireKey(KEY);
+        Path secretDir = Files.createDirectory(dir.resolve("secrets"));
+        Path file = secretDir.resolve("LLM_KEY");
+        Files.writeString(file, KEY);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
+        var secrets = new DirectorySecretBroker(secretDir, InstantSource.system());
+        Logger logger = (Logger) LoggerFactory.getLogger("dev.cairn");
+        logs = new ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        logger.setLevel(Level.DEBUG);
+        logger.setAdditive(false); // captured, not printed
         db = SqliteDatabase.open(SqliteOptions.builder(dir.resolve("events.db"))
                 .migrationModule(SqliteTokenBudgets.MIGRATION_MODULE)
                 .build());
@@ -63,6 +89,7 @@ class InferenceKernelTest {
         budgets = SqliteTokenBudgets.open(db, () -> 0L, 1_000);
         broker = new OpenAiCompatibleBroker(
                 OpenAiOptions.builder(server.baseUri(), "m")
+                        .apiKey(secrets, "LLM_KEY")
                         .backoff(Duration.ofMillis(1), Duration.ofMillis(1))
                         .build(),
                 d -> {},
@@ -71,6 +98,10 @@ class InferenceKernelTest {
 
     @AfterEach
     void tearDown() {
+        Logger logger = (Logger) LoggerFactory.getLogger("dev.cairn");
+        logger.detachAppender(logs);
+        logger.setLevel(null);
+        logger.setAdditive(true);
         broker.close();
         artifacts.close();
         db.close();
@@ -108,7 +139,7 @@ class InferenceKernelTest {
     }
 
     @Test
-    void aRunRecordsEachCallAsAFactAndItsReplayCostsNoTokens() {
+    void aRunRecordsEachCallAsAFactAndItsReplayCostsNoTokens() throws IOException {
         ExecutionPlan plan = plan();
         Engine engine = engine(plan);
 
@@ -143,6 +174,37 @@ class InferenceKernelTest {
                 .as("the replay spent nothing")
                 .isEmpty();
         assertThat(budgets.state(runId)).contains(BudgetState.of(runId, 1_000, 17, 0));
+
+        // the key went to the endpoint, and nowhere else: not in a log line, not in a persisted byte
+        assertThat(server.seen())
+                .allSatisfy(seen -> assertThat(seen.header("Authorization")).isEqualTo("Bearer " + KEY));
+        assertThat(logs.list).isNotEmpty();
+        assertThat(logs.list)
+                .noneSatisfy(e -> assertThat(e.getFormattedMessage()).contains(KEY));
+        byte[] key = KEY.getBytes(StandardCharsets.UTF_8);
+        try (Stream<Path> files = Files.walk(dir)) {
+            List<Path> persisted = files.filter(Files::isRegularFile)
+                    .filter(p -> !p.startsWith(dir.resolve("secrets")))
+                    .toList();
+            assertThat(persisted)
+                    .anySatisfy(p -> assertThat(p.getFileName().toString()).isEqualTo("events.db"));
+            for (Path p : persisted) {
+                assertThat(indexOf(Files.readAllBytes(p), key)).as(p.toString()).isEqualTo(-1);
+            }
+        }
+    }
+
+    static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     @Test
