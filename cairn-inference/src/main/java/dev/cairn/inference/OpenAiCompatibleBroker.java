@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -49,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Failures</b> are {@link InferenceException}s (code {@code inference_broker}) with a {@link
  * InferenceFailure sub-reason}. 429, 5xx and connection failures are retried up to {@code
  * maxAttempts} times with exponential backoff, honoring {@code Retry-After} (seconds or an HTTP
- * date); a {@code Retry-After} beyond {@code maxBackoff} ends the retries. Timeouts are not retried
+ * date); a {@code Retry-After} beyond {@code maxBackoff} ends the retries. Connect timeouts are
+ * retried like connection failures; request timeouts are not
  * (the endpoint may be generating, so a retry could spend the budget twice). This class does not
  * enforce budgets: wrap it in a {@link BudgetedInferenceBroker}.
  *
@@ -238,6 +240,13 @@ public final class OpenAiCompatibleBroker implements InferenceBroker, AutoClosea
                 } else {
                     throw InferenceException.of(InferenceFailure.REJECTED, text, last, null);
                 }
+            } catch (HttpConnectTimeoutException e) {
+                last = JsonNodeFactory.instance.objectNode();
+                last.put("attempts", attempt);
+                lastFailure = InferenceFailure.UNAVAILABLE;
+                lastText = "cannot connect to " + endpoint.getScheme() + "://" + endpoint.getAuthority() + " within "
+                        + options.connectTimeout().toMillis() + " ms";
+                lastCause = e;
             } catch (HttpTimeoutException e) {
                 ObjectNode details = JsonNodeFactory.instance.objectNode();
                 details.put("timeout_ms", options.requestTimeout().toMillis());
