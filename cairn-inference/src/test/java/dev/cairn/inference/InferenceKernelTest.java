@@ -240,6 +240,26 @@ class InferenceKernelTest {
     }
 
     @Test
+    void anEndpointThatKeepsRateLimitingFailsTheStateRetryablyAndReleasesTheReservation() {
+        server.thenStatus(429, 1, "3600");
+        ExecutionPlan plan = Plan.builder("limited")
+                .readOnly("ask", ctx -> InferenceIo.infer(ctx.io(), new FactKey("inference:q"), SUMMARY))
+                .build();
+
+        RunResult run = engine(plan).start(stores, StartRuns.of(plan).build());
+
+        assertThat(run.phase()).isEqualTo(RunPhase.FAILED);
+        String log = Wire.write(events(run.runId()));
+        assertThat(log)
+                .contains("\"code\":\"inference_broker\",\"category\":\"Rpc\",\"retryable\":true")
+                .contains("\"reason\":\"rate_limited\"")
+                .contains("\"retry_after_ms\":3600000");
+        String runId = run.runId().toString();
+        assertThat(budgets.state(runId)).contains(BudgetState.of(runId, 1_000, 0, 0));
+        assertThat(facts(run.runId())).isEmpty();
+    }
+
+    @Test
     void aReplayWhosePlanAsksAnotherQuestionIsRefused() {
         ExecutionPlan original = plan();
         RunResult run = engine(original).start(stores, StartRuns.of(original).build());
