@@ -28,7 +28,13 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = CairnVersion.class,
         description = "Durable, content-addressed task execution.",
-        subcommands = {JsonCommand.class, SchemaCommand.class, BenchCommand.class},
+        subcommands = {
+            JsonCommand.class,
+            SchemaCommand.class,
+            BenchCommand.class,
+            CacheCommand.class,
+            SecretsCommand.class,
+        },
         footer = {"", "Exit codes: 0 ok, 2 usage, 65 bad input, 70 internal error, 74 I/O error."})
 public final class Cairn implements Callable<Integer> {
 
