@@ -406,12 +406,14 @@ final class CacheCommand implements Callable<Integer> {
      *
      * @param runs runs in the event log
      * @param events their events
+     * @param tasks the orchestrator's tasks read (inputs and outputs not yet in the log)
      * @param trees workspace trees they reference (kept whole)
      * @param artifacts artifacts they reference (manifests, snapshots, facts, outputs, trees)
      * @param scanned JSON artifacts read for further references
      * @param missing artifacts an event references that the store does not hold
      */
-    record RunsKept(long runs, long events, long trees, long artifacts, long scanned, List<String> missing) {}
+    record RunsKept(
+            long runs, long events, long tasks, long trees, long artifacts, long scanned, List<String> missing) {}
 
     /** What {@code cairn cache gc --json} prints. */
     record GcResult(String home, RunsKept runs, GcReport collection) {}
@@ -459,6 +461,7 @@ final class CacheCommand implements Callable<Integer> {
                         new RunsKept(
                                 runs.runs(),
                                 runs.events(),
+                                runs.tasks(),
                                 runs.roots().trees().size(),
                                 runs.roots().blobs().size(),
                                 runs.scanned(),

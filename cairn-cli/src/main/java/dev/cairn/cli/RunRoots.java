@@ -46,6 +46,10 @@ import java.util.regex.Pattern;
  *       task results.
  * </ul>
  *
+ * <p>The orchestrator's tables ({@code runs.manifest_id}, {@code tasks.spec} and {@code
+ * tasks.outcome}), when the home has them, add what the log may not hold yet: a run accepted but not
+ * started, and a task's outputs recorded before the fact that carries them was flushed to the log.
+ *
  * <p>This errs on the side of keeping: a 64-hex string in a run's JSON that happens to name a stored
  * blob keeps that blob. It never misses what a run's log references, which is what resume, replay
  * and downloading a run's outputs read.
@@ -65,12 +69,14 @@ final class RunRoots {
      * @param roots the trees and blobs to pass to the collector
      * @param runs runs read
      * @param events events read
+     * @param tasks orchestrator tasks read (0 in a home without the orchestrator's tables)
      * @param scanned JSON artifacts read for references
      * @param unscanned JSON artifacts too large to read ({@link #MAX_SCANNED_BYTES}), kept whole
      * @param missing artifacts an event references that the store does not hold (the run cannot be
      *     resumed or replayed past them; reported, never an error of the collection)
      */
-    record Result(GcRoots roots, long runs, long events, long scanned, long unscanned, List<String> missing) {}
+    record Result(
+            GcRoots roots, long runs, long events, long tasks, long scanned, long unscanned, List<String> missing) {}
 
     private final SqliteDatabase db;
     private final ArtifactStore store;
@@ -100,11 +106,54 @@ final class RunRoots {
             }
         }
 
+        // The orchestrator's tables, when the home has them, reference what the log may not hold yet:
+        // the manifest of a run accepted but not started, and each task's spec (its inputs) and
+        // outcome (the outputs a runner uploaded), stored before the fact that carries them is
+        // durable in the log (a run stopped at that point resumes by reading the task's outcome).
+        Set<ArtifactId> indexed = new HashSet<>();
+        List<String> tables = db.read(r -> r.query(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('runs', 'tasks')",
+                row -> row.getString(1)));
+        long tasks = 0;
+        if (tables.contains("runs")) {
+            for (String[] run : db.read(r -> r.query("SELECT run_id, manifest_id FROM runs", row ->
+                    new String[] {row.getString(1), row.getString(2)}))) {
+                runs.add(run[0]);
+                if (run[1] != null) {
+                    idsIn(run[1], indexed);
+                }
+            }
+        }
+        if (tables.contains("tasks")) {
+            long ord = 0;
+            while (true) {
+                long from = ord;
+                List<String[]> page = db.read(r -> r.query(
+                        "SELECT ord, spec, outcome FROM tasks WHERE ord > ? ORDER BY ord LIMIT " + PAGE,
+                        row -> new String[] {String.valueOf(row.getLong(1)), row.getString(2), row.getString(3)},
+                        from));
+                for (String[] task : page) {
+                    ord = Long.parseLong(task[0]);
+                    idsIn(task[1], indexed);
+                    if (task[2] != null) {
+                        idsIn(task[2], indexed);
+                    }
+                    tasks++;
+                }
+                if (page.size() < PAGE) {
+                    break;
+                }
+            }
+        }
+        indexed.removeAll(direct);
+
         Set<TreeId> trees = new HashSet<>();
         Set<ArtifactId> blobs = new HashSet<>();
         Set<String> missing = new TreeSet<>();
         Set<ArtifactId> seen = new HashSet<>(direct);
+        seen.addAll(indexed);
         Deque<ArtifactId> work = new ArrayDeque<>(direct);
+        work.addAll(indexed);
         long scanned = 0;
         long unscanned = 0;
         while (!work.isEmpty()) {
@@ -144,7 +193,8 @@ final class RunRoots {
                 }
             }
         }
-        return new Result(new GcRoots(trees, blobs), runs.size(), events, scanned, unscanned, List.copyOf(missing));
+        return new Result(
+                new GcRoots(trees, blobs), runs.size(), events, tasks, scanned, unscanned, List.copyOf(missing));
     }
 
     /** The artifacts one event names directly. */

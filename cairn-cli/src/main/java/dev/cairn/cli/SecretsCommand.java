@@ -75,8 +75,12 @@ final class SecretsCommand implements Callable<Integer> {
         @Mixin
         HomeOption home;
 
-        @Parameters(paramLabel = "NAME", description = "The secret's name, e.g. DEPLOY_TOKEN.")
+        @Parameters(index = "0", paramLabel = "NAME", description = "The secret's name, e.g. DEPLOY_TOKEN.")
         String name;
+
+        /** Anything after the name: a value typed on the command line, refused without repeating it. */
+        @Parameters(index = "1..*", hidden = true)
+        List<String> extra;
 
         @Override
         public Integer call() {
@@ -86,6 +90,17 @@ final class SecretsCommand implements Callable<Integer> {
                 SecretPolicy.requireName(name);
             } catch (SecretsException e) {
                 throw failure(e);
+            }
+            if (extra != null && !extra.isEmpty()) {
+                throw new CliException(
+                        "secret_value_on_command_line",
+                        "`cairn secrets set` reads the value from standard input, never from the command line;"
+                                + " the arguments after " + name + " were refused (and are not repeated here)",
+                        "A value typed on the command line is in your shell history and was visible in `ps`:"
+                                + " rotate it, then pipe the new one in: printf %s \"$VALUE\" | cairn secrets set "
+                                + name,
+                        ExitCodes.USAGE,
+                        null);
             }
             SecretInfo info =
                     withStore(home, admin -> admin.set(name, root.terminal().in()));
