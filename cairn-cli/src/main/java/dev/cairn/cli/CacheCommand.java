@@ -76,6 +76,7 @@ final class CacheCommand implements Callable<Integer> {
 
         static Opened open(HomeOption option) {
             CairnHome home = option.resolve().requireExisting();
+            CairnHome.quietLibraries();
             SqliteDatabase db = SqliteDatabase.open(SqliteOptions.builder(home.database())
                     .migrationModule(SqliteActionCache.MIGRATION_MODULE)
                     .readConnections(1)

@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The Cairn home a command works on, and where it keeps what: the layout of {@code
@@ -20,6 +22,9 @@ import java.util.Objects;
  * @param dir the home directory
  */
 record CairnHome(Path dir) {
+
+    /** Held so that the level set on it stays (JUL keeps loggers weakly). */
+    private static final Logger FLYWAY = Logger.getLogger("org.flywaydb");
 
     /** The variable that names the home when {@code --home} is not given. */
     static final String ENV = "CAIRN_HOME";
@@ -70,6 +75,18 @@ record CairnHome(Path dir) {
                     null);
         }
         return this;
+    }
+
+    /**
+     * Keeps what the storage libraries log at startup off the terminal: Flyway's migration notes
+     * (java.util.logging, INFO) and SLF4J's notice that it has no provider. Warnings and errors
+     * still show. Called before a command opens the home's stores.
+     */
+    static void quietLibraries() {
+        FLYWAY.setLevel(Level.WARNING);
+        if (System.getProperty("slf4j.internal.verbosity") == null) {
+            System.setProperty("slf4j.internal.verbosity", "ERROR");
+        }
     }
 
     /** A failure of the home's database or artifact store, as the user sees it. */

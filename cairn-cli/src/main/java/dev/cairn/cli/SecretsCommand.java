@@ -39,6 +39,7 @@ final class SecretsCommand implements Callable<Integer> {
     /** Runs {@code body} on the home's store; the store's failures become the user's errors. */
     static <T> T withStore(HomeOption option, Function<SecretsAdmin, T> body) {
         CairnHome home = option.resolve();
+        CairnHome.quietLibraries();
         try {
             return body.apply(new SecretsAdmin(LocalSecretStore.open(home.secrets())));
         } catch (SecretsException e) {
