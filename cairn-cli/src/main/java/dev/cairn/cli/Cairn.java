@@ -48,7 +48,9 @@ import picocli.CommandLine.Spec;
             TokenCommand.class,
             JsonCommand.class,
             SchemaCommand.class,
-            BenchCommand.class
+            BenchCommand.class,
+            CacheCommand.class,
+            SecretsCommand.class
         },
         footer = {
             "",
