@@ -11,6 +11,7 @@ import dev.cairn.contracts.api.ReplayResult;
 import dev.cairn.contracts.api.RunDetail;
 import dev.cairn.contracts.api.RunListItem;
 import dev.cairn.contracts.api.RunPage;
+import dev.cairn.executor.protocol.SecretMount;
 import dev.cairn.json.ArtifactIds;
 import dev.cairn.json.Canonical;
 import dev.cairn.json.JsonException;
@@ -39,6 +40,7 @@ import dev.cairn.orchestrator.api.RunQuery;
 import dev.cairn.orchestrator.embedded.RunIndex.RunInfo;
 import dev.cairn.orchestrator.embedded.RunIndex.StepInfo;
 import dev.cairn.orchestrator.embedded.TaskQueue.TaskInfo;
+import dev.cairn.orchestrator.spec.ExportTarget;
 import dev.cairn.runner.api.LeaseEnvelope;
 import dev.cairn.runner.api.LogLevel;
 import dev.cairn.runner.api.lease.AcquireRequest;
@@ -54,6 +56,9 @@ import dev.cairn.store.sqlite.SqlReader;
 import dev.cairn.store.sqlite.SqliteDatabase;
 import dev.cairn.store.sqlite.SqliteEventStore;
 import dev.cairn.store.sqlite.SqliteOptions;
+import dev.cairn.workspace.Workspaces;
+import dev.cairn.workspace.cache.HostKey;
+import dev.cairn.workspace.cache.SqliteActionCache;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
@@ -68,6 +73,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -97,6 +104,9 @@ public final class EmbeddedOrchestrator implements Orchestrator {
 
     private static final System.Logger LOG = System.getLogger(EmbeddedOrchestrator.class.getName());
 
+    /** The file in the home that keeps the host key of cache keys ({@link HostKey}). */
+    public static final String HOST_KEY_FILE = "host.key";
+
     /** The largest page of events or log lines one call returns. */
     public static final int MAX_PAGE = 10_000;
 
@@ -104,6 +114,8 @@ public final class EmbeddedOrchestrator implements Orchestrator {
     private final SqliteDatabase db;
     private final FsArtifactStore artifacts;
     private final SqliteEventStore events;
+    private final SqliteActionCache actionCache;
+    private final Workspaces workspaces;
     private final TaskQueue queue;
     private final Stores stores;
     private final Planner planner;
@@ -126,6 +138,7 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         }
         this.db = SqliteDatabase.open(SqliteOptions.builder(home.resolve("cairn.db"))
                 .migrationModule("orchestrator")
+                .migrationModule(SqliteActionCache.MIGRATION_MODULE)
                 .build());
         FsArtifactStore store;
         try {
@@ -136,6 +149,16 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         }
         this.artifacts = store;
         this.events = new SqliteEventStore(db);
+        this.actionCache = SqliteActionCache.open(db, options.clock());
+        this.workspaces = Workspaces.open(store);
+        HostKey hostKey;
+        try {
+            hostKey = options.hostKey()
+                    .orElseGet(() -> HostKey.loadOrCreate(home.resolve(HOST_KEY_FILE), options.entropy()));
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
         this.metrics = new OrchestratorMetrics(options.meters());
         TaskQueue.Listener both = new TaskQueue.Listener() {
             @Override
@@ -163,6 +186,10 @@ public final class EmbeddedOrchestrator implements Orchestrator {
                 .durability(options.durability())
                 .transports(IoTransportRegistry.builder()
                         .register(StepState.NAMESPACE, new TaskTransport(queue))
+                        .register(
+                                CacheCall.NAMESPACE,
+                                new CacheTransport(
+                                        actionCache, workspaces, hostKey, options.executorVersion(), options.secrets()))
                         .build())
                 .transitionListener(transitions)
                 .build();
@@ -238,7 +265,44 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         Objects.requireNonNull(request, "request");
         ensureOpen();
         Planner.Planned planned = planner.pipeline(request);
+        checkSecrets(planned);
         return accept(planned, request.runId(), hash(planned.manifest(), priority), priority);
+    }
+
+    /**
+     * Refuses a pipeline whose steps or export targets name secrets the configured catalog does not
+     * hold ({@code secret_not_found}, naming every missing one and who needs it); without a catalog
+     * nothing is checked here (the runner's broker refuses the cell instead).
+     */
+    private void checkSecrets(Planner.Planned planned) {
+        if (options.secrets().isEmpty()) {
+            return;
+        }
+        SecretCatalog catalog = options.secrets().get();
+        SortedMap<String, List<String>> missing = new TreeMap<>();
+        for (StepPlan step : planned.steps()) {
+            if (step.payload() instanceof StepPlan.Payload.Command command) {
+                for (SecretMount secret : command.secrets()) {
+                    if (!catalog.contains(secret.name())) {
+                        List<String> users = missing.computeIfAbsent(secret.name(), k -> new ArrayList<>());
+                        if (!users.contains("step " + step.name())) {
+                            users.add("step " + step.name());
+                        }
+                    }
+                }
+            }
+        }
+        planned.export().targets().forEach((name, target) -> {
+            if (target instanceof ExportTarget.HttpPut put
+                    && put.bearer().isPresent()
+                    && !catalog.contains(put.bearer().get())) {
+                missing.computeIfAbsent(put.bearer().get(), k -> new ArrayList<>())
+                        .add("export target " + name);
+            }
+        });
+        if (!missing.isEmpty()) {
+            throw OrchestratorException.secretNotFound(missing, catalog.description());
+        }
     }
 
     private static String hash(RunManifest manifest, long priority) {
@@ -770,6 +834,14 @@ public final class EmbeddedOrchestrator implements Orchestrator {
     @Override
     public LeaseService leases() {
         return leases;
+    }
+
+    /**
+     * The action cache the orchestrator decides from and commits to: in {@code cairn.db}, the
+     * tables of the {@code workspace} migrations (what {@code cairn cache} reads).
+     */
+    public SqliteActionCache actionCache() {
+        return actionCache;
     }
 
     @Override

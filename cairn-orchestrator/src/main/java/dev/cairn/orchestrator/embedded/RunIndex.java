@@ -24,7 +24,7 @@ final class RunIndex {
             + " cancel_requested, timeout_requested, replay_of, error";
 
     static final String STEP_COLUMNS = "state_id, step_id, name, region, position, status, attempt, failures,"
-            + " started_at, ended_at, error_code, error_message, verdict";
+            + " started_at, ended_at, error_code, error_message, verdict, cache, cache_key";
 
     private RunIndex() {}
 
@@ -70,7 +70,9 @@ final class RunIndex {
             Optional<Long> endedAt,
             Optional<String> errorCode,
             Optional<String> errorMessage,
-            Optional<String> verdict) {}
+            Optional<String> verdict,
+            Optional<String> cache,
+            Optional<String> cacheKey) {}
 
     static RunInfo runInfo(Row r) {
         return new RunInfo(
@@ -110,7 +112,9 @@ final class RunIndex {
                 optLong(r, 10),
                 Optional.ofNullable(r.getString(11)),
                 Optional.ofNullable(r.getString(12)),
-                Optional.ofNullable(r.getString(13)));
+                Optional.ofNullable(r.getString(13)),
+                Optional.ofNullable(r.getString(14)),
+                Optional.ofNullable(r.getString(15)));
     }
 
     static Optional<Long> optLong(Row r, int column) {
@@ -205,6 +209,8 @@ final class RunIndex {
         row.errorCode = info.errorCode().orElse(null);
         row.errorMessage = info.errorMessage().orElse(null);
         row.verdict = info.verdict().orElse(null);
+        row.cache = info.cache().orElse(null);
+        row.cacheKey = info.cacheKey().orElse(null);
         return row;
     }
 
@@ -326,7 +332,8 @@ final class RunIndex {
                 if (row.dirty) {
                     tx.update(
                             "UPDATE steps SET status = ?, attempt = ?, failures = ?, started_at = ?, ended_at = ?,"
-                                    + " error_code = ?, error_message = ?, verdict = ? WHERE run_id = ? AND state_id = ?",
+                                    + " error_code = ?, error_message = ?, verdict = ?, cache = ?, cache_key = ?"
+                                    + " WHERE run_id = ? AND state_id = ?",
                             row.status,
                             row.attempt,
                             row.failures,
@@ -335,6 +342,8 @@ final class RunIndex {
                             row.errorCode,
                             row.errorMessage,
                             row.verdict,
+                            row.cache,
+                            row.cacheKey,
                             runId,
                             row.stateId);
                     row.dirty = false;

@@ -102,6 +102,8 @@ final class RunProjection {
         String errorCode;
         String errorMessage;
         String verdict;
+        String cache;
+        String cacheKey;
         boolean dirty;
         boolean inserted;
 
@@ -115,7 +117,18 @@ final class RunProjection {
 
         Projected projected() {
             return new Projected(
-                    stateId, stepId, status, attempt, failures, startedAt, endedAt, errorCode, errorMessage, verdict);
+                    stateId,
+                    stepId,
+                    status,
+                    attempt,
+                    failures,
+                    startedAt,
+                    endedAt,
+                    errorCode,
+                    errorMessage,
+                    verdict,
+                    cache,
+                    cacheKey);
         }
 
         record Projected(
@@ -128,7 +141,9 @@ final class RunProjection {
                 Long endedAt,
                 String errorCode,
                 String errorMessage,
-                String verdict) {}
+                String verdict,
+                String cache,
+                String cacheKey) {}
     }
 
     /** Where a fold finds the steps it changes. */
@@ -255,6 +270,12 @@ final class RunProjection {
                 run.kind = "replay";
                 run.replayOf = payload.path("original_run_id").asText();
                 steps.copyFrom(run.replayOf);
+            }
+            case CacheCall.EVENT -> {
+                StepRow s = touch(steps.step(payload.path("state_id").asText()));
+                s.cache = payload.path("cache").asText();
+                s.cacheKey =
+                        payload.path("key").isTextual() ? payload.get("key").textValue() : null;
             }
             case StepState.RUNNER_RESULT -> {
                 StepRow s = touch(steps.step(payload.path("state_id").asText()));

@@ -289,9 +289,12 @@ final class Views {
         Optional<Long> total = progress.map(p -> p.path("total"))
                 .filter(JsonNode::canConvertToExactIntegral)
                 .map(JsonNode::asLong);
-        Optional<Integer> exitCode = task.flatMap(Views::outcome)
-                .filter(o -> o instanceof TaskOutcome.Succeeded)
-                .flatMap(o -> exitCode((TaskOutcome.Succeeded) o));
+        boolean hit = step.cache().filter(CacheCall.HIT::equals).isPresent();
+        Optional<Integer> exitCode = hit
+                ? Optional.of(0)
+                : task.flatMap(Views::outcome)
+                        .filter(o -> o instanceof TaskOutcome.Succeeded)
+                        .flatMap(o -> exitCode((TaskOutcome.Succeeded) o));
         Optional<Long> ended = ended(step, task);
         Optional<Long> duration = step.startedAt().isPresent() && ended.isPresent()
                 ? Optional.of(Math.max(0, ended.get() - step.startedAt().get()))
@@ -307,9 +310,10 @@ final class Views {
                 progress,
                 total,
                 exitCode,
-                Optional.empty(),
+                step.cache(),
                 step.errorMessage(),
-                tail);
+                tail,
+                step.cacheKey());
     }
 
     /**
