@@ -8,6 +8,7 @@ import dev.cairn.json.wire.VariantCase;
 import dev.cairn.json.wire.WireDefault;
 import dev.cairn.json.wire.WireEnum;
 import dev.cairn.runner.api.lease.OutputArtifact;
+import dev.cairn.sinks.events.CairnEventTypes;
 import dev.cairn.workspace.cache.CacheKey;
 import dev.cairn.workspace.cache.CacheKeyPreimage;
 import dev.cairn.workspace.cache.SnapshotRefs;
@@ -33,7 +34,7 @@ final class CacheCall {
     static final String OFF = "off";
 
     /** The domain event a command step emits with its cache decision. */
-    static final String EVENT = "cache_decided";
+    static final String EVENT = CairnEventTypes.Names.CACHE_DECIDED;
 
     private CacheCall() {}
 

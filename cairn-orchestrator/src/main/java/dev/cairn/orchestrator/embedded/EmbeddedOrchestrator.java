@@ -50,6 +50,8 @@ import dev.cairn.runner.api.lease.HeartbeatAnswer;
 import dev.cairn.runner.api.lease.LeaseException;
 import dev.cairn.runner.api.lease.LeaseService;
 import dev.cairn.runner.api.lease.LogLine;
+import dev.cairn.sinks.config.EventSinkConfig;
+import dev.cairn.sinks.config.EventsConfigs;
 import dev.cairn.store.fs.FsArtifactStore;
 import dev.cairn.store.sqlite.Row;
 import dev.cairn.store.sqlite.SqlReader;
@@ -190,6 +192,13 @@ public final class EmbeddedOrchestrator implements Orchestrator {
                                 CacheCall.NAMESPACE,
                                 new CacheTransport(
                                         actionCache, workspaces, hostKey, options.executorVersion(), options.secrets()))
+                        .register(
+                                ExportCall.NAMESPACE,
+                                new ExportTransport(
+                                        store,
+                                        options.exportSinks(),
+                                        options.defaultExportSink(),
+                                        options.exportBase()))
                         .build())
                 .transitionListener(transitions)
                 .build();
@@ -249,7 +258,7 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         Objects.requireNonNull(request, "request");
         ensureOpen();
         Planner.Planned planned = planner.runners(request);
-        return accept(planned, request.runId(), hash(planned.manifest(), 0), 0);
+        return accept(planned, request.runId(), hash(planned.manifest(), 0), 0, List.of());
     }
 
     @Override
@@ -262,11 +271,62 @@ public final class EmbeddedOrchestrator implements Orchestrator {
      * first when runners are scarce; equal priorities are served first in, first out.
      */
     public SubmitRunResponse submitPipeline(PipelineRunRequest request, long priority) {
+        return submitPipeline(request, priority, List.of());
+    }
+
+    /**
+     * {@link #submitPipeline(PipelineRunRequest, long)} with event sinks for this run only: they are
+     * stored with the run (configurations name secrets, never hold them) and handed to {@link
+     * OrchestratorOptions#runListener()} whenever the run is driven, so the node can subscribe them
+     * to its event relay. Sink names must be unique.
+     *
+     * @throws OrchestratorException {@code invalid_request} for a sink name given twice
+     */
+    public SubmitRunResponse submitPipeline(PipelineRunRequest request, long priority, List<EventSinkConfig> sinks) {
         Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(sinks, "sinks");
         ensureOpen();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < sinks.size(); i++) {
+            if (!names.add(sinks.get(i).name())) {
+                throw OrchestratorException.invalidRequest(
+                        "sinks[" + i + "].name",
+                        "sink `" + sinks.get(i).name() + "` is given twice",
+                        "Give each sink of a run its own name.");
+            }
+        }
         Planner.Planned planned = planner.pipeline(request);
         checkSecrets(planned);
-        return accept(planned, request.runId(), hash(planned.manifest(), priority), priority);
+        return accept(planned, request.runId(), hash(planned.manifest(), priority, sinks), priority, sinks);
+    }
+
+    /** The per-run event sinks stored with {@code runId}, in order. */
+    public List<EventSinkConfig> runSinks(String runId) {
+        RunId id = parse(runId);
+        requireRun(id);
+        return storedSinks(id);
+    }
+
+    private List<EventSinkConfig> storedSinks(RunId runId) {
+        return db
+                .read(r -> r.query(
+                        "SELECT config FROM run_sinks WHERE run_id = ? ORDER BY position",
+                        row -> row.getString(1),
+                        runId.toString()))
+                .stream()
+                .map(json ->
+                        EventsConfigs.parseSink(Wire.read(json, com.fasterxml.jackson.databind.JsonNode.class), ""))
+                .toList();
+    }
+
+    private static String hash(RunManifest manifest, long priority, List<EventSinkConfig> sinks) {
+        if (sinks.isEmpty()) {
+            return hash(manifest, priority);
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode configs =
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+        sinks.forEach(sink -> configs.add(EventsConfigs.toTree(sink)));
+        return hash(manifest, priority) + ":" + ArtifactIds.ofBytes(Canonical.canonicalize(configs));
     }
 
     /**
@@ -310,7 +370,11 @@ public final class EmbeddedOrchestrator implements Orchestrator {
     }
 
     private SubmitRunResponse accept(
-            Planner.Planned planned, Optional<String> requested, String requestHash, long priority) {
+            Planner.Planned planned,
+            Optional<String> requested,
+            String requestHash,
+            long priority,
+            List<EventSinkConfig> sinks) {
         RunId runId;
         Optional<String> clientRunId = Optional.empty();
         if (requested.isPresent()) {
@@ -349,6 +413,13 @@ public final class EmbeddedOrchestrator implements Orchestrator {
             Optional<RunInfo> before = RunIndex.run(tx, acceptance.runId());
             if (before.isEmpty()) {
                 RunIndex.accept(tx, acceptance);
+                for (int i = 0; i < sinks.size(); i++) {
+                    tx.update(
+                            "INSERT INTO run_sinks (run_id, position, config) VALUES (?, ?, ?)",
+                            acceptance.runId(),
+                            i,
+                            EventsConfigs.toTree(sinks.get(i)).toString());
+                }
             }
             return before;
         });
@@ -404,6 +475,11 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         Thread thread = Thread.ofVirtual().name("cairn-run-" + runId).unstarted(() -> drive(runId, start));
         if (drivers.putIfAbsent(runId, thread) != null) {
             return;
+        }
+        try {
+            options.runListener().driving(runId.toString(), storedSinks(runId));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "the run listener failed for run " + runId + ": " + e);
         }
         thread.start();
     }
@@ -575,7 +651,7 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         List<Listed> rows = db.read(r -> r.query(
                 sql,
                 row -> new Listed(
-                        RunIndex.runInfo(row), (int) row.getLong(21), (int) row.getLong(22), (int) row.getLong(23)),
+                        RunIndex.runInfo(row), (int) row.getLong(22), (int) row.getLong(23), (int) row.getLong(24)),
                 args.toArray()));
         List<RunListItem> items = new ArrayList<>();
         for (int i = 0; i < Math.min(rows.size(), query.limit()); i++) {

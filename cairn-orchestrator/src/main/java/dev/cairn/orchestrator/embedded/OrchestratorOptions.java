@@ -49,6 +49,8 @@ import java.util.Optional;
  *     refuses them
  * @param exportBase the directory relative export {@code dir}s are resolved against; default the
  *     process's working directory
+ * @param runListener told of every run the orchestrator starts driving, with its per-run event
+ *     sinks; default none
  */
 public record OrchestratorOptions(
         Path home,
@@ -67,7 +69,8 @@ public record OrchestratorOptions(
         Optional<SecretCatalog> secrets,
         ExportSinks exportSinks,
         ExportSink defaultExportSink,
-        Path exportBase) {
+        Path exportBase,
+        RunListener runListener) {
 
     /** Default {@link #executorVersion}. */
     public static final String DEFAULT_EXECUTOR_VERSION = "cairn-command/1";
@@ -106,6 +109,7 @@ public record OrchestratorOptions(
         Objects.requireNonNull(exportSinks, "export_sinks");
         Objects.requireNonNull(defaultExportSink, "default_export_sink");
         Objects.requireNonNull(exportBase, "export_base");
+        Objects.requireNonNull(runListener, "run_listener");
     }
 
     private static void positive(Duration value, String field) {
@@ -144,6 +148,12 @@ public record OrchestratorOptions(
         private ExportSinks exportSinks;
         private ExportSink defaultExportSink = new NoopExportSink();
         private Path exportBase = Path.of("").toAbsolutePath();
+        private RunListener runListener = RunListener.none();
+
+        public Builder runListener(RunListener value) {
+            this.runListener = value;
+            return this;
+        }
 
         private Builder() {}
 
@@ -252,7 +262,8 @@ public record OrchestratorOptions(
                             ? new ExportSinks(SecretLookup.none(), in -> Optional.empty(), java.time.Clock.systemUTC())
                             : exportSinks,
                     defaultExportSink,
-                    exportBase);
+                    exportBase,
+                    runListener);
         }
     }
 }

@@ -169,7 +169,7 @@ final class Planner {
                 "pipeline",
                 manifest,
                 StartRuns.manifestId(manifest),
-                plan(spec.op().value(), steps, edges(bound, steps)),
+                plan(spec.op().value(), steps, edges(bound, steps), bound.export()),
                 steps,
                 Optional.of(specBytes),
                 Optional.empty(),
@@ -304,9 +304,28 @@ final class Planner {
     }
 
     private static ExecutionPlan plan(String op, List<StepPlan> steps, List<String[]> edges) {
+        return plan(op, steps, edges, ExportSpec.NONE);
+    }
+
+    /**
+     * The plan of {@code steps}; with export artifacts, an {@link ExportState} after every step (the
+     * run's last state).
+     */
+    private static ExecutionPlan plan(String op, List<StepPlan> steps, List<String[]> edges, ExportSpec export) {
         Plan.Builder builder = Plan.builder(op);
         for (StepPlan step : steps) {
             builder.state(step.stateId().value(), new StepState(step));
+        }
+        if (!export.artifacts().isEmpty()) {
+            Map<String, List<String>> sources = new LinkedHashMap<>();
+            for (StepPlan step : steps) {
+                sources.computeIfAbsent(step.name(), k -> new ArrayList<>()).add(step.stepId());
+            }
+            StateId exportState = ExportState.stateId(op);
+            builder.state(exportState.value(), new ExportState(exportState, export, sources));
+            for (StepPlan step : steps) {
+                builder.edge(step.stateId().value(), exportState.value());
+            }
         }
         for (String[] edge : edges) {
             builder.edge(edge[0], edge[1]);
@@ -431,7 +450,7 @@ final class Planner {
                         "pipeline",
                         manifest,
                         StartRuns.manifestId(manifest),
-                        plan(bound.spec().op().value(), steps, edges(bound, steps)),
+                        plan(bound.spec().op().value(), steps, edges(bound, steps), bound.export()),
                         steps,
                         Optional.empty(),
                         Optional.empty(),

@@ -21,7 +21,7 @@ final class RunIndex {
 
     static final String RUN_COLUMNS = "ord, run_id, kind, op_id, phase, created_at, updated_at, completed_at,"
             + " head_seq, manifest_id, request_hash, client_run_id, mode, tags, priority, deadline_at,"
-            + " cancel_requested, timeout_requested, replay_of, error";
+            + " cancel_requested, timeout_requested, replay_of, error, exports";
 
     static final String STEP_COLUMNS = "state_id, step_id, name, region, position, status, attempt, failures,"
             + " started_at, ended_at, error_code, error_message, verdict, cache, cache_key";
@@ -49,7 +49,8 @@ final class RunIndex {
             boolean cancelRequested,
             boolean timeoutRequested,
             Optional<String> replayOf,
-            Optional<String> error) {
+            Optional<String> error,
+            String exports) {
 
         boolean terminal() {
             return RunProjection.terminal(phase);
@@ -95,7 +96,8 @@ final class RunIndex {
                 r.getLong(17) != 0,
                 r.getLong(18) != 0,
                 Optional.ofNullable(r.getString(19)),
-                Optional.ofNullable(r.getString(20)));
+                Optional.ofNullable(r.getString(20)),
+                r.getString(21));
     }
 
     static StepInfo stepInfo(Row r) {
@@ -195,6 +197,7 @@ final class RunIndex {
         row.headSeq = info.headSeq();
         row.replayOf = info.replayOf().orElse(null);
         row.error = info.error().orElse(null);
+        row.exports = info.exports();
         return row;
     }
 
@@ -230,7 +233,7 @@ final class RunIndex {
     static void saveRun(SqlTransaction tx, RunRow run) {
         tx.update(
                 "UPDATE runs SET kind = ?, op_id = ?, phase = ?, updated_at = ?, completed_at = ?, head_seq = ?,"
-                        + " replay_of = ?, error = ? WHERE run_id = ?",
+                        + " replay_of = ?, error = ?, exports = ? WHERE run_id = ?",
                 run.kind,
                 run.opId,
                 run.phase,
@@ -239,6 +242,7 @@ final class RunIndex {
                 run.headSeq,
                 run.replayOf,
                 run.error,
+                run.exports,
                 run.runId);
     }
 

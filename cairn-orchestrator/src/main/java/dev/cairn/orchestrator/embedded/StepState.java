@@ -100,6 +100,7 @@ final class StepState implements State {
             return command(ctx, io, rec, runId, inputs, hex, command);
         }
         TaskResult result = dispatch(io, request(runId, inputs, Optional.empty()), hex);
+        history(rec, result);
         switch (result.outcome()) {
             case TaskOutcome.Succeeded s -> succeeded(ctx, rec, result, s);
             case TaskOutcome.Failed f -> {
@@ -189,6 +190,7 @@ final class StepState implements State {
                 parent.map(p -> SnapshotRefs.treeRef(new TreeId(p))),
                 command.secrets());
         TaskResult result = dispatch(io, request(runId, inputs, Optional.of(Wire.toTree(task))), nonce);
+        history(rec, result);
         switch (result.outcome()) {
             case TaskOutcome.Succeeded s -> {
                 StepResult stepResult = stepResult(s);
@@ -296,11 +298,20 @@ final class StepState implements State {
         } catch (MachineException e) {
             throw new StateException(StateError.of(e.info().withRetryable(false)), e.hint(), e);
         }
+        TaskResult result;
         try {
-            return Wire.fromTree(response.response(), TaskResult.class);
+            result = Wire.fromTree(response.response(), TaskResult.class);
         } catch (JsonException e) {
             throw fail(
                     "invalid_task_result", "the recorded result of the task does not read (" + e.code() + ")", false);
+        }
+        return result;
+    }
+
+    /** Appends the task's lifecycle (queued, leased, expired, refused, cell records, ended) to the run's log. */
+    private static void history(EventRecorder rec, TaskResult result) {
+        for (TaskEvent event : result.history()) {
+            rec.emit(DomainEvent.of(event.name(), event.payload()));
         }
     }
 
