@@ -19,7 +19,8 @@ import java.util.Optional;
  * (400, {@code details.errors} lists every positioned spec error), {@value #INVALID_REQUEST} (400,
  * {@code details.field}), {@value #SECRET_IN_INPUT} (400, {@code details.pointers}), {@value
  * #RUN_ID_CONFLICT} (409), {@value #RUN_NOT_RESUMABLE} (409), {@value #RUN_NOT_FINISHED} (409),
- * {@value #CLOSED} (503, retryable).
+ * {@value #SECRET_NOT_FOUND} (400, {@code details.missing}: the secrets and who needs them), {@value
+ * #CLOSED} (503, retryable).
  */
 public final class OrchestratorException extends RuntimeException implements CodedError {
 
@@ -43,6 +44,8 @@ public final class OrchestratorException extends RuntimeException implements Cod
     public static final String RUN_NOT_FINISHED = "run_not_finished";
     /** The orchestrator is closed or closing. */
     public static final String CLOSED = "orchestrator_closed";
+    /** A step or export target names a secret the configured secret broker does not hold. */
+    public static final String SECRET_NOT_FOUND = "secret_not_found";
 
     private final String code;
     private final boolean retryable;
@@ -116,6 +119,33 @@ public final class OrchestratorException extends RuntimeException implements Cod
                 "the request holds values that look like credentials, at " + String.join(", ", pointers),
                 false,
                 "Pass secrets by name (a step's `secrets`), never inline: runs, manifests and logs are stored.",
+                details,
+                null);
+    }
+
+    /**
+     * Secrets a submitted pipeline needs that the configured broker does not hold.
+     *
+     * @param missing per missing secret name, where it is needed ({@code step build}, {@code export
+     *     target uploads})
+     * @param broker what the broker is, for the message
+     */
+    public static OrchestratorException secretNotFound(
+            java.util.SortedMap<String, List<String>> missing, String broker) {
+        ObjectNode details = JsonNodeFactory.instance.objectNode();
+        ArrayNode list = details.putArray("missing");
+        missing.forEach((name, users) -> {
+            ObjectNode one = list.addObject().put("name", name);
+            ArrayNode by = one.putArray("needed_by");
+            users.forEach(by::add);
+        });
+        return new OrchestratorException(
+                SECRET_NOT_FOUND,
+                "the pipeline needs secret" + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing.keySet())
+                        + ", which " + broker + " does not hold",
+                false,
+                "Set " + (missing.size() == 1 ? "it" : "them") + " first (`cairn secrets set NAME`, value on stdin),"
+                        + " or fix the names in the pipeline.",
                 details,
                 null);
     }

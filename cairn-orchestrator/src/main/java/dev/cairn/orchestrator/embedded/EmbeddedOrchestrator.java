@@ -11,6 +11,7 @@ import dev.cairn.contracts.api.ReplayResult;
 import dev.cairn.contracts.api.RunDetail;
 import dev.cairn.contracts.api.RunListItem;
 import dev.cairn.contracts.api.RunPage;
+import dev.cairn.executor.protocol.SecretMount;
 import dev.cairn.json.ArtifactIds;
 import dev.cairn.json.Canonical;
 import dev.cairn.json.JsonException;
@@ -39,6 +40,7 @@ import dev.cairn.orchestrator.api.RunQuery;
 import dev.cairn.orchestrator.embedded.RunIndex.RunInfo;
 import dev.cairn.orchestrator.embedded.RunIndex.StepInfo;
 import dev.cairn.orchestrator.embedded.TaskQueue.TaskInfo;
+import dev.cairn.orchestrator.spec.ExportTarget;
 import dev.cairn.runner.api.LeaseEnvelope;
 import dev.cairn.runner.api.LogLevel;
 import dev.cairn.runner.api.lease.AcquireRequest;
@@ -48,12 +50,17 @@ import dev.cairn.runner.api.lease.HeartbeatAnswer;
 import dev.cairn.runner.api.lease.LeaseException;
 import dev.cairn.runner.api.lease.LeaseService;
 import dev.cairn.runner.api.lease.LogLine;
+import dev.cairn.sinks.config.EventSinkConfig;
+import dev.cairn.sinks.config.EventsConfigs;
 import dev.cairn.store.fs.FsArtifactStore;
 import dev.cairn.store.sqlite.Row;
 import dev.cairn.store.sqlite.SqlReader;
 import dev.cairn.store.sqlite.SqliteDatabase;
 import dev.cairn.store.sqlite.SqliteEventStore;
 import dev.cairn.store.sqlite.SqliteOptions;
+import dev.cairn.workspace.Workspaces;
+import dev.cairn.workspace.cache.HostKey;
+import dev.cairn.workspace.cache.SqliteActionCache;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
@@ -68,6 +75,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -97,6 +106,9 @@ public final class EmbeddedOrchestrator implements Orchestrator {
 
     private static final System.Logger LOG = System.getLogger(EmbeddedOrchestrator.class.getName());
 
+    /** The file in the home that keeps the host key of cache keys ({@link HostKey}). */
+    public static final String HOST_KEY_FILE = "host.key";
+
     /** The largest page of events or log lines one call returns. */
     public static final int MAX_PAGE = 10_000;
 
@@ -104,6 +116,8 @@ public final class EmbeddedOrchestrator implements Orchestrator {
     private final SqliteDatabase db;
     private final FsArtifactStore artifacts;
     private final SqliteEventStore events;
+    private final SqliteActionCache actionCache;
+    private final Workspaces workspaces;
     private final TaskQueue queue;
     private final Stores stores;
     private final Planner planner;
@@ -125,8 +139,9 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         } catch (IOException e) {
             throw StorageException.unavailable("cannot create the Cairn home " + home + ": " + e.getMessage(), e);
         }
-        SqliteOptions.Builder dbOptions =
-                SqliteOptions.builder(home.resolve("cairn.db")).migrationModule("orchestrator");
+        SqliteOptions.Builder dbOptions = SqliteOptions.builder(home.resolve("cairn.db"))
+                .migrationModule("orchestrator")
+                .migrationModule(SqliteActionCache.MIGRATION_MODULE);
         extraMigrationModules.forEach(dbOptions::migrationModule);
         this.db = SqliteDatabase.open(dbOptions.build());
         FsArtifactStore store;
@@ -138,6 +153,16 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         }
         this.artifacts = store;
         this.events = new SqliteEventStore(db);
+        this.actionCache = SqliteActionCache.open(db, options.clock());
+        this.workspaces = Workspaces.open(store);
+        HostKey hostKey;
+        try {
+            hostKey = options.hostKey()
+                    .orElseGet(() -> HostKey.loadOrCreate(home.resolve(HOST_KEY_FILE), options.entropy()));
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
         this.metrics = new OrchestratorMetrics(options.meters());
         TaskQueue.Listener both = new TaskQueue.Listener() {
             @Override
@@ -165,6 +190,17 @@ public final class EmbeddedOrchestrator implements Orchestrator {
                 .durability(options.durability())
                 .transports(IoTransportRegistry.builder()
                         .register(StepState.NAMESPACE, new TaskTransport(queue))
+                        .register(
+                                CacheCall.NAMESPACE,
+                                new CacheTransport(
+                                        actionCache, workspaces, hostKey, options.executorVersion(), options.secrets()))
+                        .register(
+                                ExportCall.NAMESPACE,
+                                new ExportTransport(
+                                        store,
+                                        options.exportSinks(),
+                                        options.defaultExportSink(),
+                                        options.exportBase()))
                         .build())
                 .transitionListener(transitions)
                 .build();
@@ -239,7 +275,7 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         Objects.requireNonNull(request, "request");
         ensureOpen();
         Planner.Planned planned = planner.runners(request);
-        return accept(planned, request.runId(), hash(planned.manifest(), 0), 0);
+        return accept(planned, request.runId(), hash(planned.manifest(), 0), 0, List.of());
     }
 
     @Override
@@ -252,10 +288,98 @@ public final class EmbeddedOrchestrator implements Orchestrator {
      * first when runners are scarce; equal priorities are served first in, first out.
      */
     public SubmitRunResponse submitPipeline(PipelineRunRequest request, long priority) {
+        return submitPipeline(request, priority, List.of());
+    }
+
+    /**
+     * {@link #submitPipeline(PipelineRunRequest, long)} with event sinks for this run only: they are
+     * stored with the run (configurations name secrets, never hold them) and handed to {@link
+     * OrchestratorOptions#runListener()} whenever the run is driven, so the node can subscribe them
+     * to its event relay. Sink names must be unique.
+     *
+     * @throws OrchestratorException {@code invalid_request} for a sink name given twice
+     */
+    public SubmitRunResponse submitPipeline(PipelineRunRequest request, long priority, List<EventSinkConfig> sinks) {
         Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(sinks, "sinks");
         ensureOpen();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < sinks.size(); i++) {
+            if (!names.add(sinks.get(i).name())) {
+                throw OrchestratorException.invalidRequest(
+                        "sinks[" + i + "].name",
+                        "sink `" + sinks.get(i).name() + "` is given twice",
+                        "Give each sink of a run its own name.");
+            }
+        }
         Planner.Planned planned = planner.pipeline(request);
-        return accept(planned, request.runId(), hash(planned.manifest(), priority), priority);
+        checkSecrets(planned);
+        return accept(planned, request.runId(), hash(planned.manifest(), priority, sinks), priority, sinks);
+    }
+
+    /** The per-run event sinks stored with {@code runId}, in order. */
+    public List<EventSinkConfig> runSinks(String runId) {
+        RunId id = parse(runId);
+        requireRun(id);
+        return storedSinks(id);
+    }
+
+    private List<EventSinkConfig> storedSinks(RunId runId) {
+        return db
+                .read(r -> r.query(
+                        "SELECT config FROM run_sinks WHERE run_id = ? ORDER BY position",
+                        row -> row.getString(1),
+                        runId.toString()))
+                .stream()
+                .map(json ->
+                        EventsConfigs.parseSink(Wire.read(json, com.fasterxml.jackson.databind.JsonNode.class), ""))
+                .toList();
+    }
+
+    private static String hash(RunManifest manifest, long priority, List<EventSinkConfig> sinks) {
+        if (sinks.isEmpty()) {
+            return hash(manifest, priority);
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode configs =
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+        sinks.forEach(sink -> configs.add(EventsConfigs.toTree(sink)));
+        return hash(manifest, priority) + ":" + ArtifactIds.ofBytes(Canonical.canonicalize(configs));
+    }
+
+    /**
+     * Refuses a pipeline whose steps or export targets name secrets the configured catalog does not
+     * hold ({@code secret_not_found}, naming every missing one and who needs it); without a catalog
+     * nothing is checked here (the runner's broker refuses the cell instead).
+     */
+    private void checkSecrets(Planner.Planned planned) {
+        if (options.secrets().isEmpty()) {
+            return;
+        }
+        SecretCatalog catalog = options.secrets().get();
+        SortedMap<String, List<String>> missing = new TreeMap<>();
+        for (StepPlan step : planned.steps()) {
+            if (step.payload() instanceof StepPlan.Payload.Command command) {
+                for (SecretMount secret : command.secrets()) {
+                    if (!catalog.contains(secret.name())) {
+                        List<String> users = missing.computeIfAbsent(secret.name(), k -> new ArrayList<>());
+                        if (!users.contains("step " + step.name())) {
+                            users.add("step " + step.name());
+                        }
+                    }
+                }
+            }
+        }
+        planned.export().targets().forEach((name, target) -> {
+            if (target instanceof ExportTarget.HttpPut put
+                    && put.bearer().isPresent()
+                    && !catalog.contains(put.bearer().get())) {
+                missing.computeIfAbsent(put.bearer().get(), k -> new ArrayList<>())
+                        .add("export target " + name);
+            }
+        });
+        if (!missing.isEmpty()) {
+            throw OrchestratorException.secretNotFound(missing, catalog.description());
+        }
     }
 
     private static String hash(RunManifest manifest, long priority) {
@@ -263,7 +387,11 @@ public final class EmbeddedOrchestrator implements Orchestrator {
     }
 
     private SubmitRunResponse accept(
-            Planner.Planned planned, Optional<String> requested, String requestHash, long priority) {
+            Planner.Planned planned,
+            Optional<String> requested,
+            String requestHash,
+            long priority,
+            List<EventSinkConfig> sinks) {
         RunId runId;
         Optional<String> clientRunId = Optional.empty();
         if (requested.isPresent()) {
@@ -302,6 +430,13 @@ public final class EmbeddedOrchestrator implements Orchestrator {
             Optional<RunInfo> before = RunIndex.run(tx, acceptance.runId());
             if (before.isEmpty()) {
                 RunIndex.accept(tx, acceptance);
+                for (int i = 0; i < sinks.size(); i++) {
+                    tx.update(
+                            "INSERT INTO run_sinks (run_id, position, config) VALUES (?, ?, ?)",
+                            acceptance.runId(),
+                            i,
+                            EventsConfigs.toTree(sinks.get(i)).toString());
+                }
             }
             return before;
         });
@@ -357,6 +492,11 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         Thread thread = Thread.ofVirtual().name("cairn-run-" + runId).unstarted(() -> drive(runId, start));
         if (drivers.putIfAbsent(runId, thread) != null) {
             return;
+        }
+        try {
+            options.runListener().driving(runId.toString(), storedSinks(runId));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "the run listener failed for run " + runId + ": " + e);
         }
         thread.start();
     }
@@ -528,7 +668,7 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         List<Listed> rows = db.read(r -> r.query(
                 sql,
                 row -> new Listed(
-                        RunIndex.runInfo(row), (int) row.getLong(21), (int) row.getLong(22), (int) row.getLong(23)),
+                        RunIndex.runInfo(row), (int) row.getLong(22), (int) row.getLong(23), (int) row.getLong(24)),
                 args.toArray()));
         List<RunListItem> items = new ArrayList<>();
         for (int i = 0; i < Math.min(rows.size(), query.limit()); i++) {
@@ -796,6 +936,14 @@ public final class EmbeddedOrchestrator implements Orchestrator {
      */
     public SqliteDatabase database() {
         return db;
+    }
+
+    /**
+     * The action cache the orchestrator decides from and commits to: in {@code cairn.db}, the
+     * tables of the {@code workspace} migrations (what {@code cairn cache} reads).
+     */
+    public SqliteActionCache actionCache() {
+        return actionCache;
     }
 
     @Override

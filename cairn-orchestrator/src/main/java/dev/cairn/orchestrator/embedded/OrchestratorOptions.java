@@ -1,14 +1,20 @@
 package dev.cairn.orchestrator.embedded;
 
+import dev.cairn.cell.api.ExportSink;
+import dev.cairn.cell.api.NoopExportSink;
 import dev.cairn.machine.runtime.Durability;
 import dev.cairn.machine.time.Clock;
 import dev.cairn.machine.time.Entropy;
 import dev.cairn.machine.time.Sleeper;
+import dev.cairn.sinks.SecretLookup;
+import dev.cairn.sinks.export.ExportSinks;
+import dev.cairn.workspace.cache.HostKey;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How to open an {@link EmbeddedOrchestrator}. Build with {@link #builder()}.
@@ -29,6 +35,22 @@ import java.util.Objects;
  * @param resumeOnOpen whether {@code open} resumes the runs that had not ended; default {@code true}
  * @param durability when the kernel makes events durable; default {@link Durability#batched()}
  * @param meters where counters and gauges go; default a registry that keeps nothing
+ * @param executorVersion the version of the {@code command} executor, part of every cache key
+ *     (bump it when the runners' executor or host toolchain changes in a way that matters); default
+ *     {@value #DEFAULT_EXECUTOR_VERSION}
+ * @param hostKey the key of the secret-version digests in cache keys; default the one kept in
+ *     {@code <home>/host.key} (created with mode 0600 on first use)
+ * @param secrets what the orchestrator may know of the runners' secret broker: names checked at
+ *     submission, versions for cache keys; default none (names are not checked, and steps that
+ *     declare secrets are not cached)
+ * @param exportSinks how a pipeline's {@code export:} targets become sinks; default sinks that
+ *     resolve no secret ({@code bearer} targets fail) and refuse no content
+ * @param defaultExportSink the sink of exported artifacts without a target; default one that
+ *     refuses them
+ * @param exportBase the directory relative export {@code dir}s are resolved against; default the
+ *     process's working directory
+ * @param runListener told of every run the orchestrator starts driving, with its per-run event
+ *     sinks; default none
  */
 public record OrchestratorOptions(
         Path home,
@@ -41,7 +63,17 @@ public record OrchestratorOptions(
         Duration sweepInterval,
         boolean resumeOnOpen,
         Durability durability,
-        MeterRegistry meters) {
+        MeterRegistry meters,
+        String executorVersion,
+        Optional<HostKey> hostKey,
+        Optional<SecretCatalog> secrets,
+        ExportSinks exportSinks,
+        ExportSink defaultExportSink,
+        Path exportBase,
+        RunListener runListener) {
+
+    /** Default {@link #executorVersion}. */
+    public static final String DEFAULT_EXECUTOR_VERSION = "cairn-command/1";
 
     /** Default {@link #leaseTtl}, in seconds. */
     public static final long DEFAULT_LEASE_TTL_SECONDS = 30;
@@ -68,6 +100,16 @@ public record OrchestratorOptions(
         }
         Objects.requireNonNull(durability, "durability");
         Objects.requireNonNull(meters, "meters");
+        Objects.requireNonNull(executorVersion, "executor_version");
+        if (executorVersion.isBlank()) {
+            throw new IllegalArgumentException("executor_version must not be blank");
+        }
+        Objects.requireNonNull(hostKey, "host_key");
+        Objects.requireNonNull(secrets, "secrets");
+        Objects.requireNonNull(exportSinks, "export_sinks");
+        Objects.requireNonNull(defaultExportSink, "default_export_sink");
+        Objects.requireNonNull(exportBase, "export_base");
+        Objects.requireNonNull(runListener, "run_listener");
     }
 
     private static void positive(Duration value, String field) {
@@ -100,8 +142,50 @@ public record OrchestratorOptions(
         private boolean resumeOnOpen = true;
         private Durability durability = Durability.batched();
         private MeterRegistry meters;
+        private String executorVersion = DEFAULT_EXECUTOR_VERSION;
+        private HostKey hostKey;
+        private SecretCatalog secrets;
+        private ExportSinks exportSinks;
+        private ExportSink defaultExportSink = new NoopExportSink();
+        private Path exportBase = Path.of("").toAbsolutePath();
+        private RunListener runListener = RunListener.none();
+
+        public Builder runListener(RunListener value) {
+            this.runListener = value;
+            return this;
+        }
 
         private Builder() {}
+
+        public Builder executorVersion(String value) {
+            this.executorVersion = value;
+            return this;
+        }
+
+        public Builder hostKey(HostKey value) {
+            this.hostKey = value;
+            return this;
+        }
+
+        public Builder secrets(SecretCatalog value) {
+            this.secrets = value;
+            return this;
+        }
+
+        public Builder exportSinks(ExportSinks value) {
+            this.exportSinks = value;
+            return this;
+        }
+
+        public Builder defaultExportSink(ExportSink value) {
+            this.defaultExportSink = value;
+            return this;
+        }
+
+        public Builder exportBase(Path value) {
+            this.exportBase = value;
+            return this;
+        }
 
         public Builder home(Path value) {
             this.home = value;
@@ -170,7 +254,16 @@ public record OrchestratorOptions(
                     sweepInterval,
                     resumeOnOpen,
                     durability,
-                    meters == null ? new CompositeMeterRegistry() : meters);
+                    meters == null ? new CompositeMeterRegistry() : meters,
+                    executorVersion,
+                    Optional.ofNullable(hostKey),
+                    Optional.ofNullable(secrets),
+                    exportSinks == null
+                            ? new ExportSinks(SecretLookup.none(), in -> Optional.empty(), java.time.Clock.systemUTC())
+                            : exportSinks,
+                    defaultExportSink,
+                    exportBase,
+                    runListener);
         }
     }
 }

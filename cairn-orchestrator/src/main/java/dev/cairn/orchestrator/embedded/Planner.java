@@ -11,6 +11,7 @@ import dev.cairn.contracts.RunRequest;
 import dev.cairn.contracts.RunnerConfig;
 import dev.cairn.contracts.api.PipelineRunRequest;
 import dev.cairn.executor.protocol.CommandStep;
+import dev.cairn.executor.protocol.SecretMount;
 import dev.cairn.json.ArtifactIds;
 import dev.cairn.json.Canonical;
 import dev.cairn.json.JsonException;
@@ -28,6 +29,7 @@ import dev.cairn.machine.ids.OpId;
 import dev.cairn.machine.ids.StateId;
 import dev.cairn.machine.meta.SideEffectKind;
 import dev.cairn.machine.meta.StateMeta;
+import dev.cairn.machine.meta.Tag;
 import dev.cairn.machine.plan.ExecutionPlan;
 import dev.cairn.machine.runtime.Plan;
 import dev.cairn.machine.runtime.StartRuns;
@@ -35,12 +37,16 @@ import dev.cairn.machine.stores.ArtifactStore;
 import dev.cairn.orchestrator.OrchestratorException;
 import dev.cairn.orchestrator.spec.BoundPipeline;
 import dev.cairn.orchestrator.spec.CompiledStep;
+import dev.cairn.orchestrator.spec.ExportSpec;
 import dev.cairn.orchestrator.spec.InputSpec;
 import dev.cairn.orchestrator.spec.PipelineSpec;
+import dev.cairn.orchestrator.spec.SecretDelivery;
+import dev.cairn.orchestrator.spec.SecretRef;
 import dev.cairn.orchestrator.spec.SpecDocument;
 import dev.cairn.orchestrator.spec.SpecException;
 import dev.cairn.orchestrator.spec.SpecParser;
 import dev.cairn.orchestrator.spec.SpecWriter;
+import dev.cairn.workspace.cache.CacheDecisions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -104,6 +110,7 @@ final class Planner {
      * @param mode the seed-003 run mode
      * @param tags the seed-003 tags
      * @param timeout the seed-003 run timeout
+     * @param export the pipeline's export section, bound ({@link ExportSpec#NONE} for seed-003 runs)
      */
     record Planned(
             String kind,
@@ -114,7 +121,8 @@ final class Planner {
             Optional<byte[]> spec,
             Optional<RunMode> mode,
             List<String> tags,
-            Optional<Duration> timeout) {}
+            Optional<Duration> timeout,
+            ExportSpec export) {}
 
     // ------------------------------------------------------------------ pipelines
 
@@ -161,12 +169,13 @@ final class Planner {
                 "pipeline",
                 manifest,
                 StartRuns.manifestId(manifest),
-                plan(spec.op().value(), steps, edges(bound, steps)),
+                plan(spec.op().value(), steps, edges(bound, steps), bound.export()),
                 steps,
                 Optional.of(specBytes),
                 Optional.empty(),
                 List.of(),
-                Optional.empty());
+                Optional.empty(),
+                bound.export());
     }
 
     private static void refuseLocalInputs(PipelineSpec spec) {
@@ -228,7 +237,18 @@ final class Planner {
                 if (step.command().isPresent()) {
                     CommandStep.Builder command = step.command().get().toBuilder();
                     step.env().forEach(command::env);
-                    payload = new StepPlan.Payload.Command(command.build(), inputs);
+                    payload = new StepPlan.Payload.Command(
+                            command.build(),
+                            inputs,
+                            step.continues(),
+                            step.continues()
+                                    .map(parent -> StepState.sources(
+                                            parent, regionsOf.getOrDefault(parent, List.of()), region))
+                                    .orElse(List.of()),
+                            step.secrets().stream().map(Planner::mount).toList(),
+                            CacheDecisions.cacheable(
+                                    step.command().get(),
+                                    step.meta().tags().stream().map(Tag::value).toList()));
                 } else {
                     payload = new StepPlan.Payload.Capability(step.env(), inputs);
                 }
@@ -248,6 +268,15 @@ final class Planner {
             }
         }
         return out;
+    }
+
+    private static SecretMount mount(SecretRef ref) {
+        return new SecretMount(
+                ref.name(),
+                switch (ref.delivery()) {
+                    case SecretDelivery.Env e -> new SecretMount.Target.Env(e.variable());
+                    case SecretDelivery.File f -> new SecretMount.Target.File(f.fileName());
+                });
     }
 
     /** {@code <op>.<step>.main}, or {@code <op>.<step>.r_<region>} with {@code -} as {@code _}. */
@@ -275,9 +304,28 @@ final class Planner {
     }
 
     private static ExecutionPlan plan(String op, List<StepPlan> steps, List<String[]> edges) {
+        return plan(op, steps, edges, ExportSpec.NONE);
+    }
+
+    /**
+     * The plan of {@code steps}; with export artifacts, an {@link ExportState} after every step (the
+     * run's last state).
+     */
+    private static ExecutionPlan plan(String op, List<StepPlan> steps, List<String[]> edges, ExportSpec export) {
         Plan.Builder builder = Plan.builder(op);
         for (StepPlan step : steps) {
             builder.state(step.stateId().value(), new StepState(step));
+        }
+        if (!export.artifacts().isEmpty()) {
+            Map<String, List<String>> sources = new LinkedHashMap<>();
+            for (StepPlan step : steps) {
+                sources.computeIfAbsent(step.name(), k -> new ArrayList<>()).add(step.stepId());
+            }
+            StateId exportState = ExportState.stateId(op);
+            builder.state(exportState.value(), new ExportState(exportState, export, sources));
+            for (StepPlan step : steps) {
+                builder.edge(step.stateId().value(), exportState.value());
+            }
         }
         for (String[] edge : edges) {
             builder.edge(edge[0], edge[1]);
@@ -370,7 +418,8 @@ final class Planner {
                 Optional.empty(),
                 Optional.of(bare.mode()),
                 bare.tags().orElse(List.of()),
-                bare.timeout().map(Duration::ofMillis));
+                bare.timeout().map(Duration::ofMillis),
+                ExportSpec.NONE);
     }
 
     private static String stepId(RunnerConfig runner) {
@@ -401,12 +450,13 @@ final class Planner {
                         "pipeline",
                         manifest,
                         StartRuns.manifestId(manifest),
-                        plan(bound.spec().op().value(), steps, edges(bound, steps)),
+                        plan(bound.spec().op().value(), steps, edges(bound, steps), bound.export()),
                         steps,
                         Optional.empty(),
                         Optional.empty(),
                         List.of(),
-                        Optional.empty());
+                        Optional.empty(),
+                        bound.export());
             } catch (SpecException e) {
                 throw RunException.invalidPlan(
                         "invalid_stored_spec", "the stored pipeline " + specId + " no longer reads: " + e.getMessage());

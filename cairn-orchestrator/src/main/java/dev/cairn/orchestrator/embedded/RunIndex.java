@@ -21,10 +21,10 @@ final class RunIndex {
 
     static final String RUN_COLUMNS = "ord, run_id, kind, op_id, phase, created_at, updated_at, completed_at,"
             + " head_seq, manifest_id, request_hash, client_run_id, mode, tags, priority, deadline_at,"
-            + " cancel_requested, timeout_requested, replay_of, error";
+            + " cancel_requested, timeout_requested, replay_of, error, exports";
 
     static final String STEP_COLUMNS = "state_id, step_id, name, region, position, status, attempt, failures,"
-            + " started_at, ended_at, error_code, error_message, verdict";
+            + " started_at, ended_at, error_code, error_message, verdict, cache, cache_key";
 
     private RunIndex() {}
 
@@ -49,7 +49,8 @@ final class RunIndex {
             boolean cancelRequested,
             boolean timeoutRequested,
             Optional<String> replayOf,
-            Optional<String> error) {
+            Optional<String> error,
+            String exports) {
 
         boolean terminal() {
             return RunProjection.terminal(phase);
@@ -70,7 +71,9 @@ final class RunIndex {
             Optional<Long> endedAt,
             Optional<String> errorCode,
             Optional<String> errorMessage,
-            Optional<String> verdict) {}
+            Optional<String> verdict,
+            Optional<String> cache,
+            Optional<String> cacheKey) {}
 
     static RunInfo runInfo(Row r) {
         return new RunInfo(
@@ -93,7 +96,8 @@ final class RunIndex {
                 r.getLong(17) != 0,
                 r.getLong(18) != 0,
                 Optional.ofNullable(r.getString(19)),
-                Optional.ofNullable(r.getString(20)));
+                Optional.ofNullable(r.getString(20)),
+                r.getString(21));
     }
 
     static StepInfo stepInfo(Row r) {
@@ -110,7 +114,9 @@ final class RunIndex {
                 optLong(r, 10),
                 Optional.ofNullable(r.getString(11)),
                 Optional.ofNullable(r.getString(12)),
-                Optional.ofNullable(r.getString(13)));
+                Optional.ofNullable(r.getString(13)),
+                Optional.ofNullable(r.getString(14)),
+                Optional.ofNullable(r.getString(15)));
     }
 
     static Optional<Long> optLong(Row r, int column) {
@@ -191,6 +197,7 @@ final class RunIndex {
         row.headSeq = info.headSeq();
         row.replayOf = info.replayOf().orElse(null);
         row.error = info.error().orElse(null);
+        row.exports = info.exports();
         return row;
     }
 
@@ -205,6 +212,8 @@ final class RunIndex {
         row.errorCode = info.errorCode().orElse(null);
         row.errorMessage = info.errorMessage().orElse(null);
         row.verdict = info.verdict().orElse(null);
+        row.cache = info.cache().orElse(null);
+        row.cacheKey = info.cacheKey().orElse(null);
         return row;
     }
 
@@ -224,7 +233,7 @@ final class RunIndex {
     static void saveRun(SqlTransaction tx, RunRow run) {
         tx.update(
                 "UPDATE runs SET kind = ?, op_id = ?, phase = ?, updated_at = ?, completed_at = ?, head_seq = ?,"
-                        + " replay_of = ?, error = ? WHERE run_id = ?",
+                        + " replay_of = ?, error = ?, exports = ? WHERE run_id = ?",
                 run.kind,
                 run.opId,
                 run.phase,
@@ -233,6 +242,7 @@ final class RunIndex {
                 run.headSeq,
                 run.replayOf,
                 run.error,
+                run.exports,
                 run.runId);
     }
 
@@ -326,7 +336,8 @@ final class RunIndex {
                 if (row.dirty) {
                     tx.update(
                             "UPDATE steps SET status = ?, attempt = ?, failures = ?, started_at = ?, ended_at = ?,"
-                                    + " error_code = ?, error_message = ?, verdict = ? WHERE run_id = ? AND state_id = ?",
+                                    + " error_code = ?, error_message = ?, verdict = ?, cache = ?, cache_key = ?"
+                                    + " WHERE run_id = ? AND state_id = ?",
                             row.status,
                             row.attempt,
                             row.failures,
@@ -335,6 +346,8 @@ final class RunIndex {
                             row.errorCode,
                             row.errorMessage,
                             row.verdict,
+                            row.cache,
+                            row.cacheKey,
                             runId,
                             row.stateId);
                     row.dirty = false;

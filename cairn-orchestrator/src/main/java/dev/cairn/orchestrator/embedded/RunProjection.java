@@ -7,6 +7,7 @@ import dev.cairn.machine.events.EventEnvelope;
 import dev.cairn.machine.events.KernelEvent;
 import dev.cairn.machine.events.RunStatus;
 import dev.cairn.machine.runtime.EngineEvents;
+import dev.cairn.sinks.events.CairnEventTypes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -59,6 +60,7 @@ final class RunProjection {
         long headSeq;
         String replayOf;
         String error;
+        String exports = "[]";
         final boolean timeoutRequested;
 
         RunRow(String runId, String kind, String opId, String phase, long createdAt, boolean timeoutRequested) {
@@ -73,7 +75,7 @@ final class RunProjection {
 
         /** The projected columns, for comparison. */
         Projected projected() {
-            return new Projected(kind, opId, phase, updatedAt, completedAt, headSeq, replayOf, error);
+            return new Projected(kind, opId, phase, updatedAt, completedAt, headSeq, replayOf, error, exports);
         }
 
         record Projected(
@@ -84,7 +86,8 @@ final class RunProjection {
                 Long completedAt,
                 long headSeq,
                 String replayOf,
-                String error) {}
+                String error,
+                String exports) {}
     }
 
     /** The projected part of a {@code steps} row. */
@@ -102,6 +105,8 @@ final class RunProjection {
         String errorCode;
         String errorMessage;
         String verdict;
+        String cache;
+        String cacheKey;
         boolean dirty;
         boolean inserted;
 
@@ -115,7 +120,18 @@ final class RunProjection {
 
         Projected projected() {
             return new Projected(
-                    stateId, stepId, status, attempt, failures, startedAt, endedAt, errorCode, errorMessage, verdict);
+                    stateId,
+                    stepId,
+                    status,
+                    attempt,
+                    failures,
+                    startedAt,
+                    endedAt,
+                    errorCode,
+                    errorMessage,
+                    verdict,
+                    cache,
+                    cacheKey);
         }
 
         record Projected(
@@ -128,7 +144,9 @@ final class RunProjection {
                 Long endedAt,
                 String errorCode,
                 String errorMessage,
-                String verdict) {}
+                String verdict,
+                String cache,
+                String cacheKey) {}
     }
 
     /** Where a fold finds the steps it changes. */
@@ -255,6 +273,14 @@ final class RunProjection {
                 run.kind = "replay";
                 run.replayOf = payload.path("original_run_id").asText();
                 steps.copyFrom(run.replayOf);
+            }
+            case CairnEventTypes.Names.EXPORT_PUSHED, CairnEventTypes.Names.EXPORT_FAILED ->
+                run.exports = Views.appendExport(run.exports, event.name(), payload);
+            case CacheCall.EVENT -> {
+                StepRow s = touch(steps.step(payload.path("state_id").asText()));
+                s.cache = payload.path("cache").asText();
+                s.cacheKey =
+                        payload.path("key").isTextual() ? payload.get("key").textValue() : null;
             }
             case StepState.RUNNER_RESULT -> {
                 StepRow s = touch(steps.step(payload.path("state_id").asText()));

@@ -2,6 +2,7 @@ package dev.cairn.orchestrator.embedded;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.executor.protocol.CommandStep;
+import dev.cairn.executor.protocol.SecretMount;
 import dev.cairn.machine.config.RetryPolicy;
 import dev.cairn.machine.ids.StateId;
 import dev.cairn.machine.meta.Idempotency;
@@ -68,11 +69,34 @@ record StepPlan(
     /** What a step's task carries. */
     sealed interface Payload {
 
-        /** A {@code command} step: the command (with the pipeline's environment merged in) and its inputs. */
-        record Command(CommandStep step, List<Input> inputs) implements Payload {
+        /**
+         * A {@code command} step: the command (with the pipeline's environment merged in), its
+         * inputs, the step it continues and the secrets it declares.
+         *
+         * @param continues the step ids whose records hold the parent snapshot of a chain (one,
+         *     or one per region of a multi-region parent); empty when the step starts afresh
+         * @param cacheable whether the host may serve and commit it (the step's {@code cache}, and
+         *     no side effect)
+         */
+        record Command(
+                CommandStep step,
+                List<Input> inputs,
+                Optional<String> continuesStep,
+                List<String> continues,
+                List<SecretMount> secrets,
+                boolean cacheable)
+                implements Payload {
             public Command {
                 Objects.requireNonNull(step, "step");
                 inputs = List.copyOf(inputs);
+                Objects.requireNonNull(continuesStep, "continues_step");
+                continues = List.copyOf(continues);
+                secrets = List.copyOf(secrets);
+            }
+
+            /** A step without chain, secrets or cache switch: cached unless its command says otherwise. */
+            Command(CommandStep step, List<Input> inputs) {
+                this(step, inputs, Optional.empty(), List.of(), List.of(), step.cache());
             }
         }
 

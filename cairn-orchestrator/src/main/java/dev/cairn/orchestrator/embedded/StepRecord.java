@@ -1,6 +1,7 @@
 package dev.cairn.orchestrator.embedded;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.json.wire.WireDefault;
 import dev.cairn.runner.api.lease.OutputArtifact;
 import java.util.List;
 import java.util.Objects;
@@ -16,9 +17,27 @@ import java.util.Optional;
  * @param exitCode the command's exit code ({@code command} steps)
  * @param outputs the captured artifacts, by workspace-relative path
  * @param result the runner's result document
+ * @param snapshot the id of the workspace tree the step left ({@code command} steps whose runner
+ *     reported one, and cache hits): what a step that {@code continues} this one starts from
+ * @param cache the cache decision of a {@code command} step: {@code hit}, {@code miss} or {@code off}
  */
 record StepRecord(
-        String stepId, String capability, Optional<Integer> exitCode, List<OutputArtifact> outputs, JsonNode result) {
+        String stepId,
+        String capability,
+        Optional<Integer> exitCode,
+        List<OutputArtifact> outputs,
+        JsonNode result,
+        @WireDefault Optional<String> snapshot,
+        @WireDefault Optional<String> cache) {
+
+    StepRecord(
+            String stepId,
+            String capability,
+            Optional<Integer> exitCode,
+            List<OutputArtifact> outputs,
+            JsonNode result) {
+        this(stepId, capability, exitCode, outputs, result, Optional.empty(), Optional.empty());
+    }
 
     /** The context key prefix of step records. */
     static final String KEY_PREFIX = "step:";
@@ -29,6 +48,8 @@ record StepRecord(
         Objects.requireNonNull(exitCode, "exit_code");
         outputs = List.copyOf(outputs);
         Objects.requireNonNull(result, "result");
+        snapshot = snapshot == null ? Optional.empty() : snapshot;
+        cache = cache == null ? Optional.empty() : cache;
     }
 
     static String key(String stepId) {

@@ -3,10 +3,13 @@ package dev.cairn.orchestrator.embedded;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.executor.protocol.ArtifactRef;
 import dev.cairn.executor.protocol.CommandStep;
 import dev.cairn.executor.protocol.CommandTask;
 import dev.cairn.executor.protocol.InputFile;
+import dev.cairn.executor.protocol.SnapshotRef;
 import dev.cairn.executor.protocol.StepResult;
+import dev.cairn.json.ArtifactIds;
 import dev.cairn.json.JsonException;
 import dev.cairn.json.wire.Wire;
 import dev.cairn.machine.context.DynContext;
@@ -29,9 +32,12 @@ import dev.cairn.machine.state.State;
 import dev.cairn.machine.state.StateOutcome;
 import dev.cairn.runner.api.lease.OutputArtifact;
 import dev.cairn.runner.api.lease.TaskOutcome;
+import dev.cairn.workspace.TreeId;
+import dev.cairn.workspace.cache.SnapshotRefs;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -66,6 +72,9 @@ final class StepState implements State {
     /** The domain event a seed-003 runner state emits with its runner's verdict. */
     static final String RUNNER_RESULT = "runner_result";
 
+    /** How much longer than the step's timeout the pins of an attempt last at most. */
+    static final Duration PIN_SLACK = Duration.ofHours(1);
+
     private final StepPlan plan;
 
     StepState(StepPlan plan) {
@@ -85,23 +94,13 @@ final class StepState implements State {
     public StateOutcome handle(DynContext ctx, IoProvider io, EventRecorder rec) {
         String runId = StateContext.from(ctx).attempt().runId().toString();
         List<InputFile> inputs = resolveInputs(ctx);
-        TaskRequest request = request(runId, inputs);
         byte[] nonce = io.randomBytes(16);
-        FactKey key = new FactKey("cairn:task|state:" + plan.stateId() + "|dispatch:"
-                + HexFormat.of().formatHex(nonce));
-        IoResult response;
-        try {
-            response = io.call(new IoCall(NAMESPACE, Wire.toTree(request), Optional.of(key)));
-        } catch (MachineException e) {
-            throw new StateException(StateError.of(e.info().withRetryable(false)), e.hint(), e);
+        String hex = HexFormat.of().formatHex(nonce);
+        if (plan.payload() instanceof StepPlan.Payload.Command command) {
+            return command(ctx, io, rec, runId, inputs, hex, command);
         }
-        TaskResult result;
-        try {
-            result = Wire.fromTree(response.response(), TaskResult.class);
-        } catch (JsonException e) {
-            throw fail(
-                    "invalid_task_result", "the recorded result of the task does not read (" + e.code() + ")", false);
-        }
+        TaskResult result = dispatch(io, request(runId, inputs, Optional.empty()), hex);
+        history(rec, result);
         switch (result.outcome()) {
             case TaskOutcome.Succeeded s -> succeeded(ctx, rec, result, s);
             case TaskOutcome.Failed f -> {
@@ -118,27 +117,218 @@ final class StepState implements State {
         return new StateOutcome(SnapshotPolicy.ON_SUCCESS);
     }
 
+    /**
+     * A {@code command} step: the host's cache decision (a recorded {@code cache} call), then either
+     * the hit served from the entry without a task, or the task with the decision, the chain's
+     * parent and the declared secrets; a successful miss's snapshot is committed under its key.
+     */
+    private StateOutcome command(
+            DynContext ctx,
+            IoProvider io,
+            EventRecorder rec,
+            String runId,
+            List<InputFile> inputs,
+            String nonce,
+            StepPlan.Payload.Command command) {
+        Optional<String> parent = parentTree(ctx, command);
+        String owner = "run/" + runId + "/state/" + plan.stateId().value() + "/" + nonce;
+        CacheCall.Decision decision = cacheCall(
+                io,
+                "decide",
+                nonce,
+                new CacheCall.Request.Decide(
+                        plan.stepId(),
+                        command.step(),
+                        inputs,
+                        parent,
+                        command.cacheable(),
+                        command.secrets(),
+                        owner,
+                        plan.timeout().plus(PIN_SLACK)),
+                CacheCall.Decision.class);
+        ObjectNode event = JsonNodeFactory.instance.objectNode();
+        event.put("state_id", plan.stateId().value());
+        event.put("step_id", plan.stepId());
+        event.put("cache", decision.cache());
+        decision.key().ifPresent(k -> event.put("key", k));
+        decision.reason().ifPresent(r -> event.put("reason", r));
+        parent.ifPresent(p -> event.put("parent_snapshot", SnapshotRefs.TREE_PREFIX + p));
+        rec.emit(DomainEvent.of(CacheCall.EVENT, event));
+        if (decision.hit()) {
+            StepResult served = new StepResult(
+                    0,
+                    Optional.empty(),
+                    decision.outputs().stream()
+                            .map(o -> new ArtifactRef(o.key(), o.mime(), o.sizeBytes()))
+                            .toList());
+            cacheCall(
+                    io,
+                    "finish",
+                    nonce,
+                    new CacheCall.Request.Finish(owner, Optional.empty()),
+                    CacheCall.Finished.class);
+            ctx.write(
+                    new ContextKey(StepRecord.key(plan.stepId())),
+                    Wire.toTree(new StepRecord(
+                            plan.stepId(),
+                            plan.capability(),
+                            Optional.of(0),
+                            decision.outputs(),
+                            Wire.toTree(served),
+                            decision.snapshot(),
+                            Optional.of(decision.cache()))));
+            return new StateOutcome(SnapshotPolicy.ON_SUCCESS);
+        }
+        CommandTask task = new CommandTask(
+                runId,
+                plan.stepId(),
+                command.step(),
+                inputs,
+                decision.protocol(),
+                decision.key(),
+                Optional.empty(),
+                parent.map(p -> SnapshotRefs.treeRef(new TreeId(p))),
+                command.secrets());
+        TaskResult result = dispatch(io, request(runId, inputs, Optional.of(Wire.toTree(task))), nonce);
+        history(rec, result);
+        switch (result.outcome()) {
+            case TaskOutcome.Succeeded s -> {
+                StepResult stepResult = stepResult(s);
+                if (!stepResult.succeeded()) {
+                    release(io, nonce, owner);
+                    throw fail(
+                            "nonzero_exit",
+                            "step `" + plan.stepId() + "` exited with status " + stepResult.exitCode(),
+                            mayRetry(result.failures()));
+                }
+                Optional<String> tree = stepResult.committedSnapshot().flatMap(StepState::treeOf);
+                Optional<CacheCall.Commit> commit = Optional.empty();
+                if (decision.cache().equals(CacheCall.MISS) && tree.isPresent()) {
+                    commit = Optional.of(new CacheCall.Commit(
+                            decision.key().orElseThrow(),
+                            tree.get(),
+                            s.outputs(),
+                            decision.preimage().orElseThrow(),
+                            "run/" + runId + "/step/" + plan.stepId()));
+                }
+                cacheCall(io, "finish", nonce, new CacheCall.Request.Finish(owner, commit), CacheCall.Finished.class);
+                ctx.write(
+                        new ContextKey(StepRecord.key(plan.stepId())),
+                        Wire.toTree(new StepRecord(
+                                plan.stepId(),
+                                plan.capability(),
+                                Optional.of(stepResult.exitCode()),
+                                s.outputs(),
+                                s.result(),
+                                tree,
+                                Optional.of(decision.cache()))));
+            }
+            case TaskOutcome.Failed f -> {
+                release(io, nonce, owner);
+                throw fail(f.code(), f.message(), f.retryable() && mayRetry(result.failures()));
+            }
+            case TaskOutcome.Cancelled c ->
+                // No cache call here: the run is being cancelled, and its end must not wait for one.
+                // The attempt's pins expire on their own (the step's timeout plus PIN_SLACK).
+                throw fail("task_cancelled", "the task of step `" + plan.stepId() + "` was cancelled", false);
+        }
+        return new StateOutcome(SnapshotPolicy.ON_SUCCESS);
+    }
+
+    private void release(IoProvider io, String nonce, String owner) {
+        cacheCall(io, "finish", nonce, new CacheCall.Request.Finish(owner, Optional.empty()), CacheCall.Finished.class);
+    }
+
+    /** The tree id of a {@code tree:<id>} snapshot reference; empty for any other form. */
+    private static Optional<String> treeOf(SnapshotRef ref) {
+        String value = ref.value();
+        if (value.startsWith(SnapshotRefs.TREE_PREFIX)
+                && ArtifactIds.isValid(value.substring(SnapshotRefs.TREE_PREFIX.length()))) {
+            return Optional.of(value.substring(SnapshotRefs.TREE_PREFIX.length()));
+        }
+        return Optional.empty();
+    }
+
+    /** The tree a chained step starts from: the snapshot its parent's record holds. */
+    private Optional<String> parentTree(DynContext ctx, StepPlan.Payload.Command command) {
+        if (command.continues().isEmpty()) {
+            return Optional.empty();
+        }
+        String parent = command.continuesStep().orElse(command.continues().getFirst());
+        if (command.continues().size() != 1) {
+            throw fail(
+                    "ambiguous_parent_snapshot",
+                    "step `" + plan.stepId() + "` continues `" + parent + "`, which ran in "
+                            + command.continues().size() + " regions; a chain continues one workspace",
+                    false);
+        }
+        StepRecord record = upstream(ctx, parent, command.continues().getFirst());
+        if (record.snapshot().isEmpty()) {
+            throw fail(
+                    "parent_snapshot_missing",
+                    "step `" + plan.stepId() + "` continues `"
+                            + command.continues().getFirst()
+                            + "`, whose runner reported no committed snapshot (`tree:<id>`)",
+                    false);
+        }
+        return record.snapshot();
+    }
+
+    private <T> T cacheCall(IoProvider io, String what, String nonce, CacheCall.Request request, Class<T> answer) {
+        FactKey key = new FactKey("cairn:cache|state:" + plan.stateId() + "|" + what + ":" + nonce);
+        IoResult response;
+        try {
+            response = io.call(new IoCall(CacheCall.NAMESPACE, Wire.toTree(request), Optional.of(key)));
+        } catch (MachineException e) {
+            throw new StateException(StateError.of(e.info().withRetryable(false)), e.hint(), e);
+        }
+        try {
+            return Wire.fromTree(response.response(), answer);
+        } catch (JsonException e) {
+            throw fail(
+                    "invalid_cache_answer", "the recorded cache " + what + " does not read (" + e.code() + ")", false);
+        }
+    }
+
+    private TaskResult dispatch(IoProvider io, TaskRequest request, String nonce) {
+        FactKey key = new FactKey("cairn:task|state:" + plan.stateId() + "|dispatch:" + nonce);
+        IoResult response;
+        try {
+            response = io.call(new IoCall(NAMESPACE, Wire.toTree(request), Optional.of(key)));
+        } catch (MachineException e) {
+            throw new StateException(StateError.of(e.info().withRetryable(false)), e.hint(), e);
+        }
+        TaskResult result;
+        try {
+            result = Wire.fromTree(response.response(), TaskResult.class);
+        } catch (JsonException e) {
+            throw fail(
+                    "invalid_task_result", "the recorded result of the task does not read (" + e.code() + ")", false);
+        }
+        return result;
+    }
+
+    /** Appends the task's lifecycle (queued, leased, expired, refused, cell records, ended) to the run's log. */
+    private static void history(EventRecorder rec, TaskResult result) {
+        for (TaskEvent event : result.history()) {
+            rec.emit(DomainEvent.of(event.name(), event.payload()));
+        }
+    }
+
+    private StepResult stepResult(TaskOutcome.Succeeded s) {
+        try {
+            return Wire.fromTree(s.result(), StepResult.class);
+        } catch (JsonException e) {
+            throw fail(
+                    "invalid_step_result",
+                    "the runner of step `" + plan.stepId() + "` returned a result that is not a StepResult (" + e.code()
+                            + ")",
+                    false);
+        }
+    }
+
     private void succeeded(DynContext ctx, EventRecorder rec, TaskResult result, TaskOutcome.Succeeded s) {
         Optional<Integer> exitCode = Optional.empty();
-        if (plan.payload() instanceof StepPlan.Payload.Command) {
-            StepResult stepResult;
-            try {
-                stepResult = Wire.fromTree(s.result(), StepResult.class);
-            } catch (JsonException e) {
-                throw fail(
-                        "invalid_step_result",
-                        "the runner of step `" + plan.stepId() + "` returned a result that is not a StepResult ("
-                                + e.code() + ")",
-                        false);
-            }
-            exitCode = Optional.of(stepResult.exitCode());
-            if (!stepResult.succeeded()) {
-                throw fail(
-                        "nonzero_exit",
-                        "step `" + plan.stepId() + "` exited with status " + stepResult.exitCode(),
-                        mayRetry(result.failures()));
-            }
-        }
         if (runnerMode()) {
             String status = "pass";
             if (s.result().isObject() && s.result().path("status").isTextual()) {
@@ -178,11 +368,12 @@ final class StepState implements State {
         return !plan.unkeyedSideEffect() && plan.retry().permitsAttempt(failures + 1);
     }
 
-    private TaskRequest request(String runId, List<InputFile> inputs) {
+    private TaskRequest request(String runId, List<InputFile> inputs, Optional<JsonNode> given) {
         List<String> cids =
                 inputs.stream().map(InputFile::artifactId).distinct().toList();
-        JsonNode meta =
-                switch (plan.payload()) {
+        JsonNode meta = given.isPresent()
+                ? given.get()
+                : switch (plan.payload()) {
                     case StepPlan.Payload.Command c ->
                         Wire.toTree(new CommandTask(runId, plan.stepId(), c.step(), inputs));
                     case StepPlan.Payload.Capability c -> {

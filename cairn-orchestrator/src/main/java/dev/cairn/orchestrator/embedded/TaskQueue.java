@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.json.JsonException;
 import dev.cairn.json.wire.Wire;
 import dev.cairn.machine.errors.ErrorCategory;
 import dev.cairn.machine.errors.ErrorInfo;
@@ -24,6 +25,7 @@ import dev.cairn.runner.api.lease.LeaseRef;
 import dev.cairn.runner.api.lease.LeaseService;
 import dev.cairn.runner.api.lease.LogLine;
 import dev.cairn.runner.api.lease.TaskOutcome;
+import dev.cairn.sinks.events.CairnEventTypes;
 import dev.cairn.store.sqlite.Row;
 import dev.cairn.store.sqlite.SqlReader;
 import dev.cairn.store.sqlite.SqlTransaction;
@@ -497,6 +499,9 @@ final class TaskQueue implements LeaseService {
             });
         } catch (StorageException e) {
             throw unavailable(e);
+        } catch (LeaseException e) {
+            refused(e, lease, "heartbeat", now);
+            throw e;
         }
         finish(moves);
         return answer;
@@ -530,8 +535,187 @@ final class TaskQueue implements LeaseService {
             });
         } catch (StorageException e) {
             throw unavailable(e);
+        } catch (LeaseException e) {
+            refused(e, lease, "completion", now);
+            throw e;
         }
         finish(moves);
+    }
+
+    /** Records a stale-lease refusal (fencing) for the task's lifecycle events; best effort. */
+    private void refused(LeaseException e, LeaseRef lease, String what, long now) {
+        if (!LeaseException.STALE_LEASE.equals(e.code())) {
+            return;
+        }
+        try {
+            db.write(tx -> {
+                Optional<TaskInfo> task = task(tx, lease.taskId());
+                if (task.isPresent()) {
+                    tx.update(
+                            "INSERT INTO lease_refusals (task_id, epoch, current, what, ts_millis) VALUES (?, ?, ?, ?, ?)",
+                            lease.taskId().toString(),
+                            lease.epoch(),
+                            task.get().attempts(),
+                            what,
+                            now);
+                }
+                return null;
+            });
+        } catch (StorageException ignored) {
+            // the refusal itself stands; only its record is lost
+        }
+    }
+
+    /**
+     * The lifecycle of an ended task, in order: queued, every grant, expiry and refused stale
+     * completion or heartbeat, the cell lifecycle lines its runner reported (log lines of stream
+     * {@value #CELL_STREAM} holding a JSON object with {@code event}: {@code created}, {@code
+     * started}, {@code exited} or {@code destroyed}), and how it ended.
+     */
+    List<TaskEvent> history(UUID taskId) {
+        return db.read(r -> {
+            TaskInfo task = task(r, taskId).orElseThrow();
+            List<long[]> order = new ArrayList<>();
+            List<TaskEvent> events = new ArrayList<>();
+            events.add(event(
+                    task,
+                    CairnEventTypes.Names.TASK_QUEUED,
+                    task.createdAt(),
+                    p -> p.put("capability", task.capability())));
+            order.add(new long[] {task.createdAt(), 0});
+            record Grant(long epoch, String worker, String status, long granted, Optional<Long> ended, long expires) {}
+            for (Grant lease : r.query(
+                    "SELECT epoch, worker_id, status, granted_at, ended_at, expires_at FROM leases WHERE task_id = ?"
+                            + " ORDER BY epoch",
+                    row -> new Grant(
+                            row.getLong(1),
+                            row.getString(2),
+                            row.getString(3),
+                            row.getLong(4),
+                            RunIndex.optLong(row, 5),
+                            row.getLong(6)),
+                    taskId.toString())) {
+                long epoch = lease.epoch();
+                String worker = lease.worker();
+                String status = lease.status();
+                long granted = lease.granted();
+                events.add(event(task, CairnEventTypes.Names.TASK_LEASED, granted, p -> p.put("lease_epoch", epoch)
+                        .put("runner", worker)
+                        .put(
+                                "lease_expires_at",
+                                Instant.ofEpochMilli(lease.expires()).toString())));
+                order.add(new long[] {granted, 10 * epoch + 1});
+                if (status.equals("expired") || status.equals("revoked")) {
+                    long ended = lease.ended().orElse(granted);
+                    events.add(event(
+                            task, CairnEventTypes.Names.TASK_LEASE_EXPIRED, ended, p -> p.put("lease_epoch", epoch)
+                                    .put("runner", worker)
+                                    .put("lease_status", status)));
+                    order.add(new long[] {ended, 10 * epoch + 2});
+                }
+            }
+            record Refusal(long epoch, long current, String what, long ts) {}
+            for (Refusal refusal : r.query(
+                    "SELECT epoch, current, what, ts_millis FROM lease_refusals WHERE task_id = ? ORDER BY rowid",
+                    row -> new Refusal(row.getLong(1), row.getLong(2), row.getString(3), row.getLong(4)),
+                    taskId.toString())) {
+                long ts = refusal.ts();
+                long epoch = refusal.epoch();
+                long current = refusal.current();
+                String what = refusal.what();
+                events.add(
+                        event(task, CairnEventTypes.Names.TASK_COMPLETION_REFUSED, ts, p -> p.put("lease_epoch", epoch)
+                                .put("current_epoch", current)
+                                .put("what", what)
+                                .put("code", LeaseException.STALE_LEASE)));
+                order.add(new long[] {ts, 10 * current + 3});
+            }
+            record Line(long ts, String message) {}
+            for (Line line : r.query(
+                    "SELECT ts_millis, message FROM logs WHERE task_id = ? AND stream = ? ORDER BY cursor",
+                    row -> new Line(row.getLong(1), row.getString(2)),
+                    taskId.toString(),
+                    CELL_STREAM)) {
+                Optional<TaskEvent> cell = cellEvent(task, line.ts(), line.message());
+                if (cell.isPresent()) {
+                    events.add(cell.get());
+                    order.add(new long[] {line.ts(), 10 * task.attempts() + 4});
+                }
+            }
+            if (task.endedAt().isPresent()) {
+                String name =
+                        switch (task.status()) {
+                            case SUCCEEDED -> CairnEventTypes.Names.TASK_COMPLETED;
+                            case FAILED -> CairnEventTypes.Names.TASK_FAILED;
+                            default -> CairnEventTypes.Names.TASK_CANCELLED;
+                        };
+                TaskOutcome outcome =
+                        task.outcome().map(o -> Wire.read(o, TaskOutcome.class)).orElse(null);
+                events.add(event(task, name, task.endedAt().get(), p -> {
+                    task.endedEpoch().ifPresent(e -> p.put("lease_epoch", e));
+                    task.workerId().ifPresent(w -> p.put("runner", w));
+                    if (outcome instanceof TaskOutcome.Failed f) {
+                        p.put("code", f.code());
+                        p.put("message", f.message());
+                        p.put("retryable", f.retryable());
+                    }
+                }));
+                order.add(new long[] {task.endedAt().get(), Long.MAX_VALUE});
+            }
+            Integer[] index = new Integer[events.size()];
+            for (int i = 0; i < index.length; i++) {
+                index[i] = i;
+            }
+            java.util.Arrays.sort(
+                    index,
+                    java.util.Comparator.<Integer>comparingLong(i -> order.get(i)[0])
+                            .thenComparingLong(i -> order.get(i)[1])
+                            .thenComparingInt(i -> i));
+            List<TaskEvent> sorted = new ArrayList<>();
+            for (Integer i : index) {
+                sorted.add(events.get(i));
+            }
+            return sorted;
+        });
+    }
+
+    /** The log stream on which runners report cell lifecycle records. */
+    static final String CELL_STREAM = "cell";
+
+    private static final java.util.Set<String> CELL_EVENTS =
+            java.util.Set.of("created", "started", "exited", "destroyed");
+
+    private static Optional<TaskEvent> cellEvent(TaskInfo task, long ts, String message) {
+        JsonNode record;
+        try {
+            record = Wire.read(message, JsonNode.class);
+        } catch (JsonException e) {
+            return Optional.empty();
+        }
+        if (!record.isObject() || !CELL_EVENTS.contains(record.path("event").asText())) {
+            return Optional.empty();
+        }
+        ObjectNode payload = ((ObjectNode) record).deepCopy();
+        String what = payload.remove("event").asText();
+        if (!payload.has("correlation_id")
+                && payload.path("broker_correlation_id").isTextual()) {
+            payload.put("correlation_id", payload.get("broker_correlation_id").textValue());
+        }
+        payload.put("task_id", task.taskId().toString());
+        payload.put("state_id", task.stateId());
+        payload.put("step_id", task.stepId());
+        payload.put("ts_millis", ts);
+        return Optional.of(new TaskEvent("cell_" + what, payload));
+    }
+
+    private static TaskEvent event(TaskInfo task, String name, long ts, java.util.function.Consumer<ObjectNode> fill) {
+        ObjectNode payload = JsonNodeFactory.instance.objectNode();
+        payload.put("task_id", task.taskId().toString());
+        payload.put("state_id", task.stateId());
+        payload.put("step_id", task.stepId());
+        payload.put("ts_millis", ts);
+        fill.accept(payload);
+        return new TaskEvent(name, payload);
     }
 
     /** The task of {@code lease}, if the lease's epoch is the task's current one. */

@@ -1,6 +1,8 @@
 package dev.cairn.orchestrator.embedded;
 
+import dev.cairn.json.wire.WireDefault;
 import dev.cairn.runner.api.lease.TaskOutcome;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -16,8 +18,20 @@ import java.util.UUID;
  * @param epoch the lease epoch whose holder reported the outcome (0 when none did)
  * @param workerId that holder
  * @param outcome how the task ended
+ * @param history the task's lifecycle, in order ({@link TaskEvent}); empty in results recorded before it existed
  */
-record TaskResult(UUID taskId, int failures, long epoch, Optional<String> workerId, TaskOutcome outcome) {
+record TaskResult(
+        UUID taskId,
+        int failures,
+        long epoch,
+        Optional<String> workerId,
+        TaskOutcome outcome,
+        @WireDefault List<TaskEvent> history) {
+
+    /** A result without lifecycle history. */
+    TaskResult(UUID taskId, int failures, long epoch, Optional<String> workerId, TaskOutcome outcome) {
+        this(taskId, failures, epoch, workerId, outcome, List.of());
+    }
 
     /** The task ran longer than its step's timeout (plus the grace) after it was granted. */
     static final String STEP_TIMEOUT = "step_timeout";
@@ -29,5 +43,6 @@ record TaskResult(UUID taskId, int failures, long epoch, Optional<String> worker
         Objects.requireNonNull(taskId, "task_id");
         Objects.requireNonNull(workerId, "worker_id");
         Objects.requireNonNull(outcome, "outcome");
+        history = history == null ? List.of() : List.copyOf(history);
     }
 }

@@ -11,6 +11,7 @@ import dev.cairn.machine.io.IoCall;
 import dev.cairn.machine.runtime.io.IoCallContext;
 import dev.cairn.machine.runtime.io.IoTransport;
 import dev.cairn.runner.api.lease.TaskOutcome;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -57,7 +58,13 @@ final class TaskTransport implements IoTransport {
                     e);
         }
         TaskOutcome outcome = Wire.read(task.outcome().orElseThrow(), TaskOutcome.class);
-        return Wire.toTree(
-                new TaskResult(task.taskId(), task.failures(), task.endedEpoch().orElse(0L), task.workerId(), outcome));
+        List<TaskEvent> history;
+        try {
+            history = queue.history(task.taskId());
+        } catch (StorageException e) {
+            history = List.of(); // the outcome matters; its history is reported on a best-effort basis
+        }
+        return Wire.toTree(new TaskResult(
+                task.taskId(), task.failures(), task.endedEpoch().orElse(0L), task.workerId(), outcome, history));
     }
 }

@@ -1,5 +1,6 @@
 package dev.cairn.orchestrator.embedded;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -11,6 +12,7 @@ import dev.cairn.contracts.RunStatus;
 import dev.cairn.contracts.RunSummary;
 import dev.cairn.contracts.RunnerResult;
 import dev.cairn.contracts.RunnerStatus;
+import dev.cairn.contracts.api.ExportView;
 import dev.cairn.contracts.api.RunDetail;
 import dev.cairn.contracts.api.RunListItem;
 import dev.cairn.contracts.api.StepState;
@@ -23,6 +25,7 @@ import dev.cairn.orchestrator.embedded.TaskQueue.TaskInfo;
 import dev.cairn.runner.api.lease.LogLine;
 import dev.cairn.runner.api.lease.OutputArtifact;
 import dev.cairn.runner.api.lease.TaskOutcome;
+import dev.cairn.sinks.events.CairnEventTypes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -264,7 +267,72 @@ final class Views {
                 s.run().completedAt().map(Instant::ofEpochMilli),
                 s.run().error(),
                 steps,
-                s.run().headSeq());
+                s.run().headSeq(),
+                exports(s.run().exports()));
+    }
+
+    private static final TypeReference<List<ExportView>> EXPORTS = new TypeReference<>() {};
+
+    /** The export views a run's row keeps. */
+    static List<ExportView> exports(String json) {
+        try {
+            return Wire.read(json, EXPORTS);
+        } catch (JsonException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * {@code exports} (a JSON array of {@link ExportView}) with the outcome of an {@code
+     * export_pushed} or {@code export_failed} event appended.
+     */
+    static String appendExport(String exports, String event, JsonNode p) {
+        List<ExportView> views = new ArrayList<>(exports(exports));
+        Optional<String> target =
+                p.path("target").isTextual() ? Optional.of(p.get("target").textValue()) : Optional.empty();
+        if (event.equals(CairnEventTypes.Names.EXPORT_PUSHED)) {
+            JsonNode r = p.path("receipt");
+            views.add(new ExportView(
+                    p.path("name").asText(),
+                    p.path("step").asText(),
+                    target,
+                    "pushed",
+                    text(r, "targetKind"),
+                    text(r, "destination"),
+                    r.path("bytesWritten").canConvertToExactIntegral()
+                            ? Optional.of(r.get("bytesWritten").asLong())
+                            : Optional.empty(),
+                    text(r, "sha256"),
+                    text(r, "exportedAt").flatMap(Views::instant),
+                    Optional.empty(),
+                    Optional.empty()));
+        } else {
+            views.add(new ExportView(
+                    p.path("name").asText(),
+                    p.path("step").asText(),
+                    target,
+                    "failed",
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    text(p, "code"),
+                    text(p, "message")));
+        }
+        return Wire.write(views);
+    }
+
+    private static Optional<String> text(JsonNode node, String field) {
+        return node.path(field).isTextual() ? Optional.of(node.get(field).textValue()) : Optional.empty();
+    }
+
+    private static Optional<Instant> instant(String text) {
+        try {
+            return Optional.of(Instant.parse(text));
+        } catch (java.time.format.DateTimeParseException e) {
+            return Optional.empty();
+        }
     }
 
     private static StepView step(Snapshot s, StepInfo step, List<LogLine> tail) {
@@ -289,9 +357,12 @@ final class Views {
         Optional<Long> total = progress.map(p -> p.path("total"))
                 .filter(JsonNode::canConvertToExactIntegral)
                 .map(JsonNode::asLong);
-        Optional<Integer> exitCode = task.flatMap(Views::outcome)
-                .filter(o -> o instanceof TaskOutcome.Succeeded)
-                .flatMap(o -> exitCode((TaskOutcome.Succeeded) o));
+        boolean hit = step.cache().filter(CacheCall.HIT::equals).isPresent();
+        Optional<Integer> exitCode = hit
+                ? Optional.of(0)
+                : task.flatMap(Views::outcome)
+                        .filter(o -> o instanceof TaskOutcome.Succeeded)
+                        .flatMap(o -> exitCode((TaskOutcome.Succeeded) o));
         Optional<Long> ended = ended(step, task);
         Optional<Long> duration = step.startedAt().isPresent() && ended.isPresent()
                 ? Optional.of(Math.max(0, ended.get() - step.startedAt().get()))
@@ -307,9 +378,10 @@ final class Views {
                 progress,
                 total,
                 exitCode,
-                Optional.empty(),
+                step.cache(),
                 step.errorMessage(),
-                tail);
+                tail,
+                step.cacheKey());
     }
 
     /**

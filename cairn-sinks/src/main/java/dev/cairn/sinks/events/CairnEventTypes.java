@@ -51,6 +51,8 @@ public final class CairnEventTypes {
     public static final String TASK_COMPLETED = "dev.cairn.task.completed.v1";
     public static final String TASK_FAILED = "dev.cairn.task.failed.v1";
     public static final String TASK_CANCELLED = "dev.cairn.task.cancelled.v1";
+    public static final String TASK_COMPLETION_REFUSED = "dev.cairn.task.completion_refused.v1";
+    public static final String CACHE_DECIDED = "dev.cairn.cache.decided.v1";
     public static final String CELL_CREATED = "dev.cairn.cell.created.v1";
     public static final String CELL_STARTED = "dev.cairn.cell.started.v1";
     public static final String CELL_EXITED = "dev.cairn.cell.exited.v1";
@@ -70,6 +72,8 @@ public final class CairnEventTypes {
         public static final String TASK_COMPLETED = "task_completed";
         public static final String TASK_FAILED = "task_failed";
         public static final String TASK_CANCELLED = "task_cancelled";
+        public static final String TASK_COMPLETION_REFUSED = "task_completion_refused";
+        public static final String CACHE_DECIDED = "cache_decided";
         public static final String CELL_CREATED = "cell_created";
         public static final String CELL_STARTED = "cell_started";
         public static final String CELL_EXITED = "cell_exited";
@@ -119,6 +123,16 @@ public final class CairnEventTypes {
             orchestrator(TASK_COMPLETED, Names.TASK_COMPLETED, "task_id", "The runner completed the task."),
             orchestrator(TASK_FAILED, Names.TASK_FAILED, "task_id", "The task failed on its runner."),
             orchestrator(TASK_CANCELLED, Names.TASK_CANCELLED, "task_id", "The task was cancelled."),
+            orchestrator(
+                    TASK_COMPLETION_REFUSED,
+                    Names.TASK_COMPLETION_REFUSED,
+                    "task_id",
+                    "A completion or heartbeat for a stale lease epoch was refused (fencing)."),
+            orchestrator(
+                    CACHE_DECIDED,
+                    Names.CACHE_DECIDED,
+                    "step_id",
+                    "The host decided a command step's cache: hit, miss or off, with the key."),
             orchestrator(CELL_CREATED, Names.CELL_CREATED, "cell_id", "An isolation cell was created for a task."),
             orchestrator(CELL_STARTED, Names.CELL_STARTED, "cell_id", "The cell's command started."),
             orchestrator(CELL_EXITED, Names.CELL_EXITED, "cell_id", "The cell's command exited; its exit code."),
