@@ -189,7 +189,7 @@ public final class EmbeddedOrchestrator implements Orchestrator {
                 .entropy(options.entropy())
                 .durability(options.durability())
                 .transports(IoTransportRegistry.builder()
-                        .register(StepState.NAMESPACE, new TaskTransport(queue))
+                        .register(StepState.NAMESPACE, new TaskTransport(queue, this::stopIfRequested))
                         .register(
                                 CacheCall.NAMESPACE,
                                 new CacheTransport(
@@ -949,6 +949,17 @@ public final class EmbeddedOrchestrator implements Orchestrator {
     @Override
     public ArtifactStore artifacts() {
         return artifacts;
+    }
+
+    /**
+     * A task of {@code runId} ended cancelled, and its step is about to fail: if the run is being
+     * cancelled or is past its timeout, stop it in the engine first, so it ends cancelled (or timed
+     * out) rather than failed. The run is executing (its handler is the caller), so the stop lands.
+     */
+    private void stopIfRequested(RunId runId) {
+        findRun(runId)
+                .filter(run -> run.cancelRequested() || run.timeoutRequested())
+                .ifPresent(run -> engine.cancel(runId));
     }
 
     /**

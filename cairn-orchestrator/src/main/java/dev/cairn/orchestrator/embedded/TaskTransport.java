@@ -7,12 +7,14 @@ import dev.cairn.machine.errors.ErrorCategory;
 import dev.cairn.machine.errors.ErrorInfo;
 import dev.cairn.machine.errors.IoException;
 import dev.cairn.machine.errors.StorageException;
+import dev.cairn.machine.ids.RunId;
 import dev.cairn.machine.io.IoCall;
 import dev.cairn.machine.runtime.io.IoCallContext;
 import dev.cairn.machine.runtime.io.IoTransport;
 import dev.cairn.runner.api.lease.TaskOutcome;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * The {@code task} namespace of the kernel's IO: a call dispatches a step's task to the queue (or
@@ -23,9 +25,16 @@ import java.util.Objects;
 final class TaskTransport implements IoTransport {
 
     private final TaskQueue queue;
+    private final Consumer<RunId> taskCancelled;
 
-    TaskTransport(TaskQueue queue) {
+    /**
+     * @param taskCancelled told, before the call returns, that a task of the run ended cancelled: when
+     *     the run itself is being cancelled or timed out, the orchestrator stops the run in the engine
+     *     then, so that the step's failure cannot end the run as failed before the stop arrives
+     */
+    TaskTransport(TaskQueue queue, Consumer<RunId> taskCancelled) {
         this.queue = Objects.requireNonNull(queue, "queue");
+        this.taskCancelled = Objects.requireNonNull(taskCancelled, "task_cancelled");
     }
 
     @Override
@@ -58,6 +67,9 @@ final class TaskTransport implements IoTransport {
                     e);
         }
         TaskOutcome outcome = Wire.read(task.outcome().orElseThrow(), TaskOutcome.class);
+        if (outcome instanceof TaskOutcome.Cancelled) {
+            taskCancelled.accept(context.runId());
+        }
         List<TaskEvent> history;
         try {
             history = queue.history(task.taskId());
