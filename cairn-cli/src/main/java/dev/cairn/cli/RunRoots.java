@@ -89,6 +89,7 @@ final class RunRoots {
     Result compute() {
         Set<String> runs = new HashSet<>();
         Set<ArtifactId> direct = new HashSet<>();
+        Set<ArtifactId> mentioned = new HashSet<>();
         long events = 0;
         long after = 0;
         while (true) {
@@ -97,7 +98,7 @@ final class RunRoots {
             for (LoggedEvent logged : page) {
                 EventEnvelope envelope = logged.envelope();
                 runs.add(envelope.runId().toString());
-                references(envelope.event(), direct);
+                references(envelope.event(), direct, mentioned);
                 events++;
                 after = logged.position();
             }
@@ -145,6 +146,7 @@ final class RunRoots {
                 }
             }
         }
+        indexed.addAll(mentioned);
         indexed.removeAll(direct);
 
         Set<TreeId> trees = new HashSet<>();
@@ -197,8 +199,8 @@ final class RunRoots {
                 new GcRoots(trees, blobs), runs.size(), events, tasks, scanned, unscanned, List.copyOf(missing));
     }
 
-    /** The artifacts one event names directly. */
-    static void references(Event event, Set<ArtifactId> out) {
+    /** The artifacts one event names directly ({@code out}), and the ids its domain payload mentions. */
+    static void references(Event event, Set<ArtifactId> out, Set<ArtifactId> mentioned) {
         switch (event) {
             case Event.Kernel kernel -> {
                 switch (kernel.event()) {
@@ -217,7 +219,9 @@ final class RunRoots {
             case Event.Domain domain -> {
                 DomainEvent d = domain.event();
                 d.payloadRef().ifPresent(out::add);
-                ids(d.payload(), out);
+                // A payload's 64-hex strings may name artifacts (outputs) or may not (a cache
+                // key): kept when stored, never reported missing.
+                ids(d.payload(), mentioned);
             }
         }
     }

@@ -66,7 +66,7 @@ final class SecretsCommand implements Callable<Integer> {
                 "One trailing line break is dropped. Values shorter than " + SecretPolicy.MIN_VALUE_BYTES
                         + " bytes are refused: every occurrence of a secret is masked in step output, and"
                         + " masking short strings would mangle ordinary output.",
-                "Example: printf %s \"$TOKEN\" | cairn secrets set DEPLOY_TOKEN"
+                "Example: printf %%s \"$TOKEN\" | cairn secrets set DEPLOY_TOKEN"
             })
     static final class Set implements Callable<Integer> {
 

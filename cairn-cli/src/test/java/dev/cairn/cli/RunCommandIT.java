@@ -53,6 +53,8 @@ class RunCommandIT {
         report.get("steps").forEach(step -> {
             assertThat(step.get("state").asText()).isEqualTo("completed");
             assertThat(step.get("exit_code").asInt()).isZero();
+            // The second run of the unchanged pipeline ran nothing: every step was a cache hit.
+            assertThat(step.get("cache").asText()).as(step.toString()).isEqualTo("hit");
         });
         assertThat(json.err()).as("--json prints no progress").isEmpty();
 
@@ -77,7 +79,9 @@ class RunCommandIT {
         assertThat(replay.json().get("verified").asBoolean()).isTrue();
         assertThat(replay.json().get("run_id").asText()).isEqualTo(runId);
 
-        Result logs = cairn("logs", runId, "report", "--home", home().toString());
+        // The step's log is the first run's (the second served the report from the cache).
+        String firstRunId = human.out().split(" ")[1];
+        Result logs = cairn("logs", firstRunId, "report", "--home", home().toString());
         assertThat(logs.exit()).as(logs.err()).isZero();
         assertThat(logs.out()).contains("report | | **all** | 240 | 1443 | 150315.10 | |");
 

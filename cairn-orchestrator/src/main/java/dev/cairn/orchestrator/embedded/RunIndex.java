@@ -24,7 +24,7 @@ final class RunIndex {
             + " cancel_requested, timeout_requested, replay_of, error, exports";
 
     static final String STEP_COLUMNS = "state_id, step_id, name, region, position, status, attempt, failures,"
-            + " started_at, ended_at, error_code, error_message, verdict, cache, cache_key";
+            + " started_at, ended_at, error_code, error_message, verdict, cache, cache_key, cache_outputs";
 
     private RunIndex() {}
 
@@ -73,7 +73,8 @@ final class RunIndex {
             Optional<String> errorMessage,
             Optional<String> verdict,
             Optional<String> cache,
-            Optional<String> cacheKey) {}
+            Optional<String> cacheKey,
+            Optional<String> cacheOutputs) {}
 
     static RunInfo runInfo(Row r) {
         return new RunInfo(
@@ -116,7 +117,8 @@ final class RunIndex {
                 Optional.ofNullable(r.getString(12)),
                 Optional.ofNullable(r.getString(13)),
                 Optional.ofNullable(r.getString(14)),
-                Optional.ofNullable(r.getString(15)));
+                Optional.ofNullable(r.getString(15)),
+                Optional.ofNullable(r.getString(16)));
     }
 
     static Optional<Long> optLong(Row r, int column) {
@@ -214,6 +216,7 @@ final class RunIndex {
         row.verdict = info.verdict().orElse(null);
         row.cache = info.cache().orElse(null);
         row.cacheKey = info.cacheKey().orElse(null);
+        row.cacheOutputs = info.cacheOutputs().orElse(null);
         return row;
     }
 
@@ -336,8 +339,8 @@ final class RunIndex {
                 if (row.dirty) {
                     tx.update(
                             "UPDATE steps SET status = ?, attempt = ?, failures = ?, started_at = ?, ended_at = ?,"
-                                    + " error_code = ?, error_message = ?, verdict = ?, cache = ?, cache_key = ?"
-                                    + " WHERE run_id = ? AND state_id = ?",
+                                    + " error_code = ?, error_message = ?, verdict = ?, cache = ?, cache_key = ?,"
+                                    + " cache_outputs = ? WHERE run_id = ? AND state_id = ?",
                             row.status,
                             row.attempt,
                             row.failures,
@@ -348,6 +351,7 @@ final class RunIndex {
                             row.verdict,
                             row.cache,
                             row.cacheKey,
+                            row.cacheOutputs,
                             runId,
                             row.stateId);
                     row.dirty = false;

@@ -107,6 +107,7 @@ final class RunProjection {
         String verdict;
         String cache;
         String cacheKey;
+        String cacheOutputs;
         boolean dirty;
         boolean inserted;
 
@@ -131,7 +132,8 @@ final class RunProjection {
                     errorMessage,
                     verdict,
                     cache,
-                    cacheKey);
+                    cacheKey,
+                    cacheOutputs);
         }
 
         record Projected(
@@ -146,7 +148,8 @@ final class RunProjection {
                 String errorMessage,
                 String verdict,
                 String cache,
-                String cacheKey) {}
+                String cacheKey,
+                String cacheOutputs) {}
     }
 
     /** Where a fold finds the steps it changes. */
@@ -281,6 +284,9 @@ final class RunProjection {
                 s.cache = payload.path("cache").asText();
                 s.cacheKey =
                         payload.path("key").isTextual() ? payload.get("key").textValue() : null;
+                s.cacheOutputs = payload.path("outputs").isArray()
+                        ? payload.get("outputs").toString()
+                        : null;
             }
             case StepState.RUNNER_RESULT -> {
                 StepRow s = touch(steps.step(payload.path("state_id").asText()));

@@ -153,6 +153,9 @@ final class StepState implements State {
         decision.key().ifPresent(k -> event.put("key", k));
         decision.reason().ifPresent(r -> event.put("reason", r));
         parent.ifPresent(p -> event.put("parent_snapshot", SnapshotRefs.TREE_PREFIX + p));
+        if (decision.hit()) {
+            event.set("outputs", Wire.toTree(decision.outputs()));
+        }
         rec.emit(DomainEvent.of(CacheCall.EVENT, event));
         if (decision.hit()) {
             StepResult served = new StepResult(

@@ -243,6 +243,16 @@ final class Views {
                 details.set("result", ok.result());
             }
         }
+        if (outcome.isEmpty()
+                && step.status().equals(RunProjection.STEP_COMPLETED)
+                && step.cacheOutputs().isPresent()) {
+            // A cache hit: no task ran; the entry's outputs were served.
+            details.put("exit_code", 0);
+            JsonNode served = Wire.read(step.cacheOutputs().get(), JsonNode.class);
+            if (!served.isEmpty()) {
+                details.set("outputs", served);
+            }
+        }
         Optional<String> message = status == RunnerStatus.PASS ? Optional.empty() : step.errorMessage();
         if (status != RunnerStatus.PASS && message.isEmpty()) {
             message = Optional.of(step.stepId() + " " + step.status());
