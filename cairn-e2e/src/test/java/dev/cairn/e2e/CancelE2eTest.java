@@ -21,7 +21,8 @@ class CancelE2eTest {
     @Test
     void cancelWhileRunningStopsTheStepsProcessAndEndsTheRun() throws Exception {
         Path marks = Files.createDirectories(dir.resolve("marks"));
-        String spec = """
+        String spec =
+                """
                 op: e2e_cancel
                 version: "1"
                 steps:
@@ -30,7 +31,8 @@ class CancelE2eTest {
                   - id: after
                     needs: [hang]
                     run: [sh, -c, "touch %1$s/after"]
-                """.formatted(marks);
+                """
+                        .formatted(marks);
         try (Stack.Served server = Stack.node(dir, dir.resolve("home"), "127.0.0.1:0", Duration.ofSeconds(2), false);
                 CairnClient client = Stack.client(server.url());
                 ChildJvm worker = Stack.worker(dir, "worker-1", server.url(), "command")) {
@@ -45,7 +47,9 @@ class CancelE2eTest {
             assertThat(detail.error()).hasValueSatisfying(e -> assertThat(e).contains("cancel"));
             assertThat(detail.steps().get(0).state()).isEqualTo(StepState.CANCELLED);
             assertThat(detail.steps().get(1).state()).isIn(StepState.CANCELLED, StepState.PENDING, StepState.SKIPPED);
-            Waits.until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true), () -> "step process " + pid + " gone");
+            Waits.until(
+                    () -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true),
+                    () -> "step process " + pid + " gone");
             assertThat(marks.resolve("after")).doesNotExist();
             assertThat(worker.alive()).isTrue();
         }

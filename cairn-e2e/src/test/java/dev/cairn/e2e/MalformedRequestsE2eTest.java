@@ -42,7 +42,15 @@ class MalformedRequestsE2eTest {
         UNKNOWN
     }
 
-    record Row(String name, String method, String path, String contentType, byte[] body, Auth auth, int status, String code) {
+    record Row(
+            String name,
+            String method,
+            String path,
+            String contentType,
+            byte[] body,
+            Auth auth,
+            int status,
+            String code) {
         static Row json(String name, String method, String path, String body, int status, String code) {
             return new Row(
                     name,
@@ -69,7 +77,8 @@ class MalformedRequestsE2eTest {
     }
 
     private static String step(String fields) {
-        return pipeline("{\"op\":\"bad\",\"version\":\"1\",\"steps\":[{\"id\":\"a\",\"run\":[\"true\"]" + fields + "}]}");
+        return pipeline(
+                "{\"op\":\"bad\",\"version\":\"1\",\"steps\":[{\"id\":\"a\",\"run\":[\"true\"]" + fields + "}]}");
     }
 
     static List<Row> rows(long seed) {
@@ -84,51 +93,139 @@ class MalformedRequestsE2eTest {
         rows.add(Row.json("json array", "POST", run, "[]", 400, "wire_format"));
         rows.add(Row.json("empty body", "POST", run, "", 400, "missing_body"));
         rows.add(Row.json("duplicate key", "POST", run, "{\"spec\":{},\"spec\":{}}", 400, "duplicate_key"));
-        rows.add(Row.json("an artifact upload sent as JSON", "POST", "/v1/artifacts", "{}", 415, "unsupported_media_type"));
+        rows.add(Row.json(
+                "an artifact upload sent as JSON", "POST", "/v1/artifacts", "{}", 415, "unsupported_media_type"));
         rows.add(Row.json("missing spec", "POST", run, "{\"params\":{}}", 400, "missing_field"));
         rows.add(Row.json("params of the wrong type", "POST", run, "{\"spec\":{},\"params\":[1]}", 400, "wire_format"));
         rows.add(Row.json("too deep", "POST", run, "[".repeat(5000) + "]".repeat(5000), 400, "too_deep"));
         // Specs.
         rows.add(Row.json("empty spec", "POST", run, pipeline("{}"), 400, "invalid_spec"));
         rows.add(Row.json("spec not an object", "POST", run, pipeline("\"op: x\""), 400, "invalid_request"));
-        rows.add(Row.json("bad op id", "POST", run, pipeline("{\"op\":\"Bad-Op\",\"version\":\"1\",\"steps\":[{\"id\":\"a\",\"run\":[\"true\"]}]}"), 400, "invalid_spec"));
-        rows.add(Row.json("no steps", "POST", run, pipeline("{\"op\":\"bad\",\"version\":\"1\",\"steps\":[]}"), 400, "invalid_spec"));
+        rows.add(Row.json(
+                "bad op id",
+                "POST",
+                run,
+                pipeline("{\"op\":\"Bad-Op\",\"version\":\"1\",\"steps\":[{\"id\":\"a\",\"run\":[\"true\"]}]}"),
+                400,
+                "invalid_spec"));
+        rows.add(Row.json(
+                "no steps",
+                "POST",
+                run,
+                pipeline("{\"op\":\"bad\",\"version\":\"1\",\"steps\":[]}"),
+                400,
+                "invalid_spec"));
         rows.add(Row.json("unknown step field", "POST", run, step(",\"runn\":1"), 400, "invalid_spec"));
-        rows.add(Row.json("run of the wrong type", "POST", run, pipeline("{\"op\":\"bad\",\"version\":\"1\",\"steps\":[{\"id\":\"a\",\"run\":42}]}"), 400, "invalid_spec"));
+        rows.add(Row.json(
+                "run of the wrong type",
+                "POST",
+                run,
+                pipeline("{\"op\":\"bad\",\"version\":\"1\",\"steps\":[{\"id\":\"a\",\"run\":42}]}"),
+                400,
+                "invalid_spec"));
         rows.add(Row.json("needs an unknown step", "POST", run, step(",\"needs\":[\"nowhere\"]"), 400, "invalid_spec"));
-        rows.add(Row.json("a cycle", "POST", run, pipeline("{\"op\":\"bad\",\"version\":\"1\",\"steps\":[{\"id\":\"a\",\"run\":[\"true\"],\"needs\":[\"b\"]},{\"id\":\"b\",\"run\":[\"true\"],\"needs\":[\"a\"]}]}"), 400, "invalid_spec"));
-        rows.add(Row.json("duplicate step ids", "POST", run, pipeline("{\"op\":\"bad\",\"version\":\"1\",\"steps\":[{\"id\":\"a\",\"run\":[\"true\"]},{\"id\":\"a\",\"run\":[\"true\"]}]}"), 400, "invalid_spec"));
-        rows.add(Row.json("bad artifact id in inputs", "POST", run, step(",\"inputs\":[{\"artifact\":\"xyz\",\"to\":\"in\"}]"), 400, "invalid_spec"));
-        rows.add(Row.json("a local path over HTTP", "POST", run, step(",\"inputs\":[{\"path\":\"/etc/passwd\"}]"), 400, "invalid_spec"));
+        rows.add(Row.json(
+                "a cycle",
+                "POST",
+                run,
+                pipeline(
+                        "{\"op\":\"bad\",\"version\":\"1\",\"steps\":[{\"id\":\"a\",\"run\":[\"true\"],\"needs\":[\"b\"]},{\"id\":\"b\",\"run\":[\"true\"],\"needs\":[\"a\"]}]}"),
+                400,
+                "invalid_spec"));
+        rows.add(Row.json(
+                "duplicate step ids",
+                "POST",
+                run,
+                pipeline(
+                        "{\"op\":\"bad\",\"version\":\"1\",\"steps\":[{\"id\":\"a\",\"run\":[\"true\"]},{\"id\":\"a\",\"run\":[\"true\"]}]}"),
+                400,
+                "invalid_spec"));
+        rows.add(Row.json(
+                "bad artifact id in inputs",
+                "POST",
+                run,
+                step(",\"inputs\":[{\"artifact\":\"xyz\",\"to\":\"in\"}]"),
+                400,
+                "invalid_spec"));
+        rows.add(Row.json(
+                "a local path over HTTP",
+                "POST",
+                run,
+                step(",\"inputs\":[{\"path\":\"/etc/passwd\"}]"),
+                400,
+                "invalid_spec"));
         rows.add(Row.json("timeout of the wrong type", "POST", run, step(",\"timeout\":true"), 400, "invalid_spec"));
-        rows.add(Row.json("an undeclared param", "POST", run, "{\"spec\":{\"op\":\"bad\",\"version\":\"1\",\"steps\":[{\"id\":\"a\",\"run\":[\"true\"]}]},\"params\":{\"nope\":\"1\"}}", 400, "invalid_spec"));
-        rows.add(Row.json("a param of the wrong type", "POST", run, "{\"spec\":{\"op\":\"bad\",\"version\":\"1\",\"params\":{\"n\":{\"type\":\"int\"}},\"steps\":[{\"id\":\"a\",\"run\":[\"true\"]}]},\"params\":{\"n\":\"many\"}}", 400, "invalid_spec"));
-        rows.add(Row.json("dry_run of the wrong type", "POST", run, "{\"spec\":{\"op\":\"bad\",\"version\":\"1\",\"steps\":[{\"id\":\"a\",\"run\":[\"true\"]}]},\"dry_run\":\"yes\"}", 400, "wire_format"));
+        rows.add(Row.json(
+                "an undeclared param",
+                "POST",
+                run,
+                "{\"spec\":{\"op\":\"bad\",\"version\":\"1\",\"steps\":[{\"id\":\"a\",\"run\":[\"true\"]}]},\"params\":{\"nope\":\"1\"}}",
+                400,
+                "invalid_spec"));
+        rows.add(Row.json(
+                "a param of the wrong type",
+                "POST",
+                run,
+                "{\"spec\":{\"op\":\"bad\",\"version\":\"1\",\"params\":{\"n\":{\"type\":\"int\"}},\"steps\":[{\"id\":\"a\",\"run\":[\"true\"]}]},\"params\":{\"n\":\"many\"}}",
+                400,
+                "invalid_spec"));
+        rows.add(Row.json(
+                "dry_run of the wrong type",
+                "POST",
+                run,
+                "{\"spec\":{\"op\":\"bad\",\"version\":\"1\",\"steps\":[{\"id\":\"a\",\"run\":[\"true\"]}]},\"dry_run\":\"yes\"}",
+                400,
+                "wire_format"));
         // Content types and sizes.
-        rows.add(Row.json("text/plain body", "POST", run, pipeline("{}"), 415, "unsupported_media_type").type("text/plain"));
-        rows.add(Row.json("oversized body", "POST", run, "{\"spec\":\"" + "x".repeat(17 * 1024 * 1024) + "\"}", 413, "body_too_large"));
+        rows.add(Row.json("text/plain body", "POST", run, pipeline("{}"), 415, "unsupported_media_type")
+                .type("text/plain"));
+        rows.add(Row.json(
+                "oversized body",
+                "POST",
+                run,
+                "{\"spec\":\"" + "x".repeat(17 * 1024 * 1024) + "\"}",
+                413,
+                "body_too_large"));
         // Ids, cursors, parameters.
         rows.add(Row.json("run id not a UUID", "GET", "/v1/runs/not-a-uuid", null, 400, "invalid_id"));
         rows.add(Row.json("unknown run", "GET", "/v1/runs/" + unknownRun, null, 404, "run_not_found"));
-        rows.add(Row.json("cancel an unknown run", "POST", "/v1/runs/" + unknownRun + "/cancel", null, 404, "run_not_found"));
+        rows.add(Row.json(
+                "cancel an unknown run", "POST", "/v1/runs/" + unknownRun + "/cancel", null, 404, "run_not_found"));
         rows.add(Row.json("bad cursor", "GET", "/v1/runs?cursor=not-a-cursor!", null, 400, "invalid_request"));
         rows.add(Row.json("bad limit", "GET", "/v1/runs?limit=0", null, 400, "invalid_parameter"));
         rows.add(Row.json("bad state", "GET", "/v1/runs?state=sleeping", null, 400, "invalid_parameter"));
         rows.add(Row.json("unknown query parameter", "GET", "/v1/runs?status=failed", null, 400, "unknown_parameter"));
         rows.add(Row.json("bad artifact id", "GET", "/v1/artifacts/XYZ", null, 400, "invalid_id"));
-        rows.add(Row.json("unknown artifact", "GET", "/v1/artifacts/" + unknownArtifact, null, 404, "artifact_not_found"));
+        rows.add(Row.json(
+                "unknown artifact", "GET", "/v1/artifacts/" + unknownArtifact, null, 404, "artifact_not_found"));
         rows.add(Row.json("unknown route", "GET", "/v2/everything", null, 404, "not_found"));
         rows.add(Row.json("wrong method", "DELETE", "/v1/runs", null, 405, "method_not_allowed"));
         // Tokens.
-        rows.add(Row.json("no token where one is required", "GET", "/v1/runs", null, 401, "unauthenticated").as(Auth.NONE));
-        rows.add(Row.json("a malformed Authorization header", "GET", "/v1/runs", null, 401, "unauthenticated").as(Auth.GARBAGE));
-        rows.add(Row.json("an unknown token", "GET", "/v1/runs", null, 401, "unauthenticated").as(Auth.UNKNOWN));
-        rows.add(Row.json("a runner token on a client route", "GET", "/v1/runs", null, 403, "forbidden").as(Auth.RUNNER));
+        rows.add(Row.json("no token where one is required", "GET", "/v1/runs", null, 401, "unauthenticated")
+                .as(Auth.NONE));
+        rows.add(Row.json("a malformed Authorization header", "GET", "/v1/runs", null, 401, "unauthenticated")
+                .as(Auth.GARBAGE));
+        rows.add(Row.json("an unknown token", "GET", "/v1/runs", null, 401, "unauthenticated")
+                .as(Auth.UNKNOWN));
+        rows.add(Row.json("a runner token on a client route", "GET", "/v1/runs", null, 403, "forbidden")
+                .as(Auth.RUNNER));
         rows.add(Row.json("a client token on the lease routes", "POST", "/v1/leases/acquire", "{}", 403, "forbidden"));
-        rows.add(Row.json("a lease for an unknown task", "POST", "/v1/leases/" + unknownTask + "/complete",
-                "{\"lease\":{\"task_id\":\"" + unknownTask + "\",\"epoch\":1},\"outcome\":\"Cancelled\"}", 404, "unknown_task").as(Auth.RUNNER));
-        rows.add(Row.json("a lease path that is not the body's task", "POST", "/v1/leases/" + unknownRun + "/complete",
-                "{\"lease\":{\"task_id\":\"" + unknownTask + "\",\"epoch\":1},\"outcome\":\"Cancelled\"}", 400, "task_id_mismatch").as(Auth.RUNNER));
+        rows.add(Row.json(
+                        "a lease for an unknown task",
+                        "POST",
+                        "/v1/leases/" + unknownTask + "/complete",
+                        "{\"lease\":{\"task_id\":\"" + unknownTask + "\",\"epoch\":1},\"outcome\":\"Cancelled\"}",
+                        404,
+                        "unknown_task")
+                .as(Auth.RUNNER));
+        rows.add(Row.json(
+                        "a lease path that is not the body's task",
+                        "POST",
+                        "/v1/leases/" + unknownRun + "/complete",
+                        "{\"lease\":{\"task_id\":\"" + unknownTask + "\",\"epoch\":1},\"outcome\":\"Cancelled\"}",
+                        400,
+                        "task_id_mismatch")
+                .as(Auth.RUNNER));
         return rows;
     }
 
@@ -203,7 +300,8 @@ class MalformedRequestsE2eTest {
         if (body.contains("\tat ") || body.contains("Exception")) {
             return "a stack trace: " + shown;
         }
-        if (response.statusCode() != row.status() || !envelope.get("code").asText().equals(row.code())) {
+        if (response.statusCode() != row.status()
+                || !envelope.get("code").asText().equals(row.code())) {
             return "expected " + row.status() + " " + row.code() + ", got " + shown;
         }
         return null;

@@ -28,7 +28,8 @@ class OrchestratorKillE2eTest {
         Path marks = Files.createDirectories(dir.resolve("marks"));
         Path home = dir.resolve("home");
         String bind = "127.0.0.1:" + Stack.freePort();
-        String spec = """
+        String spec =
+                """
                 op: e2e_restart
                 version: "1"
                 steps:
@@ -40,7 +41,8 @@ class OrchestratorKillE2eTest {
                     inputs: [{step: first}]
                     run: [sh, -c, "cat first.txt > second.txt; echo second >> second.txt"]
                     outputs: [second.txt]
-                """.formatted(marks);
+                """
+                        .formatted(marks);
         List<String> runs = new ArrayList<>();
         Stack.Served server = Stack.node(dir, home, bind, Duration.ofSeconds(3), false);
         try (ChildJvm worker = Stack.worker(dir, "worker-1", server.url(), "command")) {
@@ -68,7 +70,9 @@ class OrchestratorKillE2eTest {
                     assertThat(RemoteWorkerE2eTest.outputs(client, runId))
                             .containsOnlyKeys("first/first.txt", "second/second.txt");
                 }
-                assertThat(worker.alive()).as("the worker outlived the server and reconnected").isTrue();
+                assertThat(worker.alive())
+                        .as("the worker outlived the server and reconnected")
+                        .isTrue();
             }
         }
     }

@@ -38,20 +38,23 @@ class WorkerKillE2eTest {
     void aKilledWorkersTaskIsDoneOnceByAnotherAndItsLateCompletionIsRefused() throws Exception {
         Path marks = Files.createDirectories(dir.resolve("marks"));
         // First attempt: note the task and the process, then hang; second attempt: finish.
-        String spec = """
+        String spec =
+                """
                 op: e2e_kill
                 version: "1"
                 steps:
                   - id: slow
                     run: [sh, -c, "echo $CAIRN_TASK_ID >> %1$s/starts; if [ -e %1$s/first ]; then echo second > out.txt; else touch %1$s/first; echo $$ > %1$s/pid; exec sleep 300; fi"]
                     outputs: [out.txt]
-                """.formatted(marks);
+                """
+                        .formatted(marks);
         try (Stack.Served server = Stack.node(dir, dir.resolve("home"), "127.0.0.1:0", Duration.ofSeconds(2), false);
                 CairnClient client = Stack.client(server.url())) {
             String runId = Stack.submit(client, spec);
             String taskId;
             try (ChildJvm first = Stack.worker(dir, "worker-a", server.url(), "command")) {
-                Waits.until(() -> Files.exists(marks.resolve("pid")), () -> "the first attempt started; " + first.err());
+                Waits.until(
+                        () -> Files.exists(marks.resolve("pid")), () -> "the first attempt started; " + first.err());
                 taskId = Files.readAllLines(marks.resolve("starts")).getFirst().strip();
                 first.kill();
             }
@@ -79,7 +82,8 @@ class WorkerKillE2eTest {
             try (HttpClient http = HttpClient.newHttpClient()) {
                 for (String route : List.of("complete", "heartbeat")) {
                     String body = route.equals("complete")
-                            ? "{\"lease\":{\"task_id\":\"" + taskId + "\",\"epoch\":1},\"outcome\":{\"Succeeded\":{\"result\":{}}}}"
+                            ? "{\"lease\":{\"task_id\":\"" + taskId
+                                    + "\",\"epoch\":1},\"outcome\":{\"Succeeded\":{\"result\":{}}}}"
                             : "{\"lease\":{\"task_id\":\"" + taskId + "\",\"epoch\":1}}";
                     HttpResponse<String> late = http.send(
                             HttpRequest.newBuilder(server.url().resolve("/v1/leases/" + taskId + "/" + route))
