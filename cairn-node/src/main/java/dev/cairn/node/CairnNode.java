@@ -51,7 +51,10 @@ import java.util.UUID;
  * }
  * }</pre>
  *
- * <p>{@link #open} assembles, in this order: the {@link EmbeddedOrchestrator} on {@code
+ * <p>{@link #open} assembles, in this order: the home's {@link LocalSecretStore} ({@code
+ * <home>/secrets}, where {@code cairn secrets set} writes), whose catalog the orchestrator checks
+ * and versions cache keys with, whose broker the in-process cells resolve secrets from, and whose
+ * values export refuses to copy in any encoding; the {@link EmbeddedOrchestrator} on {@code
  * <home>/cairn.db} and {@code <home>/artifacts} (which resumes the runs that had not ended), with
  * the token table and the event relay's cursors in the same database; the {@link EventRelay}
  * delivering the durable log to the server-level sinks ({@link NodeOptions#events()}, else {@code
@@ -107,16 +110,18 @@ public final class CairnNode implements AutoCloseable {
      * @throws dev.cairn.server.ServerException {@code auth_required} (beyond loopback without a
      *     token), {@code bind_failed}
      * @throws dev.cairn.sinks.SinkException when a configured sink cannot be built
+     * @throws dev.cairn.secrets.SecretsException {@code secret_store_insecure}, {@code
+     *     secret_store_corrupt}, {@code secret_io} when {@code <home>/secrets} cannot be opened
      */
     public static CairnNode open(NodeOptions options) {
         Objects.requireNonNull(options, "options");
         Path home = options.home().toAbsolutePath().normalize();
         EventsConfig events = options.events().orElseGet(() -> NodeConfig.read(home.resolve(NodeOptions.CONFIG_FILE))
                 .events());
-        PrometheusMeterRegistry meters =
-                options.server().isPresent() ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
         LocalSecretStore secrets = LocalSecretStore.open(home.resolve(SECRETS_DIR));
         LocalSecretBroker broker = secrets.broker();
+        PrometheusMeterRegistry meters =
+                options.server().isPresent() ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
         RunSinks runSinks = new RunSinks();
         OrchestratorOptions.Builder tuning = OrchestratorOptions.builder()
                 .home(home)
