@@ -61,7 +61,10 @@ final class RunCommand implements Callable<Integer> {
                 root.terminal().err(),
                 Progress.stderrIsTerminal(),
                 root.output().json());
-        CairnNode node = Target.openHome(where, Target.Use.EXECUTE);
+        CairnNode node = Target.openHome(
+                where,
+                Target.Use.EXECUTE,
+                Optional.ofNullable(file.toAbsolutePath().normalize().getParent()));
         AtomicReference<String> current = new AtomicReference<>();
         AtomicBoolean interrupted = new AtomicBoolean();
         // Ctrl-C or SIGTERM: the run is durable; close the home cleanly and say how to go on.

@@ -92,7 +92,16 @@ final class Target {
 
     /** Opens the home in this process for {@code use}. */
     static CairnNode openHome(Path home, Use use) {
+        return openHome(home, use, Optional.empty());
+    }
+
+    /**
+     * Opens the home in this process for {@code use}, resolving relative export {@code dir}s against
+     * {@code exportBase} when given ({@code cairn run FILE}: the file's directory).
+     */
+    static CairnNode openHome(Path home, Use use, Optional<Path> exportBase) {
         NodeOptions.Builder options = NodeOptions.builder().home(home);
+        exportBase.ifPresent(options::exportBase);
         switch (use) {
             case READ ->
                 options.runner(false).orchestrator(o -> o.resumeOnOpen(false).sweepInterval(Duration.ZERO));

@@ -1,10 +1,20 @@
 package dev.cairn.node;
 
+import dev.cairn.executor.cell.CellStepOptions;
+import dev.cairn.machine.ids.RunId;
 import dev.cairn.machine.stores.ArtifactStore;
 import dev.cairn.orchestrator.embedded.EmbeddedOrchestrator;
+import dev.cairn.orchestrator.embedded.ExportScanning;
 import dev.cairn.orchestrator.embedded.OrchestratorOptions;
+import dev.cairn.orchestrator.embedded.RunListener;
+import dev.cairn.orchestrator.embedded.SecretCatalog;
 import dev.cairn.runner.node.RunnerNode;
 import dev.cairn.runner.node.RunnerRegistry;
+import dev.cairn.runner.node.command.CellCommandExecutor;
+import dev.cairn.secrets.LocalSecretBroker;
+import dev.cairn.secrets.LocalSecretStore;
+import dev.cairn.secrets.SecretInfo;
+import dev.cairn.secrets.mask.Masker;
 import dev.cairn.server.Server;
 import dev.cairn.server.ServerOptions;
 import dev.cairn.server.SqliteTokenStore;
@@ -14,6 +24,8 @@ import dev.cairn.sinks.config.EventSinkFactory;
 import dev.cairn.sinks.config.EventsConfig;
 import dev.cairn.sinks.delivery.EventRelay;
 import dev.cairn.sinks.delivery.RelayOptions;
+import dev.cairn.sinks.export.ExportSinks;
+import dev.cairn.sinks.export.SecretScanner;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
@@ -23,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * A whole Cairn in one process, over one home directory: what {@code cairn run} and {@code cairn
@@ -38,7 +51,10 @@ import java.util.Optional;
  * }
  * }</pre>
  *
- * <p>{@link #open} assembles, in this order: the {@link EmbeddedOrchestrator} on {@code
+ * <p>{@link #open} assembles, in this order: the home's {@link LocalSecretStore} ({@code
+ * <home>/secrets}, where {@code cairn secrets set} writes), whose catalog the orchestrator checks
+ * and versions cache keys with, whose broker the in-process cells resolve secrets from, and whose
+ * values export refuses to copy in any encoding; the {@link EmbeddedOrchestrator} on {@code
  * <home>/cairn.db} and {@code <home>/artifacts} (which resumes the runs that had not ended), with
  * the token table and the event relay's cursors in the same database; the {@link EventRelay}
  * delivering the durable log to the server-level sinks ({@link NodeOptions#events()}, else {@code
@@ -55,6 +71,9 @@ public final class CairnNode implements AutoCloseable {
 
     /** The directory under the home where per-run JSON Lines event files may be written. */
     public static final String RUN_EVENTS_DIR = "run-events";
+
+    /** The directory under the home of the encrypted local secret store ({@code cairn secrets set}). */
+    public static final String SECRETS_DIR = "secrets";
 
     private final Path home;
     private final EmbeddedOrchestrator orchestrator;
@@ -91,15 +110,26 @@ public final class CairnNode implements AutoCloseable {
      * @throws dev.cairn.server.ServerException {@code auth_required} (beyond loopback without a
      *     token), {@code bind_failed}
      * @throws dev.cairn.sinks.SinkException when a configured sink cannot be built
+     * @throws dev.cairn.secrets.SecretsException {@code secret_store_insecure}, {@code
+     *     secret_store_corrupt}, {@code secret_io} when {@code <home>/secrets} cannot be opened
      */
     public static CairnNode open(NodeOptions options) {
         Objects.requireNonNull(options, "options");
         Path home = options.home().toAbsolutePath().normalize();
         EventsConfig events = options.events().orElseGet(() -> NodeConfig.read(home.resolve(NodeOptions.CONFIG_FILE))
                 .events());
+        LocalSecretStore secrets = LocalSecretStore.open(home.resolve(SECRETS_DIR));
+        LocalSecretBroker broker = secrets.broker();
         PrometheusMeterRegistry meters =
                 options.server().isPresent() ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
-        OrchestratorOptions.Builder tuning = OrchestratorOptions.builder().home(home);
+        RunSinks runSinks = new RunSinks();
+        OrchestratorOptions.Builder tuning = OrchestratorOptions.builder()
+                .home(home)
+                .secrets(SecretCatalog.of(secrets))
+                .exportSinks(new ExportSinks(
+                        name -> revealed(broker, name), scanner(secrets, broker), InstantSource.system()))
+                .runListener(runSinks);
+        options.exportBase().ifPresent(tuning::exportBase);
         if (meters != null) {
             tuning.meters(meters);
         }
@@ -125,6 +155,7 @@ public final class CairnNode implements AutoCloseable {
                     SecretLookup.none(), InstantSource.system(), Optional.of(home.resolve(RUN_EVENTS_DIR)));
             EventRelay relay = EventRelay.start(orchestrator.database(), events, factory, RelayOptions.builder());
             opened.add(relay);
+            runSinks.attach(relay, orchestrator);
             Server server = null;
             if (options.server().isPresent()) {
                 ServerSettings settings = options.server().get();
@@ -139,7 +170,11 @@ public final class CairnNode implements AutoCloseable {
             }
             RunnerNode runner = null;
             if (options.runner()) {
-                RunnerRegistry registry = options.registry().orElseGet(RunnerRegistry::standard);
+                RunnerRegistry registry = options.registry().orElseGet(() -> RunnerRegistry.builder()
+                        .builtIns(CellCommandExecutor.create(
+                                CellStepOptions.defaults().withSecretBroker(broker)))
+                        .discover()
+                        .build());
                 runner = RunnerNode.start(
                         orchestrator.leases(), orchestrator.artifacts(), registry, options.runnerOptions());
             }
@@ -214,6 +249,78 @@ public final class CairnNode implements AutoCloseable {
         RuntimeException first = closeAll(order, null);
         if (first != null) {
             throw first;
+        }
+    }
+
+    /** The value of a secret of the home's store, for export targets that authenticate with one. */
+    private static byte[] revealed(LocalSecretBroker broker, String name) {
+        String holder = "export-" + UUID.randomUUID();
+        try (var view = broker.resolve(name, holder, 60)) {
+            return view.reveal().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        } catch (RuntimeException e) {
+            throw dev.cairn.sinks.SinkException.secretUnavailable(name, e.getMessage());
+        } finally {
+            broker.revokeForCell(holder);
+        }
+    }
+
+    /**
+     * Export scanning over every secret of the home's store, in every form the masker knows; the
+     * masker is rebuilt for each file so that a secret set after the node opened is found too.
+     */
+    private static SecretScanner scanner(LocalSecretStore store, LocalSecretBroker broker) {
+        return in -> {
+            String holder = "export-scan-" + UUID.randomUUID();
+            try {
+                Masker.Builder masker = Masker.builder();
+                for (SecretInfo info : store.list()) {
+                    try (var view = broker.resolve(info.name(), holder, 60)) {
+                        masker.secret(view);
+                    }
+                }
+                return ExportScanning.of(masker.build()).scan(in);
+            } finally {
+                broker.revokeForCell(holder);
+            }
+        };
+    }
+
+    /**
+     * Subscribes each run's own sinks to the relay when the orchestrator starts or resumes driving
+     * it; runs announced before the relay exists (resumed while the orchestrator opens) are
+     * subscribed when it is attached.
+     */
+    private static final class RunSinks implements RunListener {
+        private final List<String> pending = new ArrayList<>();
+        private EventRelay relay;
+        private EmbeddedOrchestrator orchestrator;
+
+        @Override
+        public void driving(String runId, List<dev.cairn.sinks.config.EventSinkConfig> sinks) {
+            synchronized (this) {
+                if (relay == null) {
+                    if (!sinks.isEmpty()) {
+                        pending.add(runId);
+                    }
+                    return;
+                }
+            }
+            if (!sinks.isEmpty()) {
+                relay.subscribeRun(RunId.parse(runId), sinks);
+            }
+        }
+
+        void attach(EventRelay relay, EmbeddedOrchestrator orchestrator) {
+            List<String> waiting;
+            synchronized (this) {
+                this.relay = relay;
+                this.orchestrator = orchestrator;
+                waiting = List.copyOf(pending);
+                pending.clear();
+            }
+            for (String runId : waiting) {
+                relay.subscribeRun(RunId.parse(runId), this.orchestrator.runSinks(runId));
+            }
         }
     }
 

@@ -23,6 +23,8 @@ import java.util.function.Consumer;
  * @param server where to serve HTTP, if at all; default not
  * @param events the server-level event sinks; when empty, the {@code events} section of {@code
  *     <home>/cairn.yaml} (none when the file does not exist)
+ * @param exportBase the directory relative export {@code dir}s resolve against ({@code cairn run
+ *     FILE}: the pipeline file's directory); default the process's working directory
  * @param orchestrator adjusts the orchestrator's options (lease TTL, sweeper, clock...) after the
  *     node has set its home; default leaves them as they are
  */
@@ -33,6 +35,7 @@ public record NodeOptions(
         Optional<RunnerRegistry> registry,
         Optional<ServerSettings> server,
         Optional<EventsConfig> events,
+        Optional<Path> exportBase,
         Consumer<OrchestratorOptions.Builder> orchestrator) {
 
     /** The environment variable naming the home when no {@code --home} is given. */
@@ -47,6 +50,7 @@ public record NodeOptions(
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(exportBase, "export_base");
         Objects.requireNonNull(orchestrator, "orchestrator");
     }
 
@@ -82,6 +86,7 @@ public record NodeOptions(
         private RunnerRegistry registry;
         private ServerSettings server;
         private EventsConfig events;
+        private Path exportBase;
         private Consumer<OrchestratorOptions.Builder> orchestrator = b -> {};
 
         private Builder() {}
@@ -116,6 +121,11 @@ public record NodeOptions(
             return this;
         }
 
+        public Builder exportBase(Path value) {
+            this.exportBase = value;
+            return this;
+        }
+
         public Builder orchestrator(Consumer<OrchestratorOptions.Builder> value) {
             this.orchestrator = value;
             return this;
@@ -129,6 +139,7 @@ public record NodeOptions(
                     Optional.ofNullable(registry),
                     Optional.ofNullable(server),
                     Optional.ofNullable(events),
+                    Optional.ofNullable(exportBase).map(p -> p.toAbsolutePath().normalize()),
                     orchestrator);
         }
     }

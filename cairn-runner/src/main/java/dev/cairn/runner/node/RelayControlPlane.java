@@ -75,7 +75,7 @@ public final class RelayControlPlane implements ControlPlane {
         Objects.requireNonNull(fields, "fields");
         LogLevel level = levelOf(fields.path("level").asText("info"));
         String stream = fields.path("stream").asText("runner");
-        if (!stream.equals("stdout") && !stream.equals("stderr")) {
+        if (!stream.equals("stdout") && !stream.equals("stderr") && !stream.equals("cell")) {
             stream = "runner";
         }
         JsonNode message = fields.get("message");
@@ -83,7 +83,7 @@ public final class RelayControlPlane implements ControlPlane {
         append(new LogLine(clock.millis(), level, stream, text));
     }
 
-    /** Appends one line of a stream ({@code stdout}, {@code stderr} or {@code runner}). */
+    /** Appends one line of a stream ({@code stdout}, {@code stderr}, {@code runner} or {@code cell}). */
     public void line(LogLevel level, String stream, String message) {
         append(new LogLine(clock.millis(), level, stream, message));
     }

@@ -9,7 +9,7 @@ import java.util.Objects;
  *
  * @param tsMillis when the runner logged it
  * @param level its severity
- * @param stream {@code stdout}, {@code stderr} or {@code runner}
+ * @param stream {@code stdout}, {@code stderr}, {@code runner}, or {@code cell} (cell lifecycle records)
  * @param message the line, without its newline
  */
 public record LogLine(long tsMillis, LogLevel level, String stream, String message) {

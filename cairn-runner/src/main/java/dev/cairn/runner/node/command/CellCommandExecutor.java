@@ -56,7 +56,10 @@ import java.util.function.Supplier;
  *       materializes the tree itself; a plugin reads it as a tar stream by {@code (offset, max)}.
  *   <li><b>Log.</b> Output lines (masked by the executor) become log events with {@code stream}
  *       {@code stdout}/{@code stderr}; the executor's own lines {@code runner}; each cell lifecycle
- *       transition a {@code runner} line {@code cell_lifecycle <state> {json}} with the {@link CellEvent}.
+ *       transition a line on stream {@value #CELL_STREAM} whose message is the {@link CellEvent} as one
+ *       JSON object plus {@code event} (its state) and, when the cell has one, {@code
+ *       broker_correlation_id} — the record the orchestrator turns into {@code dev.cairn.cell.*.v1}
+ *       events.
  *   <li><b>Outputs</b> go through {@code ctx.output()}; <b>cancellation</b> is {@code
  *       ctx.ctrl().isCancelled()} or an interrupt.
  * </ul>
@@ -67,8 +70,12 @@ import java.util.function.Supplier;
  */
 public final class CellCommandExecutor implements CommandExecutor {
 
-    /** Prefix of the log line of a cell lifecycle transition: {@code cell_lifecycle <state> <CellEvent JSON>}. */
-    public static final String LIFECYCLE_PREFIX = "cell_lifecycle ";
+    /**
+     * The log stream of cell lifecycle records: each message is one JSON object, the {@link
+     * CellEvent}'s fields plus {@code event} ({@code created}, {@code started}, {@code exited},
+     * {@code destroyed}; {@code failed} when setup fails) and optionally {@code broker_correlation_id}.
+     */
+    public static final String CELL_STREAM = "cell";
 
     private static final Object DEFAULT_LOCK = new Object();
     private static CellStepExecutor defaultExecutor;
@@ -277,7 +284,10 @@ public final class CellCommandExecutor implements CommandExecutor {
 
         @Override
         public void lifecycle(CellEvent event) {
-            log("info", "runner", LIFECYCLE_PREFIX + event.state() + " " + Wire.write(event));
+            ObjectNode record = (ObjectNode) Wire.toTree(event);
+            record.put("event", event.state());
+            event.correlationId().ifPresent(id -> record.put("broker_correlation_id", id));
+            log("info", CELL_STREAM, Wire.write(record));
         }
 
         @Override

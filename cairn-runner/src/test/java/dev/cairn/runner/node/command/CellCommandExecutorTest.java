@@ -119,13 +119,13 @@ class CellCommandExecutorTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("dist/a.txt", put("alpha\n")));
         List<LogLine> logs = logs();
         assertThat(lines(logs, "stdout")).containsExactly("alpha");
-        List<JsonNode> cells = lines(logs, "runner").stream()
-                .filter(l -> l.startsWith(CellCommandExecutor.LIFECYCLE_PREFIX))
-                .map(l -> Wire.read(l.substring(l.indexOf('{')), JsonNode.class))
+        List<JsonNode> cells = lines(logs, CellCommandExecutor.CELL_STREAM).stream()
+                .map(l -> Wire.read(l, JsonNode.class))
                 .toList();
         assertThat(cells)
-                .extracting(n -> n.get("state").asText())
+                .extracting(n -> n.get("event").asText())
                 .containsExactly("created", "started", "exited", "destroyed");
+        assertThat(cells).allSatisfy(n -> assertThat(n.get("event")).isEqualTo(n.get("state")));
         assertThat(cells.get(1).get("pid").isNumber()).isTrue();
         assertThat(cells.getFirst().get("cell_id").asText())
                 .startsWith("step-" + ctx.task().id());
@@ -148,7 +148,7 @@ class CellCommandExecutorTest {
 
         assertThat(executor.execute(task, ctx)).isEqualTo(recorded);
         List<LogLine> logs = logs();
-        assertThat(lines(logs, "runner")).noneMatch(l -> l.startsWith(CellCommandExecutor.LIFECYCLE_PREFIX));
+        assertThat(lines(logs, CellCommandExecutor.CELL_STREAM)).isEmpty();
         assertThat(logs).anySatisfy(l -> assertThat(l.message()).startsWith("cache hit cache:aaaa"));
     }
 

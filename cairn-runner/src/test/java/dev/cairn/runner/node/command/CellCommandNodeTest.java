@@ -66,7 +66,7 @@ class CellCommandNodeTest {
         assertThat(result.committedSnapshot()).isPresent();
         List<String> messages = Tasks.messages(leases.heartbeats(task));
         assertThat(messages).contains("in a cell");
-        assertThat(messages).anySatisfy(m -> assertThat(m).startsWith("cell_lifecycle destroyed "));
+        assertThat(messages).anySatisfy(m -> assertThat(m).contains("\"event\":\"destroyed\""));
     }
 
     @Test
@@ -81,7 +81,7 @@ class CellCommandNodeTest {
         assertThat(completion.outcome()).isEqualTo(new TaskOutcome.Cancelled());
         leases.awaitHeartbeat(
                 task,
-                hs -> Tasks.messages(hs).stream().anyMatch(m -> m.startsWith("cell_lifecycle destroyed ")),
+                hs -> Tasks.messages(hs).stream().anyMatch(m -> m.contains("\"event\":\"destroyed\"")),
                 "the cell's teardown");
         assertThat(Tasks.messages(leases.heartbeats(task)))
                 .anySatisfy(
