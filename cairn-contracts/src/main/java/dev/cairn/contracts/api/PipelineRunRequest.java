@@ -1,7 +1,10 @@
 package dev.cairn.contracts.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.contracts.ContractException;
+import dev.cairn.json.wire.DenyUnknownFields;
 import dev.cairn.json.wire.WireDefault;
+import dev.cairn.json.wire.WirePattern;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,18 +24,30 @@ import java.util.TreeMap;
  * @param dryRun skip the states tagged {@code apply_side_effect} (Cairn's dry run)
  * @param runId the id to give the run (a UUID); generated when absent; submitting the same id
  *     twice with the same request returns the existing run
+ *
+ * <p>Unknown fields are refused, so that a misspelt option ({@code dry_rn}) is an error rather than
+ * silently ignored.
  */
+@DenyUnknownFields
 public record PipelineRunRequest(
         JsonNode spec,
         @WireDefault SortedMap<String, String> params,
         @WireDefault Boolean dryRun,
-        Optional<String> runId) {
+        @WirePattern(PipelineRunRequest.UUID) Optional<String> runId) {
+
+    /** A run id: a UUID in lowercase hex. */
+    public static final String UUID = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
 
     public PipelineRunRequest {
         Objects.requireNonNull(spec, "spec");
         params = params == null ? new TreeMap<>() : new TreeMap<>(params);
         dryRun = dryRun != null && dryRun;
         Objects.requireNonNull(runId, "run_id");
+        runId.ifPresent(id -> {
+            if (!id.matches(UUID)) {
+                throw ContractException.invalidField("run_id", "`" + id + "` is not a UUID in lowercase hex");
+            }
+        });
     }
 
     public static PipelineRunRequest of(JsonNode spec, Map<String, String> params) {
