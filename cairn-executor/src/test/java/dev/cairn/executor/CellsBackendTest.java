@@ -18,14 +18,13 @@ import dev.cairn.cells.CellOutcome;
 import dev.cairn.cells.CellResult;
 import dev.cairn.cells.CellRuntime;
 import dev.cairn.executor.backend.CellsBackend;
+import dev.cairn.testkit.HostProcs;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -231,8 +230,8 @@ class CellsBackendTest {
                 sandbox,
                 doc("daemon-" + token, "setsid nohup sleep " + mark + " >/dev/null 2>&1 &\nsleep 0.2; echo started"));
         assertThat(daemon.result().stdoutText()).isEqualTo("started\n");
-        assertThat(withCmdline("sleep " + mark)).isEmpty();
-        daemon.hostUid().ifPresent(uid -> assertThat(liveWithUid(uid)).isEmpty());
+        assertThat(HostProcs.withCmdline("sleep " + mark)).isEmpty();
+        daemon.hostUid().ifPresent(uid -> assertThat(HostProcs.withUid(uid)).isEmpty());
 
         Ran bomb = run(
                 sandbox,
@@ -242,7 +241,7 @@ class CellsBackendTest {
                         AuthorityBundle.none(),
                         Optional.empty()));
         assertThat(bomb.teardown().peersTrackedAfter()).isZero();
-        bomb.hostUid().ifPresent(uid -> assertThat(liveWithUid(uid)).isEmpty());
+        bomb.hostUid().ifPresent(uid -> assertThat(HostProcs.withUid(uid)).isEmpty());
         Process p = new ProcessBuilder("true").start();
         assertThat(p.waitFor()).as("the host can still fork").isZero();
     }
@@ -269,56 +268,5 @@ class CellsBackendTest {
         } catch (IOException e) {
             // closed
         }
-    }
-
-    static List<Long> withCmdline(String needle) {
-        List<Long> found = new ArrayList<>();
-        for (Path dir : procs()) {
-            try {
-                String cmd = new String(Files.readAllBytes(dir.resolve("cmdline")), StandardCharsets.UTF_8)
-                        .replace('\0', ' ');
-                if (cmd.contains(needle)) {
-                    found.add(Long.parseLong(dir.getFileName().toString()));
-                }
-            } catch (IOException e) {
-                // exited
-            }
-        }
-        return found;
-    }
-
-    static List<Long> liveWithUid(int uid) {
-        List<Long> found = new ArrayList<>();
-        for (Path dir : procs()) {
-            try {
-                List<String> status = Files.readAllLines(dir.resolve("status"));
-                if (status.stream().anyMatch(l -> l.startsWith("State:") && l.contains("Z"))) {
-                    continue;
-                }
-                for (String line : status) {
-                    if (line.startsWith("Uid:")) {
-                        for (String u : line.substring(4).trim().split("\\s+")) {
-                            if (Integer.parseInt(u) == uid) {
-                                found.add(Long.parseLong(dir.getFileName().toString()));
-                            }
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                // exited
-            }
-        }
-        return found;
-    }
-
-    private static List<Path> procs() {
-        List<Path> dirs = new ArrayList<>();
-        try (var stream = Files.newDirectoryStream(
-                Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
-            stream.forEach(dirs::add);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return dirs;
     }
 }

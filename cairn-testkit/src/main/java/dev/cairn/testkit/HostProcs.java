@@ -1,4 +1,4 @@
-package dev.cairn.cells;
+package dev.cairn.testkit;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,13 +8,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The test's own, independent view of host processes (it does not trust the runtime's scans). */
-final class HostProcs {
+/**
+ * A test's own, independent view of host processes from {@code /proc} (it does not trust a runtime's
+ * scans): what break-out tests use to prove a cell left nothing behind.
+ */
+public final class HostProcs {
 
     private HostProcs() {}
 
     /** Pids whose command line contains {@code token}. */
-    static List<Long> withCmdline(String token) {
+    public static List<Long> withCmdline(String token) {
         List<Long> found = new ArrayList<>();
         for (Path dir : procDirs()) {
             try {
@@ -35,7 +38,7 @@ final class HostProcs {
      * exited and holds nothing but its pid until its parent reaps it: bwrap's outer process exits as soon as
      * its init reports the command's status, so the init briefly remains a zombie of the host's pid 1.
      */
-    static List<Long> withUid(int uid) {
+    public static List<Long> withUid(int uid) {
         List<Long> found = new ArrayList<>();
         for (Path dir : procDirs()) {
             try {
@@ -65,7 +68,7 @@ final class HostProcs {
      * Live pids with {@code uid}, polled for up to five seconds: a killed task leaves its cgroup at the start of
      * its exit and may still be listed in /proc while the kernel finishes it.
      */
-    static List<Long> liveWithUidAfterExit(int uid) {
+    public static List<Long> liveWithUidAfterExit(int uid) {
         long deadline = System.nanoTime() + 5_000_000_000L;
         List<Long> left = withUid(uid);
         while (!left.isEmpty() && System.nanoTime() < deadline) {
@@ -76,7 +79,7 @@ final class HostProcs {
     }
 
     /** Pids whose command line holds {@code token}, polled for up to five seconds like {@link #liveWithUidAfterExit}. */
-    static List<Long> withCmdlineAfterExit(String token) {
+    public static List<Long> withCmdlineAfterExit(String token) {
         long deadline = System.nanoTime() + 5_000_000_000L;
         List<Long> left = withCmdline(token);
         while (!left.isEmpty() && System.nanoTime() < deadline) {
