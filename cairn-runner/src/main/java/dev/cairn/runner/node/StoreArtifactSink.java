@@ -8,6 +8,7 @@ import dev.cairn.runner.api.ArtifactSink;
 import dev.cairn.runner.api.MultipartUpload;
 import dev.cairn.runner.api.RunnerException;
 import dev.cairn.runner.api.lease.OutputArtifact;
+import dev.cairn.workspace.MediaTypes;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -103,7 +104,7 @@ public final class StoreArtifactSink implements ArtifactSink {
     }
 
     private OutputArtifact record(String key, ArtifactId id, long size) {
-        OutputArtifact artifact = new OutputArtifact(key, id.value(), MimeTypes.of(key), size);
+        OutputArtifact artifact = new OutputArtifact(key, id.value(), MediaTypes.guess(key), size);
         synchronized (outputs) {
             outputs.put(key, artifact);
         }

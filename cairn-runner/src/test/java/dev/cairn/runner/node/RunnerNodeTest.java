@@ -30,6 +30,7 @@ import dev.cairn.runner.node.testing.LambdaRunner;
 import dev.cairn.runner.node.testing.Pids;
 import dev.cairn.runner.node.testing.Tasks;
 import dev.cairn.testkit.InMemoryArtifactStore;
+import dev.cairn.workspace.MediaTypes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,7 +105,7 @@ class RunnerNodeTest {
         assertThat(completion.lease().epoch()).isEqualTo(1);
         TaskOutcome.Succeeded ok = (TaskOutcome.Succeeded) completion.outcome();
         assertThat(ok.outputs())
-                .containsExactly(new OutputArtifact(HelloRunner.OUTPUT_KEY, input.value(), MimeTypes.OCTET_STREAM, 12));
+                .containsExactly(new OutputArtifact(HelloRunner.OUTPUT_KEY, input.value(), MediaTypes.DEFAULT, 12));
         assertThat(ok.result()).hasToString("{\"status\":\"finished\"}");
         assertThat(leases.worker(task)).contains("test-node");
     }
@@ -143,7 +144,7 @@ class RunnerNodeTest {
         assertThat(result.artifacts()).singleElement().satisfies(a -> {
             assertThat(a.key()).isEqualTo("sorted.txt");
             assertThat(a.sizeBytes()).isEqualTo(6);
-            assertThat(a.mime()).isEqualTo("text/plain; charset=utf-8");
+            assertThat(a.mime()).isEqualTo("text/plain");
         });
         OutputArtifact output =
                 ((TaskOutcome.Succeeded) completion.outcome()).outputs().getFirst();

@@ -16,6 +16,7 @@ import dev.cairn.runner.api.lease.Heartbeat;
 import dev.cairn.runner.api.lease.LogLine;
 import dev.cairn.runner.api.lease.OutputArtifact;
 import dev.cairn.testkit.InMemoryArtifactStore;
+import dev.cairn.workspace.MediaTypes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,11 +92,7 @@ class TaskContextTest {
         assertThat(sink.outputs())
                 .containsExactly(
                         new OutputArtifact("out/a.json", ArtifactIds.ofBytes(utf8("{\"v\":2}")), "application/json", 7),
-                        new OutputArtifact(
-                                "out/report.html",
-                                ArtifactIds.ofBytes(utf8("<p>hi</p>")),
-                                "text/html; charset=utf-8",
-                                9));
+                        new OutputArtifact("out/report.html", ArtifactIds.ofBytes(utf8("<p>hi</p>")), "text/html", 9));
         assertThatThrownBy(() -> sink.putBytes("../escape", new byte[0]))
                 .satisfies(e -> assertThat(code(e)).isEqualTo("invalid_artifact_key"));
         assertThatThrownBy(() -> sink.putFile("x", dir.resolve("missing")))
@@ -184,12 +181,12 @@ class TaskContextTest {
 
     @Test
     void mediaTypesComeFromAFixedTable() {
-        assertThat(MimeTypes.of("dist/app.JAR")).isEqualTo("application/java-archive");
-        assertThat(MimeTypes.of("report.html")).isEqualTo("text/html; charset=utf-8");
-        assertThat(MimeTypes.of("Makefile")).isEqualTo(MimeTypes.OCTET_STREAM);
-        assertThat(MimeTypes.of("dir.d/noext")).isEqualTo(MimeTypes.OCTET_STREAM);
-        assertThat(MimeTypes.of(".bashrc")).isEqualTo(MimeTypes.OCTET_STREAM);
-        assertThat(MimeTypes.of("trailing.")).isEqualTo(MimeTypes.OCTET_STREAM);
+        assertThat(MediaTypes.guess("dist/app.JAR")).isEqualTo("application/java-archive");
+        assertThat(MediaTypes.guess("report.html")).isEqualTo("text/html");
+        assertThat(MediaTypes.guess("Makefile")).isEqualTo(MediaTypes.DEFAULT);
+        assertThat(MediaTypes.guess("dir.d/noext")).isEqualTo(MediaTypes.DEFAULT);
+        assertThat(MediaTypes.guess(".bashrc")).isEqualTo(MediaTypes.DEFAULT);
+        assertThat(MediaTypes.guess("trailing.")).isEqualTo(MediaTypes.DEFAULT);
     }
 
     @Test

@@ -11,10 +11,10 @@ import dev.cairn.runner.api.ControlPlane;
 import dev.cairn.runner.api.LogLevel;
 import dev.cairn.runner.api.RunnerException;
 import dev.cairn.runner.api.TaskCtx;
-import dev.cairn.runner.node.MimeTypes;
 import dev.cairn.runner.node.RunnerNodeException;
 import dev.cairn.runner.node.StoreInputSource;
 import dev.cairn.runner.node.TaskScratch;
+import dev.cairn.workspace.MediaTypes;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -348,7 +348,7 @@ public final class ProcessCommandExecutor implements CommandExecutor {
             }
             long size = Files.size(file);
             ctx.output().putFile(key, file);
-            refs.add(new ArtifactRef(key, MimeTypes.of(key), size));
+            refs.add(new ArtifactRef(key, MediaTypes.guess(key), size));
         }
         return refs;
     }
