@@ -3,6 +3,7 @@ package dev.cairn.inference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.cairn.testkit.FakeChatServer;
 import dev.cairn.cell.api.InferenceRequest;
 import dev.cairn.cell.api.InferenceResponse;
 import dev.cairn.cell.api.NoopInferenceBroker;

@@ -3,6 +3,7 @@ package dev.cairn.inference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.cairn.testkit.FakeChatServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.cells.CellProfile;
 import dev.cairn.cells.CellResult;

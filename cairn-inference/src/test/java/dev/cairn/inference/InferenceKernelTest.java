@@ -2,6 +2,7 @@ package dev.cairn.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cairn.testkit.FakeChatServer;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
