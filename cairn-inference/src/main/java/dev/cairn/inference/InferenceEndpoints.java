@@ -148,8 +148,7 @@ public final class InferenceEndpoints {
         });
     }
 
-    private void handle(
-            HttpExchange exchange, String cellId, String key, InferenceBroker charged, Optional<Long> cap) {
+    private void handle(HttpExchange exchange, String cellId, String key, InferenceBroker charged, Optional<Long> cap) {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             if (!path.equals("/v1/chat/completions") && !path.equals("/chat/completions")) {

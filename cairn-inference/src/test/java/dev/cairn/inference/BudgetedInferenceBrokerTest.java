@@ -3,12 +3,12 @@ package dev.cairn.inference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.cairn.testkit.FakeChatServer;
 import dev.cairn.cell.api.InferenceRequest;
 import dev.cairn.cell.api.InferenceResponse;
 import dev.cairn.cell.api.NoopInferenceBroker;
 import dev.cairn.store.sqlite.SqliteDatabase;
 import dev.cairn.store.sqlite.SqliteOptions;
+import dev.cairn.testkit.FakeChatServer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

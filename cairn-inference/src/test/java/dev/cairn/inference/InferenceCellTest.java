@@ -3,7 +3,6 @@ package dev.cairn.inference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.cairn.testkit.FakeChatServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.cells.CellProfile;
 import dev.cairn.cells.CellResult;
@@ -13,6 +12,7 @@ import dev.cairn.cells.NetworkPolicy;
 import dev.cairn.json.wire.Wire;
 import dev.cairn.store.sqlite.SqliteDatabase;
 import dev.cairn.store.sqlite.SqliteOptions;
+import dev.cairn.testkit.FakeChatServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

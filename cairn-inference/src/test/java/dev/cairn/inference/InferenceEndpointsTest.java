@@ -3,11 +3,11 @@ package dev.cairn.inference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cairn.testkit.FakeChatServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.json.wire.Wire;
 import dev.cairn.store.sqlite.SqliteDatabase;
 import dev.cairn.store.sqlite.SqliteOptions;
+import dev.cairn.testkit.FakeChatServer;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -84,19 +84,20 @@ class InferenceEndpointsTest {
                     "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":41}");
             assertThat(tooMuch.statusCode()).isEqualTo(400);
             assertThat(json(tooMuch).at("/error/code").asText()).isEqualTo("request_invalid");
-            assertThat(json(tooMuch).at("/error/message").asText()).contains("41").contains("40");
+            assertThat(json(tooMuch).at("/error/message").asText())
+                    .contains("41")
+                    .contains("40");
             assertThat(upstream.requests()).isZero();
 
-            HttpResponse<String> noLimit = post(
-                    endpoint, endpoint.apiKey(), "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+            HttpResponse<String> noLimit =
+                    post(endpoint, endpoint.apiKey(), "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
             assertThat(noLimit.statusCode()).isEqualTo(200);
             assertThat(upstream.seen().getFirst().body().get("max_tokens").asLong())
                     .isEqualTo(40);
         }
         assertThatThrownBy(() -> endpoints.start("cell-c", "run-c", java.util.Optional.of(0L)))
-                .isInstanceOfSatisfying(
-                        InferenceException.class,
-                        e -> assertThat(e.failure()).isEqualTo(InferenceFailure.REQUEST_INVALID));
+                .isInstanceOfSatisfying(InferenceException.class, e -> assertThat(e.failure())
+                        .isEqualTo(InferenceFailure.REQUEST_INVALID));
     }
 
     @Test

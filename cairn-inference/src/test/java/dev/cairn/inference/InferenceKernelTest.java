@@ -2,7 +2,6 @@ package dev.cairn.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cairn.testkit.FakeChatServer;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -31,6 +30,7 @@ import dev.cairn.store.fs.FsArtifactStore;
 import dev.cairn.store.sqlite.SqliteDatabase;
 import dev.cairn.store.sqlite.SqliteEventStore;
 import dev.cairn.store.sqlite.SqliteOptions;
+import dev.cairn.testkit.FakeChatServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
