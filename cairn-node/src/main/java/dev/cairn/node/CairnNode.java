@@ -168,8 +168,10 @@ public final class CairnNode implements AutoCloseable {
         }
         try {
             SqliteTokenStore tokens = new SqliteTokenStore(orchestrator.database());
+            // sinks name secrets (a webhook's HMAC `secret`, a `bearer`, a NATS `token`): the home's store
+            SecretLookup sinkSecrets = name -> revealed(broker, name);
             EventSinkFactory factory = new EventSinkFactory(
-                    SecretLookup.none(), InstantSource.system(), Optional.of(home.resolve(RUN_EVENTS_DIR)));
+                    sinkSecrets, InstantSource.system(), Optional.of(home.resolve(RUN_EVENTS_DIR)));
             EventRelay relay = EventRelay.start(orchestrator.database(), events, factory, RelayOptions.builder());
             opened.add(relay);
             runSinks.attach(relay, orchestrator);

@@ -252,4 +252,55 @@ class InferenceNodeTest {
                     .hasMessageContaining("declared");
         }
     }
+
+    @Test
+    void aPipelineDeclaredWebhookSignsWithTheSecretItNamesFromTheHomesStore() throws Exception {
+        byte[] hmac = "whsec-node-0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+        LocalSecretStore.open(home.resolve(CairnNode.SECRETS_DIR)).set("HOOK_SECRET", hmac);
+        List<String> verified = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 16);
+        receiver.createContext("/hook", exchange -> {
+            try (exchange) {
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                dev.cairn.sinks.webhook.WebhookSignature.verify(
+                        hmac,
+                        exchange.getRequestHeaders().getFirst("Cairn-Signature"),
+                        body,
+                        java.time.Instant.now(),
+                        Duration.ofMinutes(5));
+                verified.add(new String(body, StandardCharsets.UTF_8));
+                exchange.sendResponseHeaders(204, -1);
+            } catch (RuntimeException e) {
+                exchange.sendResponseHeaders(401, -1);
+            }
+        });
+        receiver.start();
+        try (CairnNode node = CairnNode.open(NodeOptions.builder().home(home).build())) {
+            String pipeline =
+                    """
+                    op: hooked
+                    version: "1"
+                    events:
+                      sinks:
+                        - name: hook
+                          types: [dev.cairn.run.completed.v1]
+                          webhook: {url: "http://127.0.0.1:%d/hook", secret: HOOK_SECRET}
+                    steps:
+                      - id: one
+                        run: [sh, -c, "echo one"]
+                    """
+                            .formatted(receiver.getAddress().getPort());
+            String runId = node.orchestrator()
+                    .submitPipeline(PipelineRunRequest.of(CairnNodeTest.spec(pipeline), Map.of()))
+                    .runId();
+            assertThat(CairnNodeTest.awaitEnd(node, runId).state()).isEqualTo(RunState.COMPLETED);
+            CairnNodeTest.await(() -> !verified.isEmpty(), "a signed delivery the receiver verified");
+            assertThat(verified.getFirst())
+                    .contains(CairnEventTypes.RUN_COMPLETED)
+                    .contains(runId);
+        } finally {
+            receiver.stop(0);
+        }
+    }
 }
