@@ -120,7 +120,9 @@ public final class CairnNode implements AutoCloseable {
     public static CairnNode open(NodeOptions options) {
         Objects.requireNonNull(options, "options");
         Path home = options.home().toAbsolutePath().normalize();
-        NodeConfig config = NodeConfig.read(home.resolve(NodeOptions.CONFIG_FILE));
+        // options' sinks replace the file's (which is then not read for them); inference is the file's
+        NodeConfig config = NodeConfig.read(
+                home.resolve(NodeOptions.CONFIG_FILE), options.events().isEmpty());
         EventsConfig events = options.events().orElse(config.events());
         LocalSecretStore secrets = LocalSecretStore.open(home.resolve(SECRETS_DIR));
         LocalSecretBroker broker = secrets.broker();

@@ -63,6 +63,15 @@ public record NodeConfig(EventsConfig events, Optional<InferenceConfig> inferenc
      * @throws NodeException {@code invalid_config} naming the file and the offending value
      */
     public static NodeConfig read(Path file) {
+        return read(file, true);
+    }
+
+    /**
+     * Reads {@code file} as {@link #read(Path)} does; with {@code events} false the {@code events}
+     * section is not read (the caller has its sinks from elsewhere) and comes back {@link
+     * EventsConfig#NONE}.
+     */
+    public static NodeConfig read(Path file, boolean events) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -101,12 +110,12 @@ public record NodeConfig(EventsConfig events, Optional<InferenceConfig> inferenc
                 throw NodeException.invalidConfig(file, "inference: " + e.getMessage(), e);
             }
         }
-        JsonNode events = root.path("events");
-        if (events instanceof MissingNode || events.isNull()) {
+        JsonNode sinks = root.path("events");
+        if (!events || sinks instanceof MissingNode || sinks.isNull()) {
             return new NodeConfig(EventsConfig.NONE, inference);
         }
         try {
-            return new NodeConfig(EventsConfigs.parse(events), inference);
+            return new NodeConfig(EventsConfigs.parse(sinks), inference);
         } catch (SinkException e) {
             throw NodeException.invalidConfig(file, "events: " + e.getMessage(), e);
         }
