@@ -75,6 +75,18 @@ public class ExecutorException extends RuntimeException implements CodedError {
                 null);
     }
 
+    /** A step asks for inference ({@code inference:}) and this runner has no way to give it. */
+    public static ExecutorException inferenceUnavailable(String step, String why) {
+        return new ExecutorException(
+                "inference_unavailable",
+                "step " + step + " asks for inference, but " + why,
+                false,
+                "Run the step on the node that holds the inference configuration (`cairn run` or `cairn server` with"
+                        + " an `inference:` section in <home>/cairn.yaml, and its in-process runner); remote workers"
+                        + " do not proxy inference.",
+                null);
+    }
+
     public static ExecutorException setupFailed(String step, String message, Throwable cause) {
         return new ExecutorException(
                 "cell_setup_failed",

@@ -241,6 +241,86 @@ class CellStepExecutorTest {
     }
 
     @Test
+    void a_step_asking_for_inference_on_a_runner_without_it_is_refused() {
+        TestHost host = host(Map.of());
+        CommandStep step = CommandStep.script("true")
+                .inference(dev.cairn.executor.protocol.InferenceGrant.DEFAULT)
+                .build();
+        assertThatThrownBy(() -> executor.execute(input(step, host), host))
+                .isInstanceOfSatisfying(ExecutorException.class, e -> {
+                    assertThat(e.code()).isEqualTo("inference_unavailable");
+                    assertThat(e.retryable()).isFalse();
+                    assertThat(e.hint()).contains("remote workers");
+                });
+    }
+
+    @Test
+    void a_step_asking_for_inference_gets_its_cells_endpoint_granted_and_its_token_masked() throws Exception {
+        // a real loopback HTTP server standing in for the cell's endpoint (cairn-node uses cairn-inference's)
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 4);
+        java.util.List<String> auth = new java.util.concurrent.CopyOnWriteArrayList<>();
+        server.createContext("/v1/chat/completions", exchange -> {
+            try (exchange) {
+                auth.add(exchange.getRequestHeaders().getFirst("Authorization"));
+                byte[] body = "{\"answer\":\"pong\"}".getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+            }
+        });
+        server.start();
+        String token = "cell-token-5f0c2a9e7d3b1148";
+        java.util.List<String> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        String grant = "127.0.0.1:" + server.getAddress().getPort();
+        dev.cairn.executor.cell.CellInference port = (cellId, runId, maxTokens) -> {
+            opened.add(cellId + " " + runId + " " + maxTokens.orElseThrow());
+            return new dev.cairn.executor.cell.CellInference.Session() {
+                @Override
+                public String grant() {
+                    return grant;
+                }
+
+                @Override
+                public Map<String, String> environment() {
+                    return Map.of("OPENAI_BASE_URL", "http://" + grant + "/v1", "OPENAI_API_KEY", token);
+                }
+
+                @Override
+                public String token() {
+                    return token;
+                }
+
+                @Override
+                public void close() {
+                    closed.set(true);
+                }
+            };
+        };
+        try (CellStepExecutor withInference = CellStepExecutor.create(
+                executor.runtime(),
+                CellStepOptions.defaults().withWorkRoot(root.resolve("infer")).withInference(port))) {
+            TestHost host = host(Map.of());
+            CommandStep step = CommandStep.script("curl -sS -H \"Authorization: Bearer $OPENAI_API_KEY\""
+                            + " -d '{}' \"$OPENAI_BASE_URL/chat/completions\"; echo; echo token=$OPENAI_API_KEY")
+                    .inference(dev.cairn.executor.protocol.InferenceGrant.maxTokens(64))
+                    .build();
+            ExecutorInput input = input(step, host);
+            StepResult result = withInference.execute(input, host);
+            assertThat(result.exitCode()).as(host.lines.toString()).isZero();
+            assertThat(opened)
+                    .singleElement()
+                    .satisfies(o -> assertThat(o).startsWith("step-").endsWith(" " + input.runId() + " 64"));
+            assertThat(auth).containsExactly("Bearer " + token);
+            String log = host.lines.toString();
+            assertThat(log).contains("pong").contains("token=***").doesNotContain(token);
+            assertThat(closed).isTrue();
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void a_timeout_tears_the_cell_down() {
         TestHost host = host(Map.of());
         CommandStep step =

@@ -103,6 +103,22 @@ public final class InferenceEndpoints {
      *     unavailable} when no loopback port can be bound
      */
     public InferenceEndpoint start(String cellId, String runId) {
+        return start(cellId, runId, Optional.empty());
+    }
+
+    /**
+     * Starts an endpoint for {@code cellId}, charged to {@code runId}, whose requests may ask for at
+     * most {@code maxTokens} each (a larger ask is refused with 400 {@code request_invalid}); a
+     * request that names no limit reserves {@code maxTokens} instead of the endpoints' default.
+     *
+     * @throws InferenceException {@code request_invalid} for a blank or overlong id or a cap below 1;
+     *     {@code unavailable} when no loopback port can be bound
+     */
+    public InferenceEndpoint start(String cellId, String runId, Optional<Long> maxTokens) {
+        Objects.requireNonNull(maxTokens, "max_tokens");
+        if (maxTokens.isPresent() && maxTokens.get() < 1) {
+            throw InferenceException.invalidRequest("the cell's max_tokens cap must be at least 1");
+        }
         SqliteTokenBudgets.requireId(cellId, "cell id");
         SqliteTokenBudgets.requireId(runId, "run id");
         byte[] raw = new byte[32];
@@ -118,7 +134,7 @@ public final class InferenceEndpoints {
         }
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
-        server.createContext("/", exchange -> handle(exchange, cellId, key, charged));
+        server.createContext("/", exchange -> handle(exchange, cellId, key, charged, maxTokens));
         server.start();
         InetSocketAddress address = server.getAddress();
         URI base = URI.create("http://" + address.getAddress().getHostAddress() + ":" + address.getPort() + "/v1");
@@ -132,7 +148,7 @@ public final class InferenceEndpoints {
         });
     }
 
-    private void handle(HttpExchange exchange, String cellId, String key, InferenceBroker charged) {
+    private void handle(HttpExchange exchange, String cellId, String key, InferenceBroker charged, Optional<Long> cap) {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             if (!path.equals("/v1/chat/completions") && !path.equals("/chat/completions")) {
@@ -176,7 +192,7 @@ public final class InferenceEndpoints {
             }
             InferenceRequest request;
             try {
-                request = parse(cellId, body);
+                request = parse(cellId, body, cap);
             } catch (InferenceException e) {
                 respondError(exchange, 400, e.failure().reason(), "invalid_request_error", e.getMessage(), e.details());
                 return;
@@ -209,6 +225,10 @@ public final class InferenceEndpoints {
 
     /** Reads a chat-completions request into the broker's request; {@code request_invalid} otherwise. */
     InferenceRequest parse(String cellId, byte[] body) {
+        return parse(cellId, body, Optional.empty());
+    }
+
+    InferenceRequest parse(String cellId, byte[] body, Optional<Long> cap) {
         JsonNode root;
         try {
             root = Wire.mapper().readTree(body);
@@ -243,12 +263,16 @@ public final class InferenceEndpoints {
                         .append(content);
             }
         }
-        long maxTokens = defaultMaxTokens;
+        long maxTokens = cap.orElse(defaultMaxTokens);
         for (String field : new String[] {"max_completion_tokens", "max_tokens"}) {
             JsonNode v = root.get(field);
             if (v != null && !v.isNull()) {
                 if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 1) {
                     throw InferenceException.invalidRequest("`" + field + "` must be a positive integer");
+                }
+                if (cap.isPresent() && v.longValue() > cap.get()) {
+                    throw InferenceException.invalidRequest("`" + field + "` is " + v.longValue()
+                            + ", more than this step's cap of " + cap.get() + " tokens per request");
                 }
                 maxTokens = v.longValue();
             }

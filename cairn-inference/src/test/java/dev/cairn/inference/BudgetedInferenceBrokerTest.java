@@ -8,6 +8,7 @@ import dev.cairn.cell.api.InferenceResponse;
 import dev.cairn.cell.api.NoopInferenceBroker;
 import dev.cairn.store.sqlite.SqliteDatabase;
 import dev.cairn.store.sqlite.SqliteOptions;
+import dev.cairn.testkit.FakeChatServer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

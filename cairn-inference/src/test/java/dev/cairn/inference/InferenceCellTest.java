@@ -12,6 +12,7 @@ import dev.cairn.cells.NetworkPolicy;
 import dev.cairn.json.wire.Wire;
 import dev.cairn.store.sqlite.SqliteDatabase;
 import dev.cairn.store.sqlite.SqliteOptions;
+import dev.cairn.testkit.FakeChatServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.json.wire.Wire;
 import dev.cairn.store.sqlite.SqliteDatabase;
 import dev.cairn.store.sqlite.SqliteOptions;
+import dev.cairn.testkit.FakeChatServer;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -71,6 +72,32 @@ class InferenceEndpointsTest {
 
     static JsonNode json(HttpResponse<String> response) {
         return Wire.read(response.body(), JsonNode.class);
+    }
+
+    @Test
+    void aStepsCapRefusesLargerAsksAndIsWhatAnAskWithoutALimitReserves() throws Exception {
+        budgets.define("run-c", 1000);
+        try (InferenceEndpoint endpoint = endpoints.start("cell-c", "run-c", java.util.Optional.of(40L))) {
+            HttpResponse<String> tooMuch = post(
+                    endpoint,
+                    endpoint.apiKey(),
+                    "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":41}");
+            assertThat(tooMuch.statusCode()).isEqualTo(400);
+            assertThat(json(tooMuch).at("/error/code").asText()).isEqualTo("request_invalid");
+            assertThat(json(tooMuch).at("/error/message").asText())
+                    .contains("41")
+                    .contains("40");
+            assertThat(upstream.requests()).isZero();
+
+            HttpResponse<String> noLimit =
+                    post(endpoint, endpoint.apiKey(), "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+            assertThat(noLimit.statusCode()).isEqualTo(200);
+            assertThat(upstream.seen().getFirst().body().get("max_tokens").asLong())
+                    .isEqualTo(40);
+        }
+        assertThatThrownBy(() -> endpoints.start("cell-c", "run-c", java.util.Optional.of(0L)))
+                .isInstanceOfSatisfying(InferenceException.class, e -> assertThat(e.failure())
+                        .isEqualTo(InferenceFailure.REQUEST_INVALID));
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.cairn.cell.api.InferenceRequest;
 import dev.cairn.cell.api.InferenceResponse;
 import dev.cairn.secrets.DirectorySecretBroker;
+import dev.cairn.testkit.FakeChatServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -1,6 +1,7 @@
 package dev.cairn.node;
 
 import dev.cairn.executor.cell.CellStepOptions;
+import dev.cairn.inference.SqliteTokenBudgets;
 import dev.cairn.machine.ids.RunId;
 import dev.cairn.machine.stores.ArtifactStore;
 import dev.cairn.orchestrator.embedded.EmbeddedOrchestrator;
@@ -82,6 +83,7 @@ public final class CairnNode implements AutoCloseable {
     private final Server server;
     private final RunnerNode runner;
     private final PrometheusMeterRegistry meters;
+    private final NodeInference inference;
     private boolean closed;
 
     private CairnNode(
@@ -91,7 +93,8 @@ public final class CairnNode implements AutoCloseable {
             EventRelay relay,
             Server server,
             RunnerNode runner,
-            PrometheusMeterRegistry meters) {
+            PrometheusMeterRegistry meters,
+            NodeInference inference) {
         this.home = home;
         this.orchestrator = orchestrator;
         this.tokenStore = tokenStore;
@@ -99,6 +102,7 @@ public final class CairnNode implements AutoCloseable {
         this.server = server;
         this.runner = runner;
         this.meters = meters;
+        this.inference = inference;
     }
 
     /**
@@ -116,10 +120,14 @@ public final class CairnNode implements AutoCloseable {
     public static CairnNode open(NodeOptions options) {
         Objects.requireNonNull(options, "options");
         Path home = options.home().toAbsolutePath().normalize();
-        EventsConfig events = options.events().orElseGet(() -> NodeConfig.read(home.resolve(NodeOptions.CONFIG_FILE))
-                .events());
+        // options' sinks replace the file's (which is then not read for them); inference is the file's
+        NodeConfig config = NodeConfig.read(
+                home.resolve(NodeOptions.CONFIG_FILE), options.events().isEmpty());
+        EventsConfig events = options.events().orElse(config.events());
         LocalSecretStore secrets = LocalSecretStore.open(home.resolve(SECRETS_DIR));
         LocalSecretBroker broker = secrets.broker();
+        NodeInference inference =
+                config.inference().map(c -> new NodeInference(c, broker)).orElse(null);
         PrometheusMeterRegistry meters =
                 options.server().isPresent() ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
         RunSinks runSinks = new RunSinks();
@@ -129,6 +137,12 @@ public final class CairnNode implements AutoCloseable {
                 .exportSinks(new ExportSinks(
                         name -> revealed(broker, name), scanner(secrets, broker), InstantSource.system()))
                 .runListener(runSinks);
+        List<String> migrations =
+                new ArrayList<>(List.of(SqliteTokenStore.MIGRATION_MODULE, EventRelay.MIGRATION_MODULE));
+        if (inference != null) {
+            tuning.inference(inference::transport);
+            migrations.add(SqliteTokenBudgets.MIGRATION_MODULE);
+        }
         options.exportBase().ifPresent(tuning::exportBase);
         if (meters != null) {
             tuning.meters(meters);
@@ -136,23 +150,30 @@ public final class CairnNode implements AutoCloseable {
         options.orchestrator().accept(tuning);
         EmbeddedOrchestrator orchestrator;
         try {
-            orchestrator = EmbeddedOrchestrator.open(
-                    tuning.home(home).build(), List.of(SqliteTokenStore.MIGRATION_MODULE, EventRelay.MIGRATION_MODULE));
+            orchestrator = EmbeddedOrchestrator.open(tuning.home(home).build(), migrations);
         } catch (RuntimeException e) {
             if (meters != null) {
                 meters.close();
             }
+            if (inference != null) {
+                inference.close();
+            }
             throw e;
         }
         List<AutoCloseable> opened = new ArrayList<>();
+        if (inference != null) {
+            opened.add(inference);
+        }
         opened.add(orchestrator);
         if (meters != null) {
             opened.add(meters::close);
         }
         try {
             SqliteTokenStore tokens = new SqliteTokenStore(orchestrator.database());
+            // sinks name secrets (a webhook's HMAC `secret`, a `bearer`, a NATS `token`): the home's store
+            SecretLookup sinkSecrets = name -> revealed(broker, name);
             EventSinkFactory factory = new EventSinkFactory(
-                    SecretLookup.none(), InstantSource.system(), Optional.of(home.resolve(RUN_EVENTS_DIR)));
+                    sinkSecrets, InstantSource.system(), Optional.of(home.resolve(RUN_EVENTS_DIR)));
             EventRelay relay = EventRelay.start(orchestrator.database(), events, factory, RelayOptions.builder());
             opened.add(relay);
             runSinks.attach(relay, orchestrator);
@@ -170,15 +191,19 @@ public final class CairnNode implements AutoCloseable {
             }
             RunnerNode runner = null;
             if (options.runner()) {
+                CellStepOptions cells = CellStepOptions.defaults().withSecretBroker(broker);
+                if (inference != null) {
+                    cells = cells.withInference(inference.cells());
+                }
+                CellStepOptions cellOptions = cells;
                 RunnerRegistry registry = options.registry().orElseGet(() -> RunnerRegistry.builder()
-                        .builtIns(CellCommandExecutor.create(
-                                CellStepOptions.defaults().withSecretBroker(broker)))
+                        .builtIns(CellCommandExecutor.create(cellOptions))
                         .discover()
                         .build());
                 runner = RunnerNode.start(
                         orchestrator.leases(), orchestrator.artifacts(), registry, options.runnerOptions());
             }
-            return new CairnNode(home, orchestrator, tokens, relay, server, runner, meters);
+            return new CairnNode(home, orchestrator, tokens, relay, server, runner, meters, inference);
         } catch (RuntimeException e) {
             closeAll(opened.reversed(), e);
             throw e;
@@ -215,6 +240,14 @@ public final class CairnNode implements AutoCloseable {
         return Optional.ofNullable(runner);
     }
 
+    /**
+     * The per-run token budgets and ledger of inference calls, when {@code <home>/cairn.yaml}
+     * configures inference.
+     */
+    public Optional<SqliteTokenBudgets> inferenceBudgets() {
+        return inference == null ? Optional.empty() : inference.budgets();
+    }
+
     /** The relay delivering the event log to sinks. */
     public EventRelay relay() {
         return relay;
@@ -243,6 +276,9 @@ public final class CairnNode implements AutoCloseable {
         }
         order.add(relay);
         order.add(orchestrator);
+        if (inference != null) {
+            order.add(inference);
+        }
         if (meters != null) {
             order.add(meters::close);
         }

@@ -13,33 +13,48 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * The node's configuration file, {@code <home>/cairn.yaml} (YAML or JSON). Today it holds one
- * section, the server-level event sinks ({@code docs/events.md}):
+ * The node's configuration file, {@code <home>/cairn.yaml} (YAML or JSON): the server-level event
+ * sinks ({@code docs/events.md}) and the inference endpoint ({@link InferenceConfig}, {@code
+ * docs/inference.md}):
  *
  * <pre>{@code
  * events:
  *   sinks:
  *     - name: audit
  *       jsonl: {path: /var/log/cairn/events.jsonl}
+ * inference:
+ *   base_url: https://api.openai.com/v1
+ *   api_key_secret: OPENAI_API_KEY
+ *   model: gpt-4o-mini
+ *   budget_tokens: 100000
  * }</pre>
  *
  * <p>Unknown sections are refused, so a typo never silently disables a sink.
  *
  * @param events the {@code events} section; {@link EventsConfig#NONE} when absent
+ * @param inference the {@code inference} section; empty when absent (steps that ask for inference
+ *     are then refused)
  */
-public record NodeConfig(EventsConfig events) {
+public record NodeConfig(EventsConfig events, Optional<InferenceConfig> inference) {
 
     /** The sections the file may have. */
-    public static final Set<String> SECTIONS = Set.of("events");
+    public static final Set<String> SECTIONS = Set.of("events", "inference");
 
     /** A configuration with nothing in it (no file). */
-    public static final NodeConfig EMPTY = new NodeConfig(EventsConfig.NONE);
+    public static final NodeConfig EMPTY = new NodeConfig(EventsConfig.NONE, Optional.empty());
 
     public NodeConfig {
         Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(inference, "inference");
+    }
+
+    /** Only server-level event sinks. */
+    public NodeConfig(EventsConfig events) {
+        this(events, Optional.empty());
     }
 
     /**
@@ -48,6 +63,15 @@ public record NodeConfig(EventsConfig events) {
      * @throws NodeException {@code invalid_config} naming the file and the offending value
      */
     public static NodeConfig read(Path file) {
+        return read(file, true);
+    }
+
+    /**
+     * Reads {@code file} as {@link #read(Path)} does; with {@code events} false the {@code events}
+     * section is not read (the caller has its sinks from elsewhere) and comes back {@link
+     * EventsConfig#NONE}.
+     */
+    public static NodeConfig read(Path file, boolean events) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -77,12 +101,21 @@ public record NodeConfig(EventsConfig events) {
                         file, "unknown section `" + name + "`; the sections are " + SECTIONS, null);
             }
         }
-        JsonNode events = root.path("events");
-        if (events instanceof MissingNode || events.isNull()) {
-            return EMPTY;
+        Optional<InferenceConfig> inference = Optional.empty();
+        JsonNode section = root.path("inference");
+        if (!(section instanceof MissingNode) && !section.isNull()) {
+            try {
+                inference = Optional.of(InferenceConfig.parse(section));
+            } catch (IllegalArgumentException e) {
+                throw NodeException.invalidConfig(file, "inference: " + e.getMessage(), e);
+            }
+        }
+        JsonNode sinks = root.path("events");
+        if (!events || sinks instanceof MissingNode || sinks.isNull()) {
+            return new NodeConfig(EventsConfig.NONE, inference);
         }
         try {
-            return new NodeConfig(EventsConfigs.parse(events));
+            return new NodeConfig(EventsConfigs.parse(sinks), inference);
         } catch (SinkException e) {
             throw NodeException.invalidConfig(file, "events: " + e.getMessage(), e);
         }

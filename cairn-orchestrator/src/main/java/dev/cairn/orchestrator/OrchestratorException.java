@@ -47,6 +47,9 @@ public final class OrchestratorException extends RuntimeException implements Cod
     /** A step or export target names a secret the configured secret broker does not hold. */
     public static final String SECRET_NOT_FOUND = "secret_not_found";
 
+    /** A step asks for inference and the home has none configured. */
+    public static final String INFERENCE_UNAVAILABLE = "inference_unavailable";
+
     private final String code;
     private final boolean retryable;
     private final String hint;
@@ -146,6 +149,22 @@ public final class OrchestratorException extends RuntimeException implements Cod
                 false,
                 "Set " + (missing.size() == 1 ? "it" : "them") + " first (`cairn secrets set NAME`, value on stdin),"
                         + " or fix the names in the pipeline.",
+                details,
+                null);
+    }
+
+    public static OrchestratorException inferenceUnavailable(List<String> steps) {
+        ObjectNode details = JsonNodeFactory.instance.objectNode();
+        ArrayNode list = details.putArray("steps");
+        steps.forEach(list::add);
+        return new OrchestratorException(
+                INFERENCE_UNAVAILABLE,
+                "step" + (steps.size() == 1 ? " " : "s ") + String.join(", ", steps)
+                        + " ask" + (steps.size() == 1 ? "s" : "") + " for inference (`inference:`), but this Cairn"
+                        + " home has no inference configured",
+                false,
+                "Add an `inference:` section to <home>/cairn.yaml (base_url, api_key_secret, model, budget_tokens;"
+                        + " see docs/inference.md) and restart, or remove `inference:` from the step.",
                 details,
                 null);
     }

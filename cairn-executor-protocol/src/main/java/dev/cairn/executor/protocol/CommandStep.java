@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -40,6 +41,8 @@ import java.util.TreeMap;
  * @param outputs globs (java.nio glob syntax, relative to the workspace root, no {@code ..}) of the
  *     files uploaded as artifacts after a successful run; default none
  * @param limits resource limits; default {@link ResourceLimits#DEFAULTS}
+ * @param inference whether the cell may reach the node's inference broker, through a loopback
+ *     endpoint granted to it only ({@link InferenceGrant}); default absent: no inference
  */
 @DenyUnknownFields
 public record CommandStep(
@@ -51,7 +54,8 @@ public record CommandStep(
         @WireDefault Duration timeout,
         @WireDefault Boolean cache,
         @WireDefault @WirePattern(Checks.RELATIVE_PATH) List<String> outputs,
-        @WireDefault ResourceLimits limits) {
+        @WireDefault ResourceLimits limits,
+        @WireDefault Optional<InferenceGrant> inference) {
 
     /** Timeout of a step that declares none. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
@@ -76,6 +80,21 @@ public record CommandStep(
         outputs = outputs == null ? List.of() : List.copyOf(outputs);
         outputs.forEach(Checks::glob);
         limits = limits == null ? ResourceLimits.DEFAULTS : limits;
+        inference = inference == null ? Optional.empty() : inference;
+    }
+
+    /** The step as before this field existed: no inference. */
+    public CommandStep(
+            Run run,
+            CellProfile cell,
+            NetworkGrant network,
+            SortedMap<String, String> env,
+            String workdir,
+            Duration timeout,
+            Boolean cache,
+            List<String> outputs,
+            ResourceLimits limits) {
+        this(run, cell, network, env, workdir, timeout, cache, outputs, limits, Optional.empty());
     }
 
     /** A step that runs {@code argv} directly, with every other field at its default. */
@@ -104,6 +123,7 @@ public record CommandStep(
         b.cache = cache;
         b.outputs.addAll(outputs);
         b.limits = limits;
+        b.inference = inference;
         return b;
     }
 
@@ -118,6 +138,7 @@ public record CommandStep(
         private Boolean cache;
         private final List<String> outputs = new ArrayList<>();
         private ResourceLimits limits;
+        private Optional<InferenceGrant> inference = Optional.empty();
 
         private Builder(Run run) {
             this.run = Objects.requireNonNull(run, "run");
@@ -165,13 +186,19 @@ public record CommandStep(
             return this;
         }
 
+        /** Lets the cell reach the node's inference broker ({@link InferenceGrant}). */
+        public Builder inference(InferenceGrant grant) {
+            this.inference = Optional.of(Objects.requireNonNull(grant, "inference"));
+            return this;
+        }
+
         /**
          * The step.
          *
          * @throws ExecutorProtocolException if a value breaks its rule
          */
         public CommandStep build() {
-            return new CommandStep(run, cell, network, env, workdir, timeout, cache, outputs, limits);
+            return new CommandStep(run, cell, network, env, workdir, timeout, cache, outputs, limits, inference);
         }
     }
 }

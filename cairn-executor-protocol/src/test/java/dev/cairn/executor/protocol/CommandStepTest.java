@@ -58,7 +58,27 @@ class CommandStepTest {
                                 """
                         {"run":{"script":{"shell":"/bin/sh","source":"echo hi"}},"cell":"sandbox","network":"none",
                          "env":{},"workdir":".","timeout":{"secs":3600,"nanos":0},"cache":true,"outputs":[],
-                         "limits":{"memory_bytes":4294967296,"pids":4096,"cpu_seconds":14400,"open_files":4096}}"""));
+                         "limits":{"memory_bytes":4294967296,"pids":4096,"cpu_seconds":14400,"open_files":4096},
+                         "inference":null}"""));
+    }
+
+    @Test
+    void inferenceIsAGrantWithAnOptionalPerRequestCap() {
+        CommandStep step = CommandStep.argv("true")
+                .inference(InferenceGrant.maxTokens(256))
+                .build();
+        assertThat(Wire.toTree(step).get("inference").toString()).isEqualTo("{\"max_tokens\":256}");
+        assertThat(Wire.read(Wire.write(step), CommandStep.class)).isEqualTo(step);
+        assertThat(step.toBuilder().build().inference()).contains(InferenceGrant.maxTokens(256));
+        assertThat(Wire.read("{\"run\":{\"argv\":[\"true\"]},\"inference\":{}}", CommandStep.class)
+                        .inference())
+                .contains(InferenceGrant.DEFAULT);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Wire.read(
+                        "{\"run\":{\"argv\":[\"true\"]},\"inference\":{\"max_tokens\":0}}", CommandStep.class))
+                .hasMessageContaining("max_tokens");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                        Wire.read("{\"run\":{\"argv\":[\"true\"]},\"inference\":{\"budget\":1}}", CommandStep.class))
+                .hasMessageContaining("budget");
     }
 
     @Test

@@ -69,6 +69,11 @@ import org.slf4j.LoggerFactory;
  *       cell only, with the step's timeout plus a margin as time to live, and delivered as
  *       variables or as files on a tmpfs named by {@code CAIRN_SECRETS_DIR}; they are revoked after
  *       the cell's teardown.
+ *   <li>When the step asks for inference ({@code CommandStep.inference}), the {@link
+ *       CellStepOptions#inference()} port starts an endpoint for this cell only; the cell is granted
+ *       it (on top of the step's network grant) and gets {@code OPENAI_BASE_URL} and {@code
+ *       OPENAI_API_KEY} (a token for that endpoint, masked in the output); it is closed after the
+ *       cell's teardown. Without the port the step fails with {@code inference_unavailable}.
  *   <li>The step runs in a cell: {@code sandbox} steps in a bubblewrap sandbox where it works,
  *       otherwise (unless {@link CellStepOptions#requireSandbox()}) as a host process, and the log
  *       says so and why; with the step's limits, timeout, network grant, environment and workdir.
@@ -159,11 +164,12 @@ public final class CellStepExecutor implements StepExecutor, AutoCloseable {
             List<SecretMount> declared = host.secrets();
             Masker masker = Masker.none();
             int exit;
-            try (CellSecrets secrets = resolveSecrets(declared, cellId, input.step(), step)) {
+            try (CellSecrets secrets = resolveSecrets(declared, cellId, input.step(), step);
+                    CellInference.Session inference = openInference(input, cellId, step)) {
                 if (secrets != null) {
                     masker = secrets.masker();
                 }
-                exit = runCell(input, host, step, cellId, work, secrets, masker);
+                exit = runCell(input, host, step, cellId, work, secrets, masker, inference);
             } catch (ExecutorException e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -255,6 +261,29 @@ public final class CellStepExecutor implements StepExecutor, AutoCloseable {
         }
     }
 
+    /**
+     * The inference endpoint of a cell whose step asks for it, started before the cell and closed
+     * (by the caller's try) after its teardown; {@code null} when the step does not ask.
+     */
+    private CellInference.Session openInference(ExecutorInput input, String cellId, String step) {
+        if (input.step().inference().isEmpty()) {
+            return null;
+        }
+        if (options.inference().isEmpty()) {
+            throw ExecutorException.inferenceUnavailable(step, "this runner has no inference endpoint to give a cell");
+        }
+        try {
+            return options.inference()
+                    .get()
+                    .open(
+                            cellId,
+                            input.runId().toString(),
+                            input.step().inference().get().maxTokens());
+        } catch (RuntimeException e) {
+            throw wrap(step, "cannot start the cell's inference endpoint", e);
+        }
+    }
+
     private int runCell(
             ExecutorInput input,
             StepHost host,
@@ -262,7 +291,8 @@ public final class CellStepExecutor implements StepExecutor, AutoCloseable {
             String cellId,
             Path work,
             CellSecrets secrets,
-            Masker masker) {
+            Masker masker,
+            CellInference.Session inference) {
         CommandStep cs = input.step();
         Optional<String> correlation = secrets == null ? Optional.empty() : secrets.correlationId();
         SortedMap<String, String> env = new TreeMap<>(input.env());
@@ -273,7 +303,7 @@ public final class CellStepExecutor implements StepExecutor, AutoCloseable {
                         cs.cell() == dev.cairn.executor.protocol.CellProfile.PROCESS
                                 ? CellProfile.PROCESS
                                 : options.requireSandbox() ? CellProfile.SANDBOX : CellProfile.AUTO)
-                .network(network(cs.network()))
+                .network(network(cs.network(), inference))
                 .limits(limits(cs.limits(), cs));
         if (secrets != null) {
             env.putAll(secrets.environment());
@@ -281,6 +311,10 @@ public final class CellStepExecutor implements StepExecutor, AutoCloseable {
                 spec.file(f.name(), f.content());
                 f.wipe();
             }
+        }
+        if (inference != null) {
+            env.putAll(inference.environment());
+            host.log("info", "runner", "cell " + cellId + ": inference endpoint granted at " + inference.grant());
         }
         env.put("CAIRN_RUN_ID", input.runId().toString());
         env.put("CAIRN_STEP_ID", input.stepId().toString());
@@ -302,8 +336,9 @@ public final class CellStepExecutor implements StepExecutor, AutoCloseable {
                 host.log("info", "runner", "cell " + cellId + ": " + note);
             }
         }
-        LineMasker out = masker.lines(line -> host.log("info", "stdout", line));
-        LineMasker err = masker.lines(line -> host.log("warn", "stderr", line));
+        String token = inference == null ? null : inference.token();
+        LineMasker out = masker.lines(line -> host.log("info", "stdout", maskToken(line, token, masker)));
+        LineMasker err = masker.lines(line -> host.log("warn", "stderr", maskToken(line, token, masker)));
         CellOutputListener listener = (stream, bytes, off, len) -> {
             LineMasker sink = stream == CellOutputListener.Stream.STDOUT ? out : err;
             synchronized (sink) {
@@ -405,12 +440,20 @@ public final class CellStepExecutor implements StepExecutor, AutoCloseable {
         };
     }
 
-    private static NetworkPolicy network(NetworkGrant grant) {
-        return switch (grant) {
-            case NetworkGrant.None n -> NetworkPolicy.none();
-            case NetworkGrant.Allow a ->
-                NetworkPolicy.granted(a.value().stream().map(Object::toString).toArray(String[]::new));
-        };
+    private static NetworkPolicy network(NetworkGrant grant, CellInference.Session inference) {
+        List<String> grants = new ArrayList<>();
+        if (grant instanceof NetworkGrant.Allow a) {
+            a.value().forEach(g -> grants.add(g.toString()));
+        }
+        if (inference != null) {
+            grants.add(inference.grant());
+        }
+        return grants.isEmpty() ? NetworkPolicy.none() : NetworkPolicy.granted(grants.toArray(String[]::new));
+    }
+
+    /** The endpoint's token never reaches the log, whatever the step prints. */
+    private static String maskToken(String line, String token, Masker masker) {
+        return token == null ? line : line.replace(token, masker.marker());
     }
 
     private static CellLimits limits(ResourceLimits l, CommandStep cs) {

@@ -18,9 +18,15 @@ import java.util.Optional;
  *     rather than run as a host process where bubblewrap does not work; default {@code false}: it
  *     falls back and the step's log says so and why
  * @param secretTtlMargin added to the step's timeout to form its secrets' time to live; default 5 min
+ * @param inference how a cell that asks for inference gets its endpoint; empty: such steps fail with
+ *     {@code inference_unavailable}
  */
 public record CellStepOptions(
-        Path workRoot, Optional<SecretBroker> secretBroker, boolean requireSandbox, Duration secretTtlMargin) {
+        Path workRoot,
+        Optional<SecretBroker> secretBroker,
+        boolean requireSandbox,
+        Duration secretTtlMargin,
+        Optional<CellInference> inference) {
 
     public CellStepOptions {
         Objects.requireNonNull(workRoot, "work_root");
@@ -29,6 +35,7 @@ public record CellStepOptions(
         }
         Objects.requireNonNull(secretBroker, "secret_broker");
         Objects.requireNonNull(secretTtlMargin, "secret_ttl_margin");
+        Objects.requireNonNull(inference, "inference");
     }
 
     /** The defaults: no secret broker, sandbox with stated fallback. */
@@ -37,18 +44,23 @@ public record CellStepOptions(
                 Path.of(System.getProperty("java.io.tmpdir"), "cairn-steps").toAbsolutePath(),
                 Optional.empty(),
                 false,
-                Duration.ofMinutes(5));
+                Duration.ofMinutes(5),
+                Optional.empty());
     }
 
     public CellStepOptions withWorkRoot(Path value) {
-        return new CellStepOptions(value, secretBroker, requireSandbox, secretTtlMargin);
+        return new CellStepOptions(value, secretBroker, requireSandbox, secretTtlMargin, inference);
     }
 
     public CellStepOptions withSecretBroker(SecretBroker value) {
-        return new CellStepOptions(workRoot, Optional.of(value), requireSandbox, secretTtlMargin);
+        return new CellStepOptions(workRoot, Optional.of(value), requireSandbox, secretTtlMargin, inference);
     }
 
     public CellStepOptions withRequireSandbox(boolean value) {
-        return new CellStepOptions(workRoot, secretBroker, value, secretTtlMargin);
+        return new CellStepOptions(workRoot, secretBroker, value, secretTtlMargin, inference);
+    }
+
+    public CellStepOptions withInference(CellInference value) {
+        return new CellStepOptions(workRoot, secretBroker, requireSandbox, secretTtlMargin, Optional.of(value));
     }
 }

@@ -78,6 +78,11 @@ public final class PluginExecutor implements StepExecutor {
                     "Run the step with the built-in command executor, or drop its secrets.",
                     null);
         }
+        if (input.step().inference().isPresent()) {
+            throw ExecutorException.inferenceUnavailable(
+                    step,
+                    "executor plugin " + name() + " gets no inference endpoint (protocol version 1 carries none)");
+        }
         ProcessBuilder builder = new ProcessBuilder(options.command())
                 .redirectInput(ProcessBuilder.Redirect.PIPE)
                 .redirectOutput(ProcessBuilder.Redirect.PIPE)

@@ -188,26 +188,33 @@ public final class EmbeddedOrchestrator implements Orchestrator {
                 .sleeper(options.sleeper())
                 .entropy(options.entropy())
                 .durability(options.durability())
-                .transports(IoTransportRegistry.builder()
-                        .register(StepState.NAMESPACE, new TaskTransport(queue, this::stopIfRequested))
-                        .register(
-                                CacheCall.NAMESPACE,
-                                new CacheTransport(
-                                        actionCache, workspaces, hostKey, options.executorVersion(), options.secrets()))
-                        .register(
-                                ExportCall.NAMESPACE,
-                                new ExportTransport(
-                                        store,
-                                        options.exportSinks(),
-                                        options.defaultExportSink(),
-                                        options.exportBase()))
-                        .build())
+                .transports(transports(options, hostKey, store))
                 .transitionListener(transitions)
                 .build();
         metrics.gauges(this::taskCounts, () -> engine.activeRuns().size());
         this.sweeper = options.sweepInterval().isZero()
                 ? null
                 : Thread.ofVirtual().name("cairn-sweeper").unstarted(this::sweepLoop);
+    }
+
+    /**
+     * The engine's IO namespaces: tasks, the action cache, exports, and {@code inference} when the
+     * options give it.
+     */
+    private IoTransportRegistry transports(OrchestratorOptions options, HostKey hostKey, FsArtifactStore store) {
+        IoTransportRegistry.Builder registry = IoTransportRegistry.builder()
+                .register(StepState.NAMESPACE, new TaskTransport(queue, this::stopIfRequested))
+                .register(
+                        CacheCall.NAMESPACE,
+                        new CacheTransport(
+                                actionCache, workspaces, hostKey, options.executorVersion(), options.secrets()))
+                .register(
+                        ExportCall.NAMESPACE,
+                        new ExportTransport(
+                                store, options.exportSinks(), options.defaultExportSink(), options.exportBase()));
+        options.inference()
+                .ifPresent(factory -> registry.register(OrchestratorOptions.INFERENCE_NAMESPACE, factory.apply(db)));
+        return registry.build();
     }
 
     /**
@@ -314,6 +321,22 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         }
         Planner.Planned planned = planner.pipeline(request);
         checkSecrets(planned);
+        checkInference(planned);
+        if (!planned.sinks().isEmpty()) {
+            // the pipeline's own sinks (`events: {sinks: [...]}`) first, then the submission's
+            List<EventSinkConfig> merged = new ArrayList<>(planned.sinks());
+            for (int i = 0; i < sinks.size(); i++) {
+                String name = sinks.get(i).name();
+                if (planned.sinks().stream().anyMatch(s -> s.name().equals(name))) {
+                    throw OrchestratorException.invalidRequest(
+                            "sinks[" + i + "].name",
+                            "sink `" + name + "` is declared by the pipeline (`events.sinks`) too",
+                            "Give the submission's sink another name than the pipeline's.");
+                }
+                merged.add(sinks.get(i));
+            }
+            sinks = merged;
+        }
         return accept(planned, request.runId(), hash(planned.manifest(), priority, sinks), priority, sinks);
     }
 
@@ -379,6 +402,27 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         });
         if (!missing.isEmpty()) {
             throw OrchestratorException.secretNotFound(missing, catalog.description());
+        }
+    }
+
+    /**
+     * Refuses a pipeline whose steps ask for inference when the home has none configured ({@code
+     * inference_unavailable}, naming the steps).
+     */
+    private void checkInference(Planner.Planned planned) {
+        if (options.inference().isPresent()) {
+            return;
+        }
+        List<String> asking = new ArrayList<>();
+        for (StepPlan step : planned.steps()) {
+            if (step.payload() instanceof StepPlan.Payload.Command command
+                    && command.step().inference().isPresent()
+                    && !asking.contains(step.name())) {
+                asking.add(step.name());
+            }
+        }
+        if (!asking.isEmpty()) {
+            throw OrchestratorException.inferenceUnavailable(asking);
         }
     }
 

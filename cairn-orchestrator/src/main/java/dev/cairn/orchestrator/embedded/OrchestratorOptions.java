@@ -3,11 +3,13 @@ package dev.cairn.orchestrator.embedded;
 import dev.cairn.cell.api.ExportSink;
 import dev.cairn.cell.api.NoopExportSink;
 import dev.cairn.machine.runtime.Durability;
+import dev.cairn.machine.runtime.io.IoTransport;
 import dev.cairn.machine.time.Clock;
 import dev.cairn.machine.time.Entropy;
 import dev.cairn.machine.time.Sleeper;
 import dev.cairn.sinks.SecretLookup;
 import dev.cairn.sinks.export.ExportSinks;
+import dev.cairn.store.sqlite.SqliteDatabase;
 import dev.cairn.workspace.cache.HostKey;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -15,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * How to open an {@link EmbeddedOrchestrator}. Build with {@link #builder()}.
@@ -51,6 +54,10 @@ import java.util.Optional;
  *     process's working directory
  * @param runListener told of every run the orchestrator starts driving, with its per-run event
  *     sinks; default none
+ * @param inference the kernel's {@value #INFERENCE_NAMESPACE} IO namespace, built over the
+ *     orchestrator's database when it opens (the node's {@code InferenceTransport}); present means
+ *     the home has inference configured, so pipeline steps may ask for it ({@code inference:});
+ *     default absent: such steps are refused at submission with {@code inference_unavailable}
  */
 public record OrchestratorOptions(
         Path home,
@@ -70,7 +77,11 @@ public record OrchestratorOptions(
         ExportSinks exportSinks,
         ExportSink defaultExportSink,
         Path exportBase,
-        RunListener runListener) {
+        RunListener runListener,
+        Optional<Function<SqliteDatabase, IoTransport>> inference) {
+
+    /** The IO namespace {@link #inference()} is registered under. */
+    public static final String INFERENCE_NAMESPACE = "inference";
 
     /** Default {@link #executorVersion}. */
     public static final String DEFAULT_EXECUTOR_VERSION = "cairn-command/1";
@@ -110,6 +121,7 @@ public record OrchestratorOptions(
         Objects.requireNonNull(defaultExportSink, "default_export_sink");
         Objects.requireNonNull(exportBase, "export_base");
         Objects.requireNonNull(runListener, "run_listener");
+        Objects.requireNonNull(inference, "inference");
     }
 
     private static void positive(Duration value, String field) {
@@ -149,6 +161,16 @@ public record OrchestratorOptions(
         private ExportSink defaultExportSink = new NoopExportSink();
         private Path exportBase = Path.of("").toAbsolutePath();
         private RunListener runListener = RunListener.none();
+        private Function<SqliteDatabase, IoTransport> inference;
+
+        /**
+         * The {@value #INFERENCE_NAMESPACE} IO namespace, built over the orchestrator's database when
+         * it opens; steps may then ask for inference.
+         */
+        public Builder inference(Function<SqliteDatabase, IoTransport> value) {
+            this.inference = value;
+            return this;
+        }
 
         public Builder runListener(RunListener value) {
             this.runListener = value;
@@ -263,7 +285,8 @@ public record OrchestratorOptions(
                             : exportSinks,
                     defaultExportSink,
                     exportBase,
-                    runListener);
+                    runListener,
+                    Optional.ofNullable(inference));
         }
     }
 }

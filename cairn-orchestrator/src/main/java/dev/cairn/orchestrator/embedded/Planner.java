@@ -46,6 +46,7 @@ import dev.cairn.orchestrator.spec.SpecDocument;
 import dev.cairn.orchestrator.spec.SpecException;
 import dev.cairn.orchestrator.spec.SpecParser;
 import dev.cairn.orchestrator.spec.SpecWriter;
+import dev.cairn.sinks.config.EventSinkConfig;
 import dev.cairn.workspace.cache.CacheDecisions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -111,6 +112,7 @@ final class Planner {
      * @param tags the seed-003 tags
      * @param timeout the seed-003 run timeout
      * @param export the pipeline's export section, bound ({@link ExportSpec#NONE} for seed-003 runs)
+     * @param sinks the pipeline's own event sinks ({@code events.sinks}); empty for seed-003 runs
      */
     record Planned(
             String kind,
@@ -122,7 +124,8 @@ final class Planner {
             Optional<RunMode> mode,
             List<String> tags,
             Optional<Duration> timeout,
-            ExportSpec export) {}
+            ExportSpec export,
+            List<EventSinkConfig> sinks) {}
 
     // ------------------------------------------------------------------ pipelines
 
@@ -175,7 +178,8 @@ final class Planner {
                 Optional.empty(),
                 List.of(),
                 Optional.empty(),
-                bound.export());
+                bound.export(),
+                spec.sinks());
     }
 
     private static void refuseLocalInputs(PipelineSpec spec) {
@@ -419,7 +423,8 @@ final class Planner {
                 Optional.of(bare.mode()),
                 bare.tags().orElse(List.of()),
                 bare.timeout().map(Duration::ofMillis),
-                ExportSpec.NONE);
+                ExportSpec.NONE,
+                List.of());
     }
 
     private static String stepId(RunnerConfig runner) {
@@ -456,7 +461,8 @@ final class Planner {
                         Optional.empty(),
                         List.of(),
                         Optional.empty(),
-                        bound.export());
+                        bound.export(),
+                        bound.spec().sinks());
             } catch (SpecException e) {
                 throw RunException.invalidPlan(
                         "invalid_stored_spec", "the stored pipeline " + specId + " no longer reads: " + e.getMessage());

@@ -570,7 +570,8 @@ final class TaskQueue implements LeaseService {
      * The lifecycle of an ended task, in order: queued, every grant, expiry and refused stale
      * completion or heartbeat, the cell lifecycle lines its runner reported (log lines of stream
      * {@value #CELL_STREAM} holding a JSON object with {@code event}: {@code created}, {@code
-     * started}, {@code exited} or {@code destroyed}), and how it ended.
+     * started}, {@code exited}, {@code failed} (setup failed; {@code reason} added from the record's
+     * {@code detail}) or {@code destroyed}), and how it ended.
      */
     List<TaskEvent> history(UUID taskId) {
         return db.read(r -> {
@@ -683,7 +684,7 @@ final class TaskQueue implements LeaseService {
     static final String CELL_STREAM = "cell";
 
     private static final java.util.Set<String> CELL_EVENTS =
-            java.util.Set.of("created", "started", "exited", "destroyed");
+            java.util.Set.of("created", "started", "exited", "failed", "destroyed");
 
     private static Optional<TaskEvent> cellEvent(TaskInfo task, long ts, String message) {
         JsonNode record;
@@ -700,6 +701,10 @@ final class TaskQueue implements LeaseService {
         if (!payload.has("correlation_id")
                 && payload.path("broker_correlation_id").isTextual()) {
             payload.put("correlation_id", payload.get("broker_correlation_id").textValue());
+        }
+        if (what.equals("failed") && !payload.has("reason")) {
+            // the cells runtime's detail of a FAILED move is why the setup failed
+            payload.put("reason", payload.path("detail").asText("cell setup failed"));
         }
         payload.put("task_id", task.taskId().toString());
         payload.put("state_id", task.stateId());

@@ -4,6 +4,7 @@ import dev.cairn.machine.config.RunConfig;
 import dev.cairn.machine.ids.OpId;
 import dev.cairn.machine.meta.StandardTags;
 import dev.cairn.machine.meta.Tag;
+import dev.cairn.sinks.config.EventSinkConfig;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -44,7 +45,8 @@ public record PipelineSpec(
         RunSettings settings,
         SortedMap<String, String> env,
         List<StepSpec> steps,
-        ExportSpec export) {
+        ExportSpec export,
+        List<EventSinkConfig> sinks) {
 
     /** The version of a pipeline that declares none. */
     public static final String DEFAULT_VERSION = "1";
@@ -71,6 +73,16 @@ public record PipelineSpec(
         env = Collections.unmodifiableSortedMap(new TreeMap<>(Objects.requireNonNull(env, "env")));
         steps = List.copyOf(Objects.requireNonNull(steps, "steps"));
         Objects.requireNonNull(export, "export");
+        sinks = List.copyOf(Objects.requireNonNull(sinks, "sinks"));
+        Set<String> sinkNames = new HashSet<>();
+        for (EventSinkConfig sink : sinks) {
+            if (!sinkNames.add(sink.name())) {
+                throw SpecException.unplaced(
+                        "/events/sinks",
+                        SpecCode.DUPLICATE_VALUE,
+                        "event sink `" + sink.name() + "` is declared twice");
+            }
+        }
         Problems problems = new Problems();
         if (steps.isEmpty()) {
             problems.at("/steps", SpecCode.NO_STEPS, "the pipeline has no steps");
@@ -124,7 +136,8 @@ public record PipelineSpec(
 
     /** This pipeline with {@code settings.dry_run} set. */
     public PipelineSpec withDryRun(boolean dryRun) {
-        return new PipelineSpec(op, version, description, params, settings.withDryRun(dryRun), env, steps, export);
+        return new PipelineSpec(
+                op, version, description, params, settings.withDryRun(dryRun), env, steps, export, sinks);
     }
 
     /**
@@ -153,6 +166,7 @@ public record PipelineSpec(
         private final SortedMap<String, String> env = new TreeMap<>();
         private final List<StepSpec> steps = new ArrayList<>();
         private ExportSpec export = ExportSpec.NONE;
+        private final List<EventSinkConfig> sinks = new ArrayList<>();
 
         private Builder(OpId op) {
             this.op = op;
@@ -193,6 +207,12 @@ public record PipelineSpec(
             return this;
         }
 
+        /** Adds an event sink that receives the events of each run of this pipeline. */
+        public Builder sink(EventSinkConfig value) {
+            sinks.add(Objects.requireNonNull(value, "sink"));
+            return this;
+        }
+
         public Builder export(ExportSpec value) {
             this.export = value;
             return this;
@@ -204,7 +224,7 @@ public record PipelineSpec(
          * @throws SpecException listing every rule it breaks (positions 0)
          */
         public PipelineSpec build() {
-            PipelineSpec spec = new PipelineSpec(op, version, description, params, settings, env, steps, export);
+            PipelineSpec spec = new PipelineSpec(op, version, description, params, settings, env, steps, export, sinks);
             List<SpecError> problems = spec.problems();
             if (!problems.isEmpty()) {
                 throw new SpecException("", problems);

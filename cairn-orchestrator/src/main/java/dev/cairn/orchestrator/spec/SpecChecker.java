@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.executor.protocol.CellProfile;
 import dev.cairn.executor.protocol.CommandStep;
 import dev.cairn.executor.protocol.HostPort;
+import dev.cairn.executor.protocol.InferenceGrant;
 import dev.cairn.executor.protocol.NetworkGrant;
 import dev.cairn.executor.protocol.ResourceLimits;
 import dev.cairn.executor.protocol.Run;
@@ -19,6 +20,9 @@ import dev.cairn.machine.ids.OpId;
 import dev.cairn.machine.meta.SideEffectKind;
 import dev.cairn.machine.meta.StandardTags;
 import dev.cairn.machine.meta.Tag;
+import dev.cairn.sinks.SinkException;
+import dev.cairn.sinks.config.EventSinkConfig;
+import dev.cairn.sinks.config.EventsConfigs;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -48,7 +52,8 @@ import java.util.regex.Pattern;
 final class SpecChecker {
 
     static final Set<String> TOP_FIELDS =
-            fields("op", "version", "description", "params", "settings", "env", "steps", "export");
+            fields("op", "version", "description", "params", "settings", "env", "steps", "export", "events");
+    static final Set<String> EVENTS_FIELDS = fields("sinks");
     static final Set<String> PARAM_FIELDS = fields("type", "default", "description", "required");
     static final Set<String> SETTINGS_FIELDS =
             fields("mode", "max_concurrency", "retry", "skip_tags", "dry_run", "events");
@@ -76,11 +81,17 @@ final class SpecChecker {
             "cell",
             "workdir",
             "labels",
-            "regions");
+            "regions",
+            "inference");
     static final Set<String> SECRET_FIELDS = fields("name", "env", "file");
     static final Set<String> INPUT_FIELDS = fields("path", "step", "artifact", "files", "to");
     static final Set<String> RESOURCES_FIELDS = fields("memory", "pids", "cpu_time", "open_files");
     static final Set<String> NETWORK_FIELDS = fields("allow");
+    static final Set<String> INFERENCE_FIELDS = fields("max_tokens");
+
+    /** The most tokens one inference request of a step may be given as its cap. */
+    static final long MAX_INFERENCE_TOKENS = 10_000_000;
+
     static final Set<String> EXPORT_FIELDS = fields("targets", "artifacts");
     static final Set<String> TARGET_FIELDS = fields("dir", "url", "bearer");
     static final Set<String> EXPORT_ARTIFACT_FIELDS = fields("name", "step", "path", "target", "content_type");
@@ -89,7 +100,7 @@ final class SpecChecker {
     static final String EXTENSION_PREFIX = "x-";
 
     /** Fields that only {@code command} steps have. */
-    static final Set<String> COMMAND_ONLY = fields("run", "shell", "cell", "workdir");
+    static final Set<String> COMMAND_ONLY = fields("run", "shell", "cell", "workdir", "inference");
 
     /** Pointers of the strings that may hold param references. */
     static final List<Pattern> TEMPLATED = List.of(
@@ -127,6 +138,7 @@ final class SpecChecker {
         boolean hasOutputs;
         final List<String> outputs = new ArrayList<>();
         boolean cacheOff;
+        boolean inference;
         SideEffectKind sideEffect = SideEffectKind.PURE;
         final List<StepGraph.Edge> needs = new ArrayList<>();
         final List<StepGraph.Edge> inputSteps = new ArrayList<>();
@@ -196,6 +208,7 @@ final class SpecChecker {
         });
         List<StepDraft> steps = steps(top, params.keySet(), env.keySet());
         ExportSpec export = export(top.get("export"), "/export", steps, params.keySet());
+        List<EventSinkConfig> sinks = sinks(top.get("events"), "/events");
         checkSkipTags(top.get("settings"), steps);
 
         if (problems.size() != before || op == null || settings == null) {
@@ -214,7 +227,8 @@ final class SpecChecker {
                     settings,
                     env,
                     built,
-                    export));
+                    export,
+                    sinks));
         } catch (RuntimeException e) {
             problems.at(
                     "",
@@ -492,8 +506,18 @@ final class SpecChecker {
         }
     }
 
+    /** Fields of a pipeline's event sinks that hold the name of a secret, never its value. */
+    private static final Pattern SINK_SECRET_NAME =
+            Pattern.compile("/events/sinks/[0-9]+/(webhook/(secret|bearer)|nats/token)");
+
     private void scanSecrets(JsonNode root) {
         for (Secrets.Finding finding : Secrets.findings(root)) {
+            if (finding.kind() == dev.cairn.json.SecretKind.SECRET_NAMED_KEY
+                    && SINK_SECRET_NAME.matcher(finding.pointer()).matches()
+                    && root.at(finding.pointer()).isTextual()
+                    && Names.isSecretName(root.at(finding.pointer()).textValue())) {
+                continue; // a secret's name, as the sink format has it
+            }
             problems.at(
                     finding.pointer(),
                     SpecCode.INLINE_SECRET,
@@ -1034,6 +1058,9 @@ final class SpecChecker {
         }
         resources(object.get("resources"), pointer + "/resources", b);
         network(object.get("network"), pointer + "/network", b);
+        if (command) {
+            inference(object, pointer, d);
+        }
         String cell = word(object, "cell", pointer, fields("sandbox", "process"));
         if (cell != null && command) {
             b.cell(CellProfile.valueOf(cell.toUpperCase(Locale.ROOT)));
@@ -1401,6 +1428,85 @@ final class SpecChecker {
             return false;
         }
         return true;
+    }
+
+    /**
+     * {@code events: {sinks: [...]}}: sinks that receive each run's events, in the format of the
+     * per-run sinks a submission brings ({@code EventsConfigs.parseSink}; secrets by name).
+     */
+    private List<EventSinkConfig> sinks(JsonNode node, String pointer) {
+        List<EventSinkConfig> out = new ArrayList<>();
+        if (node == null) {
+            return out;
+        }
+        ObjectNode object = object(node, pointer, "the pipeline's event sinks (`{sinks: [...]}`)", EVENTS_FIELDS);
+        if (object == null || object.get("sinks") == null) {
+            return out;
+        }
+        JsonNode list = object.get("sinks");
+        if (!list.isArray()) {
+            wrongType(pointer + "/sinks", "a list of event sinks", list);
+            return out;
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            String at = pointer + "/sinks/" + i;
+            try {
+                EventSinkConfig sink = EventsConfigs.parseSink(list.get(i), at);
+                if (!names.add(sink.name())) {
+                    problems.at(
+                            at + "/name",
+                            SpecCode.DUPLICATE_VALUE,
+                            "the event sink name `" + sink.name() + "` is used twice");
+                } else {
+                    out.add(sink);
+                }
+            } catch (SinkException e) {
+                problems.at(e.pointer().orElse(at), SpecCode.INVALID_VALUE, e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code inference: true | false | {max_tokens: N}}. A step that asks is not cached unless it
+     * says {@code cache: true} ({@link StepSpec.Builder#build()}).
+     */
+    private void inference(ObjectNode object, String pointer, StepDraft d) {
+        JsonNode node = object.get("inference");
+        String at = Pointers.child(pointer, "inference");
+        if (node == null || node.isNull()) {
+            return;
+        }
+        if (node.isBoolean()) {
+            if (node.booleanValue()) {
+                d.builder.inference(InferenceGrant.DEFAULT);
+                d.inference = true;
+                if (!object.has("cache")) {
+                    d.cacheOff = true;
+                }
+            }
+            return;
+        }
+        ObjectNode grant = object(
+                node,
+                at,
+                "whether the step uses inference: `true`, or `{max_tokens: N}` to cap each request",
+                INFERENCE_FIELDS);
+        if (grant == null) {
+            return;
+        }
+        Long max = integer(grant, "max_tokens", at, 1, MAX_INFERENCE_TOKENS);
+        if (max != null) {
+            d.builder.inference(InferenceGrant.maxTokens(max));
+            d.inference = true;
+        } else if (!grant.has("max_tokens")) {
+            d.builder.inference(InferenceGrant.DEFAULT);
+            d.inference = true;
+        }
+        if (d.inference && !object.has("cache")) {
+            d.cacheOff = true; // not cached unless asked: nothing to continue from
+        }
     }
 
     private void sideEffects(ObjectNode object, String pointer, StepDraft d, Set<String> params) {

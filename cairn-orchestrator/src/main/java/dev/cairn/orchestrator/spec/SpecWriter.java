@@ -19,6 +19,7 @@ import dev.cairn.machine.config.ExecutionMode;
 import dev.cairn.machine.config.RetryPolicy;
 import dev.cairn.machine.meta.SideEffectKind;
 import dev.cairn.machine.meta.Tag;
+import dev.cairn.sinks.config.EventsConfigs;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
@@ -62,6 +63,10 @@ public final class SpecWriter {
         }
         if (!spec.export().isEmpty()) {
             out.set("export", export(spec.export()));
+        }
+        if (!spec.sinks().isEmpty()) {
+            ArrayNode sinks = out.putObject("events").putArray("sinks");
+            spec.sinks().forEach(sink -> sinks.add(EventsConfigs.toTree(sink)));
         }
         return out;
     }
@@ -208,6 +213,14 @@ public final class SpecWriter {
         if (!step.regions().isEmpty()) {
             out.set("regions", list(step.regions()));
         }
+        // written only when asked, so that the spec (and its id) of a step without it is unchanged
+        step.inference().ifPresent(grant -> {
+            if (grant.maxTokens().isEmpty()) {
+                out.put("inference", true);
+            } else {
+                out.putObject("inference").put("max_tokens", grant.maxTokens().get());
+            }
+        });
         return out;
     }
 

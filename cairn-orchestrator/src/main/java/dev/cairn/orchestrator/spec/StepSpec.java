@@ -2,6 +2,7 @@ package dev.cairn.orchestrator.spec;
 
 import dev.cairn.executor.protocol.CellProfile;
 import dev.cairn.executor.protocol.CommandStep;
+import dev.cairn.executor.protocol.InferenceGrant;
 import dev.cairn.executor.protocol.NetworkGrant;
 import dev.cairn.executor.protocol.ResourceLimits;
 import dev.cairn.executor.protocol.Run;
@@ -56,6 +57,9 @@ import java.util.TreeMap;
  * @param labels labels a runner must carry to take the step (values may hold param references)
  * @param regions when not empty, the step runs once per region, each on runners labelled {@code
  *     region=<region>}
+ * @param inference whether the step's cell reaches the node's inference broker through a loopback
+ *     endpoint ({@code inference: true} or {@code inference: {max_tokens: N}}); a step that asks is
+ *     not cached unless it says {@code cache: true}
  */
 public record StepSpec(
         String id,
@@ -79,7 +83,8 @@ public record StepSpec(
         CellProfile cell,
         String workdir,
         SortedMap<String, String> labels,
-        List<String> regions) {
+        List<String> regions,
+        Optional<InferenceGrant> inference) {
 
     /** The capability of steps that run a command in a cell. */
     public static final String COMMAND = "command";
@@ -115,6 +120,7 @@ public record StepSpec(
         Objects.requireNonNull(workdir, "workdir");
         labels = sorted(labels, "labels");
         regions = List.copyOf(Objects.requireNonNull(regions, "regions"));
+        Objects.requireNonNull(inference, "inference");
     }
 
     private static SortedMap<String, String> sorted(Map<String, String> map, String field) {
@@ -154,6 +160,7 @@ public record StepSpec(
                 .limits(resources);
         env.forEach((name, value) -> b.env(name, params.render(value)));
         outputs.forEach(b::output);
+        inference.ifPresent(b::inference);
         return b.build();
     }
 
@@ -205,6 +212,7 @@ public record StepSpec(
         b.workdir = workdir;
         b.labels.putAll(labels);
         b.regions.addAll(regions);
+        b.inference = inference;
         return b;
     }
 
@@ -232,6 +240,7 @@ public record StepSpec(
         private String workdir = CommandStep.ROOT;
         private final SortedMap<String, String> labels = new TreeMap<>();
         private final List<String> regions = new ArrayList<>();
+        private Optional<InferenceGrant> inference = Optional.empty();
 
         private Builder(String id) {
             this.id = id;
@@ -348,8 +357,19 @@ public record StepSpec(
             return this;
         }
 
+        /** Lets the step's cell reach the node's inference broker. */
+        public Builder inference(InferenceGrant value) {
+            this.inference = Optional.of(Objects.requireNonNull(value, "inference"));
+            return this;
+        }
+
+        /**
+         * Builds the step. Unless set, caching is on except for steps that apply a side effect and
+         * steps that use inference (a model's answer is not a function of the step's inputs).
+         */
         public StepSpec build() {
-            boolean cached = cache != null ? cache : sideEffect != SideEffectKind.APPLY_SIDE_EFFECT;
+            boolean cached =
+                    cache != null ? cache : sideEffect != SideEffectKind.APPLY_SIDE_EFFECT && inference.isEmpty();
             return new StepSpec(
                     id,
                     description,
@@ -372,7 +392,8 @@ public record StepSpec(
                     cell,
                     workdir,
                     labels,
-                    regions);
+                    regions,
+                    inference);
         }
     }
 }

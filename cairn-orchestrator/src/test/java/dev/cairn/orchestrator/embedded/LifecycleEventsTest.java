@@ -132,6 +132,49 @@ class LifecycleEventsTest {
         }
     }
 
+    @Test
+    void aCellWhoseSetupFailedIsACellFailedEventWithTheReason() throws Exception {
+        try (Harness h = new Harness(dir)) {
+            LeaseService leases = h.orchestrator.leases();
+            String runId = h.submit(LeaseProtocolTest.ONE_STEP);
+            LeaseEnvelope lease = LeaseProtocolTest.take(leases, "a", Map.of());
+            long ts = h.clock.nowMillis();
+            // what CellCommandExecutor reports when the cells runtime moves a cell to FAILED
+            leases.heartbeat(new Heartbeat(
+                    LeaseRef.of(lease),
+                    Optional.empty(),
+                    List.of(
+                            new LogLine(ts, LogLevel.INFO, "cell", "{\"event\":\"created\",\"cell_id\":\"c-9\"}"),
+                            new LogLine(
+                                    ts,
+                                    LogLevel.INFO,
+                                    "cell",
+                                    "{\"event\":\"failed\",\"cell_id\":\"c-9\",\"from\":\"created\","
+                                            + "\"state\":\"failed\",\"detail\":\"spawn failed: bwrap: no permission\"}"),
+                            new LogLine(
+                                    ts,
+                                    LogLevel.INFO,
+                                    "cell",
+                                    "{\"event\":\"destroyed\",\"cell_id\":\"c-9\",\"peers_tracked_after\":0}"))));
+            leases.complete(new Completion(
+                    LeaseRef.of(lease),
+                    new dev.cairn.runner.api.lease.TaskOutcome.Failed(
+                            "cell_setup_failed", "step work: spawn failed: bwrap: no permission", false)));
+            assertThat(h.awaitEnd(runId).state()).isEqualTo(RunState.FAILED);
+
+            List<Event.Domain> events = domain(h, runId);
+            List<String> names = events.stream().map(d -> d.event().name()).toList();
+            assertThat(names).containsSubsequence("cell_created", "cell_failed", "cell_destroyed", "task_failed");
+            JsonNode failed = payload(events, "cell_failed");
+            assertThat(failed.path("cell_id").asText()).isEqualTo("c-9");
+            assertThat(failed.path("reason").asText()).isEqualTo("spawn failed: bwrap: no permission");
+            assertThat(failed.path("step_id").asText()).isEqualTo("work");
+            assertThat(CairnEventTypes.domain("cell_failed").orElseThrow().type())
+                    .isEqualTo(CairnEventTypes.CELL_FAILED)
+                    .isEqualTo("dev.cairn.cell.failed.v1");
+        }
+    }
+
     private static JsonNode payload(List<Event.Domain> events, String name) {
         return events.stream()
                 .filter(d -> d.event().name().equals(name))

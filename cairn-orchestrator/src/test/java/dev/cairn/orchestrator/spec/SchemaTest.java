@@ -132,7 +132,8 @@ class SchemaTest {
                 "memoryBytes", "memory",
                 "cpuSeconds", "cpu_time",
                 "delivery", "env",
-                "name", "name");
+                "name", "name",
+                "sinks", "events");
         Map<Class<?>, String> records = new LinkedHashMap<>();
         records.put(PipelineSpec.class, "");
         records.put(StepSpec.class, "/$defs/step");

@@ -57,6 +57,7 @@ public final class CairnEventTypes {
     public static final String CELL_STARTED = "dev.cairn.cell.started.v1";
     public static final String CELL_EXITED = "dev.cairn.cell.exited.v1";
     public static final String CELL_DESTROYED = "dev.cairn.cell.destroyed.v1";
+    public static final String CELL_FAILED = "dev.cairn.cell.failed.v1";
     public static final String EXPORT_PUSHED = "dev.cairn.export.pushed.v1";
     public static final String EXPORT_FAILED = "dev.cairn.export.failed.v1";
 
@@ -78,6 +79,7 @@ public final class CairnEventTypes {
         public static final String CELL_STARTED = "cell_started";
         public static final String CELL_EXITED = "cell_exited";
         public static final String CELL_DESTROYED = "cell_destroyed";
+        public static final String CELL_FAILED = "cell_failed";
         public static final String EXPORT_PUSHED = "export_pushed";
         public static final String EXPORT_FAILED = "export_failed";
 
@@ -138,6 +140,11 @@ public final class CairnEventTypes {
             orchestrator(CELL_EXITED, Names.CELL_EXITED, "cell_id", "The cell's command exited; its exit code."),
             orchestrator(
                     CELL_DESTROYED, Names.CELL_DESTROYED, "cell_id", "The cell was torn down; its teardown report."),
+            orchestrator(
+                    CELL_FAILED,
+                    Names.CELL_FAILED,
+                    "cell_id",
+                    "The cell's setup failed before its command ran; the reason (never a secret)."),
             orchestrator(EXPORT_PUSHED, Names.EXPORT_PUSHED, "name", "An artifact was exported; its receipt."),
             orchestrator(EXPORT_FAILED, Names.EXPORT_FAILED, "name", "An export failed or was refused; the error."),
             new EventType(

@@ -1,4 +1,4 @@
-package dev.cairn.inference;
+package dev.cairn.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -30,22 +30,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * one is set (a 401 echoes the key it got, as some providers do), and can be scripted to answer the
  * next requests with a status (and {@code Retry-After}), garbage, a huge body, or to hang.
  */
-final class FakeChatServer implements AutoCloseable {
+public final class FakeChatServer implements AutoCloseable {
 
     /** A scripted answer for one request. */
-    sealed interface Script {
-        record Status(int status, String retryAfter, String body) implements Script {}
+    public sealed interface Script {
+        public record Status(int status, String retryAfter, String body) implements Script {}
 
-        record Raw(String body) implements Script {}
+        public record Raw(String body) implements Script {}
 
-        record Huge(int bytes, boolean declareLength) implements Script {}
+        public record Huge(int bytes, boolean declareLength) implements Script {}
 
-        record Hang() implements Script {}
+        public record Hang() implements Script {}
     }
 
     /** One request as received. */
-    record Seen(String path, Map<String, List<String>> headers, JsonNode body) {
-        String header(String name) {
+    public record Seen(String path, Map<String, List<String>> headers, JsonNode body) {
+        public String header(String name) {
             for (var e : headers.entrySet()) {
                 if (e.getKey().equalsIgnoreCase(name)) {
                     return e.getValue().getFirst();
@@ -63,37 +63,37 @@ final class FakeChatServer implements AutoCloseable {
     private final CountDownLatch release = new CountDownLatch(1);
     private volatile String requiredKey;
 
-    FakeChatServer() throws IOException {
+    public FakeChatServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
     }
 
-    URI baseUri() {
+    public URI baseUri() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1");
     }
 
     /** Requests received so far. */
-    int requests() {
+    public int requests() {
         return count.get();
     }
 
-    List<Seen> seen() {
+    public List<Seen> seen() {
         return List.copyOf(seen);
     }
 
-    FakeChatServer requireKey(String key) {
+    public FakeChatServer requireKey(String key) {
         this.requiredKey = key;
         return this;
     }
 
-    synchronized FakeChatServer then(Script next) {
+    public synchronized FakeChatServer then(Script next) {
         script.addLast(next);
         return this;
     }
 
-    FakeChatServer thenStatus(int status, int times, String retryAfter) {
+    public FakeChatServer thenStatus(int status, int times, String retryAfter) {
         for (int i = 0; i < times; i++) {
             then(new Script.Status(
                     status, retryAfter, "{\"error\":{\"message\":\"status " + status + "\",\"type\":\"test\"}}"));
@@ -165,7 +165,7 @@ final class FakeChatServer implements AutoCloseable {
         }
     }
 
-    static ObjectNode answer(JsonNode request) {
+    public static ObjectNode answer(JsonNode request) {
         JsonNode messages = request.path("messages");
         String prompt = messages.isArray() && !messages.isEmpty()
                 ? messages.get(messages.size() - 1).path("content").asText()
