@@ -17,7 +17,7 @@ import java.util.Optional;
  *
  * <p>Codes: {@value #RUN_NOT_FOUND} (404), {@value #STEP_NOT_FOUND} (404), {@value #INVALID_SPEC}
  * (400, {@code details.errors} lists every positioned spec error), {@value #INVALID_REQUEST} (400,
- * {@code details.field}), {@value #SECRET_IN_INPUT} (400, {@code details.pointers}), {@value
+ * {@code details.field}), {@value #INVALID_CURSOR} (400, {@code details.field}), {@value #SECRET_IN_INPUT} (400, {@code details.pointers}), {@value
  * #RUN_ID_CONFLICT} (409), {@value #RUN_NOT_RESUMABLE} (409), {@value #RUN_NOT_FINISHED} (409),
  * {@value #SECRET_NOT_FOUND} (400, {@code details.missing}: the secrets and who needs them), {@value
  * #CLOSED} (503, retryable).
@@ -34,6 +34,8 @@ public final class OrchestratorException extends RuntimeException implements Cod
     public static final String INVALID_SPEC = "invalid_spec";
     /** A request field holds a value the orchestrator cannot accept. */
     public static final String INVALID_REQUEST = "invalid_request";
+    /** A page cursor this orchestrator did not give. */
+    public static final String INVALID_CURSOR = "invalid_cursor";
     /** A runner input holds a value that looks like a credential. */
     public static final String SECRET_IN_INPUT = "secret_in_input";
     /** A run with the requested id exists and was submitted with a different request. */
@@ -108,6 +110,22 @@ public final class OrchestratorException extends RuntimeException implements Cod
                 hint,
                 JsonNodeFactory.instance.objectNode().put("field", field),
                 null);
+    }
+
+    /** {@code cursor} is not a {@code next_cursor} this orchestrator gave for a listing. */
+    public static OrchestratorException invalidCursor(String field, String cursor) {
+        return new OrchestratorException(
+                INVALID_CURSOR,
+                "invalid `" + field + "`: `" + shorten(cursor) + "` is not a cursor this server gave",
+                false,
+                "Pass back the `next_cursor` of the previous page, unchanged; or list again from the start"
+                        + " without a cursor.",
+                JsonNodeFactory.instance.objectNode().put("field", field),
+                null);
+    }
+
+    private static String shorten(String text) {
+        return text.length() <= 80 ? text : text.substring(0, 80) + "…";
     }
 
     public static OrchestratorException secretInInput(List<String> pointers) {
