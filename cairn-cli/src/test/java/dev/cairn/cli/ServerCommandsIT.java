@@ -6,10 +6,20 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cairn.cli.CairnProcess.Result;
+import dev.cairn.contracts.api.LeaseBatch;
+import dev.cairn.json.wire.Wire;
+import dev.cairn.runner.api.LeaseEnvelope;
+import dev.cairn.runner.api.lease.AcquireRequest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -223,6 +233,60 @@ class ServerCommandsIT {
             }
             Result first = CairnProcess.run(dir, asClient, "status", runId, "--json");
             assertThat(first.json().get("state").asText()).isEqualTo("completed");
+        }
+    }
+
+    /** One acquire call over HTTP, as a runner node makes it; the leases granted. */
+    private static List<LeaseEnvelope> acquire(String url, String worker, Duration wait) throws Exception {
+        AcquireRequest request = new AcquireRequest(worker, List.of("command"), new TreeMap<>(), 1, wait);
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<byte[]> response = http.send(
+                    HttpRequest.newBuilder(URI.create(url).resolve("/v1/leases/acquire"))
+                            .header("Content-Type", "application/json")
+                            .timeout(wait.plusSeconds(30))
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(Wire.writeBytes(request)))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(response.statusCode()).as(new String(response.body())).isEqualTo(200);
+            return Wire.read(response.body(), LeaseBatch.class).leases();
+        }
+    }
+
+    @Test
+    void aLeaseNotRenewedWithinLeaseTtlGoesToTheNextWorkerAsAttemptTwo() throws Exception {
+        // With the default TTL (30 s) the second worker's 20 s wait would come back empty.
+        Served served = serve("--no-runner", "--lease-ttl", "2s");
+        try (CairnProcess server = served.process()) {
+            String url = served.url();
+            Path spec = dir.resolve("one.yaml");
+            Files.writeString(
+                    spec,
+                    """
+                    op: one
+                    version: "1"
+                    steps:
+                      - id: only
+                        run: [sh, -c, "true"]
+                    """);
+            Result submitted = cairn("submit", spec.toString(), "--server", url);
+            assertThat(submitted.exit()).as(submitted.err()).isZero();
+            String runId = submitted.out().strip();
+
+            List<LeaseEnvelope> first = acquire(url, "silent-worker", Duration.ofSeconds(20));
+            assertThat(first).singleElement().satisfies(l -> assertThat(l.task().attempts())
+                    .contains(1L));
+            // silent-worker never heartbeats: after 2 s the sweeper hands the task on.
+            List<LeaseEnvelope> second = acquire(url, "next-worker", Duration.ofSeconds(20));
+            assertThat(second).singleElement().satisfies(l -> {
+                assertThat(l.task().id()).isEqualTo(first.getFirst().task().id());
+                assertThat(l.task().attempts()).contains(2L);
+            });
+
+            Result status = cairn("status", runId, "--server", url, "--json");
+            JsonNode step = status.json().get("steps").get(0);
+            assertThat(step.get("state").asText()).isEqualTo("running");
+            assertThat(step.get("attempt").asInt()).isEqualTo(2);
+            server.terminate(START);
         }
     }
 }
