@@ -236,6 +236,48 @@ class ServerCommandsIT {
         }
     }
 
+    @Test
+    void tokensAreManagedWhileTheServerRunsAndCountAtOnce() throws Exception {
+        Result first = cairn("token", "create", "--kind", "client", "--name", "first", "--home", home().toString());
+        assertThat(first.exit()).as(first.err()).isZero();
+        Served served = serve("--require-auth");
+        try (CairnProcess server = served.process()) {
+            String url = served.url();
+            // The home belongs to the server, yet tokens can be made, listed and revoked beside it.
+            Result created = cairn(
+                    "token", "create", "--kind", "client", "--name", "second", "--home", home().toString(), "--json");
+            assertThat(created.exit()).as(created.err()).isZero();
+            String second = created.json().get("token").asText();
+            assertThat(second).startsWith("cairn_c_");
+
+            Result used = cairn("runs", "--server", url, "--token", second, "--json");
+            assertThat(used.exit())
+                    .as("the running server accepts the new token at once: " + used.err())
+                    .isZero();
+
+            Result listed = cairn("token", "ls", "--home", home().toString(), "--json");
+            assertThat(listed.exit()).as(listed.err()).isZero();
+            assertThat(listed.json().get("tokens").findValuesAsText("name")).containsExactly("first", "second");
+            assertThat(listed.out()).doesNotContain(second);
+
+            Result revoked = cairn("token", "revoke", "second", "--home", home().toString());
+            assertThat(revoked.exit()).as(revoked.err()).isZero();
+            Result refused = cairn("runs", "--server", url, "--token", second);
+            assertThat(refused.exit()).isEqualTo(ExitCodes.USAGE);
+            assertThat(refused.err()).startsWith("error[unauthenticated]");
+            Result taken = cairn("token", "create", "--kind", "client", "--name", "first", "--home", home().toString());
+            assertThat(taken.exit()).isNotZero();
+            assertThat(taken.err()).contains("first");
+
+            Result stopped = server.terminate(START);
+            assertThat(stopped.err()).doesNotContain("ERROR").doesNotContain("Exception");
+        }
+        // After the server: the home opens normally and holds what was done beside it.
+        Result after = cairn("token", "ls", "--home", home().toString(), "--json");
+        assertThat(after.json().get("tokens")).hasSize(2);
+        assertThat(after.json().get("tokens").get(1).has("revoked_at")).isTrue();
+    }
+
     /** One acquire call over HTTP, as a runner node makes it; the leases granted. */
     private static List<LeaseEnvelope> acquire(String url, String worker, Duration wait) throws Exception {
         AcquireRequest request = new AcquireRequest(worker, List.of("command"), new TreeMap<>(), 1, wait);
