@@ -506,17 +506,7 @@ public final class RunnerNode implements AutoCloseable {
 
         /** Sleeps the backoff delay if it ends before {@code deadline}; false when it would not, or on interrupt. */
         private boolean backoffBefore(long deadline, int attempt) {
-            Duration delay = options.backoff().delay(attempt);
-            if (abandoning || System.nanoTime() + delay.toNanos() > deadline) {
-                return false;
-            }
-            try {
-                Thread.sleep(delay);
-                return true;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+            return !abandoning && options.backoff().sleepBefore(deadline, attempt);
         }
 
         private void awaitRunnerEnd(TaskExecution exec) {

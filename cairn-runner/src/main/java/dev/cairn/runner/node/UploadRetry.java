@@ -52,20 +52,7 @@ final class UploadRetry {
      * off or the delay would end past the deadline; false with the interrupt flag set when interrupted.
      */
     boolean pause(int attempt) {
-        if (!enabled) {
-            return false;
-        }
-        Duration delay = backoff.delay(attempt);
-        if (System.nanoTime() + delay.toNanos() - deadline > 0) {
-            return false;
-        }
-        try {
-            Thread.sleep(delay);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return enabled && backoff.sleepBefore(deadline, attempt);
     }
 
     private static long nanos(Duration ttl) {
