@@ -3,11 +3,10 @@ package dev.cairn.orchestrator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cairn.json.CodedError;
+import dev.cairn.json.CodedException;
 import dev.cairn.orchestrator.spec.SpecError;
 import dev.cairn.orchestrator.spec.SpecException;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -22,7 +21,7 @@ import java.util.Optional;
  * {@value #SECRET_NOT_FOUND} (400, {@code details.missing}: the secrets and who needs them), {@value
  * #CLOSED} (503, retryable).
  */
-public final class OrchestratorException extends RuntimeException implements CodedError {
+public final class OrchestratorException extends CodedException {
 
     private static final long serialVersionUID = 1L;
 
@@ -49,17 +48,11 @@ public final class OrchestratorException extends RuntimeException implements Cod
     /** A step or export target names a secret the configured secret broker does not hold. */
     public static final String SECRET_NOT_FOUND = "secret_not_found";
 
-    private final String code;
-    private final boolean retryable;
-    private final String hint;
     private final transient ObjectNode details;
 
     private OrchestratorException(
             String code, String message, boolean retryable, String hint, ObjectNode details, Throwable cause) {
-        super(message, cause);
-        this.code = Objects.requireNonNull(code, "code");
-        this.retryable = retryable;
-        this.hint = hint == null ? "" : hint;
+        super(code, message, retryable, hint, cause);
         this.details = details;
     }
 
@@ -206,21 +199,6 @@ public final class OrchestratorException extends RuntimeException implements Cod
                 "Retry once the orchestrator is running again.",
                 null,
                 null);
-    }
-
-    @Override
-    public String code() {
-        return code;
-    }
-
-    @Override
-    public boolean retryable() {
-        return retryable;
-    }
-
-    @Override
-    public String hint() {
-        return hint;
     }
 
     /** Structured data about the error, for the error envelope's {@code details}. */
