@@ -1,8 +1,7 @@
 package dev.cairn.cells;
 
-import dev.cairn.json.CodedError;
+import dev.cairn.json.CodedException;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -15,19 +14,12 @@ import java.util.TreeSet;
  * cell_timeout}, {@code cell_cancelled}, {@code cell_limit_exceeded}, {@code cell_failed}, {@code
  * cell_teardown_incomplete}, {@code network_grant_unavailable}, {@code cell_files_unavailable}.
  */
-public final class CellsException extends RuntimeException implements CodedError {
+public final class CellsException extends CodedException {
 
     private static final long serialVersionUID = 1L;
 
-    private final String code;
-    private final boolean retryable;
-    private final String hint;
-
     CellsException(String code, String message, String hint, boolean retryable, Throwable cause) {
-        super(message, cause);
-        this.code = Objects.requireNonNull(code, "code");
-        this.hint = hint == null ? "" : hint;
-        this.retryable = retryable;
+        super(code, message, retryable, hint, cause);
     }
 
     /** The sandbox backend was required but cannot run on this machine; {@code reason} says why. */
@@ -165,20 +157,5 @@ public final class CellsException extends RuntimeException implements CodedError
                 "Point the runtime's scratch root at a tmpfs (e.g. /dev/shm).",
                 false,
                 null);
-    }
-
-    @Override
-    public String code() {
-        return code;
-    }
-
-    @Override
-    public boolean retryable() {
-        return retryable;
-    }
-
-    @Override
-    public String hint() {
-        return hint;
     }
 }

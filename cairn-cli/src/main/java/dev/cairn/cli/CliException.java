@@ -1,23 +1,20 @@
 package dev.cairn.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cairn.json.CodedError;
+import dev.cairn.json.CodedException;
 import dev.cairn.json.JsonException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Root exception of {@code cairn-cli}: a failure with a stable code, a hint and the exit code the
  * command ends with ({@link ExitCodes}).
  */
-public class CliException extends RuntimeException implements CodedError {
+public class CliException extends CodedException {
 
-    private final String code;
-    private final String hint;
     private final int exitCode;
     private final transient JsonNode details;
     private final List<String> lines;
@@ -34,9 +31,7 @@ public class CliException extends RuntimeException implements CodedError {
             Throwable cause,
             JsonNode details,
             List<String> lines) {
-        super(message, cause);
-        this.code = Objects.requireNonNull(code, "code");
-        this.hint = hint == null ? "" : hint;
+        super(code, message, false, hint, cause);
         this.exitCode = exitCode;
         this.details = details;
         this.lines = List.copyOf(lines);
@@ -47,7 +42,7 @@ public class CliException extends RuntimeException implements CodedError {
      * lines} printed under the message in the human form (e.g. every error of a spec).
      */
     public CliException withDetails(JsonNode details, List<String> lines) {
-        return new CliException(code, getMessage(), hint, exitCode, getCause(), details, lines);
+        return new CliException(code(), getMessage(), hint(), exitCode, getCause(), details, lines);
     }
 
     /** Structured details of the failure, if any. */
@@ -126,21 +121,6 @@ public class CliException extends RuntimeException implements CodedError {
                 "This is a bug in cairn; rerun with --debug and report the stack trace.",
                 ExitCodes.INTERNAL,
                 cause);
-    }
-
-    @Override
-    public String code() {
-        return code;
-    }
-
-    @Override
-    public boolean retryable() {
-        return false;
-    }
-
-    @Override
-    public String hint() {
-        return hint;
     }
 
     /** The exit code the command ends with. */

@@ -5,6 +5,7 @@ import dev.cairn.node.NodeOptions;
 import dev.cairn.node.ServerSettings;
 import dev.cairn.runner.node.RunnerNodeOptions;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +59,22 @@ final class ServerCommand implements Callable<Integer> {
             description = "A label of the in-process runner (tasks requiring it go to it); repeatable.")
     List<String> labels = new ArrayList<>();
 
+    @Option(
+            names = "--lease-ttl",
+            paramLabel = "DURATION",
+            converter = BenchCommand.DurationConverter.class,
+            description = {
+                "How long a task's lease lasts without a heartbeat before the task goes back on the queue"
+                        + " (default 30s; 1s..24h; e.g. 10s, 2m, PT1H).",
+                "Shorter hands a dead worker's tasks on sooner; runners heartbeat at a third of it."
+            })
+    Duration leaseTtl;
+
+    /** The bounds of {@code --lease-ttl}. */
+    static final Duration MIN_LEASE_TTL = Duration.ofSeconds(1);
+
+    static final Duration MAX_LEASE_TTL = Duration.ofHours(24);
+
     @Override
     public Integer call() throws InterruptedException {
         Cairn root = Cairn.of(spec);
@@ -67,6 +84,11 @@ final class ServerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw CliException.usage(
                     "--bind " + e.getMessage(), "Give HOST:PORT, e.g. 127.0.0.1:8420 or 0.0.0.0:8420.");
+        }
+        if (leaseTtl != null && (leaseTtl.compareTo(MIN_LEASE_TTL) < 0 || leaseTtl.compareTo(MAX_LEASE_TTL) > 0)) {
+            throw CliException.usage(
+                    "--lease-ttl must be 1s..24h, got " + leaseTtl,
+                    "Give a duration such as 30s or 2m: long enough for a runner's heartbeats to arrive.");
         }
         RunnerNodeOptions.Builder runner = RunnerNodeOptions.builder();
         for (String label : labels) {
@@ -81,6 +103,11 @@ final class ServerCommand implements Callable<Integer> {
                     .server(settings)
                     .runner(!noRunner)
                     .runnerOptions(runner.build())
+                    .orchestrator(o -> {
+                        if (leaseTtl != null) {
+                            o.leaseTtl(leaseTtl);
+                        }
+                    })
                     .build());
         } catch (RuntimeException e) {
             throw Target.homeFailure(where, e);

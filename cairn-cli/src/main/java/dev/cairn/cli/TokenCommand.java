@@ -3,15 +3,19 @@ package dev.cairn.cli;
 import dev.cairn.node.CairnNode;
 import dev.cairn.node.NodeOptions;
 import dev.cairn.server.IssuedToken;
+import dev.cairn.server.SqliteTokenStore;
 import dev.cairn.server.TokenKind;
 import dev.cairn.server.TokenRecord;
 import dev.cairn.server.Tokens;
+import dev.cairn.store.sqlite.SqliteDatabase;
+import dev.cairn.store.sqlite.SqliteOptions;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,7 +25,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code cairn token create|ls|revoke}: the bearer tokens of the home's server. They live hashed in
- * the home's database, so these commands open the home: run them while no server has it open.
+ * the home's database; these commands open the home, or, while a {@code cairn server} has it open,
+ * attach to its database without the home's lock ({@link SqliteDatabase#attach}).
  */
 @Command(
         name = "token",
@@ -29,7 +34,7 @@ import picocli.CommandLine.Spec;
         description = {
             "Manage the bearer tokens of the home's server (stored hashed in the home's database).",
             "Client tokens call the run and artifact routes; runner tokens the lease and artifact routes.",
-            "These commands open the home: run them while no `cairn server` has it open."
+            "They work whether or not a `cairn server` has the home open; a running server sees changes at once."
         },
         subcommands = {TokenCommand.Create.class, TokenCommand.Ls.class, TokenCommand.Revoke.class})
 final class TokenCommand implements Callable<Integer> {
@@ -58,9 +63,34 @@ final class TokenCommand implements Callable<Integer> {
         return NodeOptions.homeFrom(Optional.ofNullable(flag), System.getenv());
     }
 
-    static <T> T withTokens(Path home, java.util.function.Function<Tokens, T> action) {
-        try (CairnNode node = Target.openHome(home, Target.Use.READ)) {
+    /**
+     * Runs {@code action} on the home's tokens: with the home opened here when no process has it
+     * (which creates and migrates it if need be), else attached to the database of the process that
+     * has it (a running {@code cairn server}, which reads tokens on every request, so a new or
+     * revoked token counts from its next request on).
+     */
+    static <T> T withTokens(Path home, Function<Tokens, T> action) {
+        CairnNode node;
+        try {
+            node = Target.openHome(home, Target.Use.READ);
+        } catch (CliException e) {
+            if (!"store_locked".equals(e.code())) {
+                throw e;
+            }
+            return attached(home, action);
+        }
+        try (node) {
             return action.apply(node.tokens());
+        }
+    }
+
+    private static <T> T attached(Path home, Function<Tokens, T> action) {
+        SqliteOptions options = SqliteOptions.builder(new CairnHome(home).database())
+                .migrationModule(SqliteTokenStore.MIGRATION_MODULE)
+                .readConnections(1)
+                .build();
+        try (SqliteDatabase db = SqliteDatabase.attach(options)) {
+            return action.apply(new Tokens(new SqliteTokenStore(db)));
         }
     }
 

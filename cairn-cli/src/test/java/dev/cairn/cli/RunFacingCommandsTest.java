@@ -98,6 +98,14 @@ class RunFacingCommandsTest {
         CliRun bind = cairn("server", "--bind", "host:port", "--home", home.toString());
         assertThat(bind.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(bind.stderr()).contains("not a number");
+        for (String ttl : List.of("0s", "PT-5S", "soon", "500ms", "25h")) {
+            CliRun lease = cairn("server", "--lease-ttl", ttl, "--home", home.toString(), "--json");
+            assertThat(lease.exit()).as(ttl).isEqualTo(ExitCodes.USAGE);
+            JsonNode refused = new ObjectMapper().readTree(lease.stderr()).get("error");
+            assertThat(refused.get("code").asText()).as(ttl).isEqualTo("usage");
+            assertThat(refused.get("message").asText()).as(ttl).contains("--lease-ttl");
+            assertThat(refused.get("hint").asText()).as(ttl).isNotBlank();
+        }
         CliRun kind = cairn("token", "create", "--kind", "root", "--home", home.toString());
         assertThat(kind.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(Files.exists(home)).as("nothing was opened").isFalse();

@@ -6,10 +6,20 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cairn.cli.CairnProcess.Result;
+import dev.cairn.contracts.api.LeaseBatch;
+import dev.cairn.json.wire.Wire;
+import dev.cairn.runner.api.LeaseEnvelope;
+import dev.cairn.runner.api.lease.AcquireRequest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -223,6 +233,102 @@ class ServerCommandsIT {
             }
             Result first = CairnProcess.run(dir, asClient, "status", runId, "--json");
             assertThat(first.json().get("state").asText()).isEqualTo("completed");
+        }
+    }
+
+    @Test
+    void tokensAreManagedWhileTheServerRunsAndCountAtOnce() throws Exception {
+        Result first = cairn("token", "create", "--kind", "client", "--name", "first", "--home", home().toString());
+        assertThat(first.exit()).as(first.err()).isZero();
+        Served served = serve("--require-auth");
+        try (CairnProcess server = served.process()) {
+            String url = served.url();
+            // The home belongs to the server, yet tokens can be made, listed and revoked beside it.
+            Result created = cairn(
+                    "token", "create", "--kind", "client", "--name", "second", "--home", home().toString(), "--json");
+            assertThat(created.exit()).as(created.err()).isZero();
+            String second = created.json().get("token").asText();
+            assertThat(second).startsWith("cairn_c_");
+
+            Result used = cairn("runs", "--server", url, "--token", second, "--json");
+            assertThat(used.exit())
+                    .as("the running server accepts the new token at once: " + used.err())
+                    .isZero();
+
+            Result listed = cairn("token", "ls", "--home", home().toString(), "--json");
+            assertThat(listed.exit()).as(listed.err()).isZero();
+            assertThat(listed.json().get("tokens").findValuesAsText("name")).containsExactly("first", "second");
+            assertThat(listed.out()).doesNotContain(second);
+
+            Result revoked = cairn("token", "revoke", "second", "--home", home().toString());
+            assertThat(revoked.exit()).as(revoked.err()).isZero();
+            Result refused = cairn("runs", "--server", url, "--token", second);
+            assertThat(refused.exit()).isEqualTo(ExitCodes.USAGE);
+            assertThat(refused.err()).startsWith("error[unauthenticated]");
+            Result taken = cairn("token", "create", "--kind", "client", "--name", "first", "--home", home().toString());
+            assertThat(taken.exit()).isNotZero();
+            assertThat(taken.err()).contains("first");
+
+            Result stopped = server.terminate(START);
+            assertThat(stopped.err()).doesNotContain("ERROR").doesNotContain("Exception");
+        }
+        // After the server: the home opens normally and holds what was done beside it.
+        Result after = cairn("token", "ls", "--home", home().toString(), "--json");
+        assertThat(after.json().get("tokens")).hasSize(2);
+        assertThat(after.json().get("tokens").get(1).has("revoked_at")).isTrue();
+    }
+
+    /** One acquire call over HTTP, as a runner node makes it; the leases granted. */
+    private static List<LeaseEnvelope> acquire(String url, String worker, Duration wait) throws Exception {
+        AcquireRequest request = new AcquireRequest(worker, List.of("command"), new TreeMap<>(), 1, wait);
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<byte[]> response = http.send(
+                    HttpRequest.newBuilder(URI.create(url).resolve("/v1/leases/acquire"))
+                            .header("Content-Type", "application/json")
+                            .timeout(wait.plusSeconds(30))
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(Wire.writeBytes(request)))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(response.statusCode()).as(new String(response.body())).isEqualTo(200);
+            return Wire.read(response.body(), LeaseBatch.class).leases();
+        }
+    }
+
+    @Test
+    void aLeaseNotRenewedWithinLeaseTtlGoesToTheNextWorkerAsAttemptTwo() throws Exception {
+        // With the default TTL (30 s) the second worker's 20 s wait would come back empty.
+        Served served = serve("--no-runner", "--lease-ttl", "2s");
+        try (CairnProcess server = served.process()) {
+            String url = served.url();
+            Path spec = dir.resolve("one.yaml");
+            Files.writeString(
+                    spec,
+                    """
+                    op: one
+                    version: "1"
+                    steps:
+                      - id: only
+                        run: [sh, -c, "true"]
+                    """);
+            Result submitted = cairn("submit", spec.toString(), "--server", url);
+            assertThat(submitted.exit()).as(submitted.err()).isZero();
+            String runId = submitted.out().strip();
+
+            List<LeaseEnvelope> first = acquire(url, "silent-worker", Duration.ofSeconds(20));
+            assertThat(first).singleElement().satisfies(l -> assertThat(l.task().attempts())
+                    .contains(1L));
+            // silent-worker never heartbeats: after 2 s the sweeper hands the task on.
+            List<LeaseEnvelope> second = acquire(url, "next-worker", Duration.ofSeconds(20));
+            assertThat(second).singleElement().satisfies(l -> {
+                assertThat(l.task().id()).isEqualTo(first.getFirst().task().id());
+                assertThat(l.task().attempts()).contains(2L);
+            });
+
+            Result status = cairn("status", runId, "--server", url, "--json");
+            JsonNode step = status.json().get("steps").get(0);
+            assertThat(step.get("state").asText()).isEqualTo("running");
+            assertThat(step.get("attempt").asInt()).isEqualTo(2);
+            server.terminate(START);
         }
     }
 }

@@ -191,7 +191,15 @@ class MalformedRequestsE2eTest {
         rows.add(Row.json("unknown run", "GET", "/v1/runs/" + unknownRun, null, 404, "run_not_found"));
         rows.add(Row.json(
                 "cancel an unknown run", "POST", "/v1/runs/" + unknownRun + "/cancel", null, 404, "run_not_found"));
-        rows.add(Row.json("bad cursor", "GET", "/v1/runs?cursor=not-a-cursor!", null, 400, "invalid_request"));
+        rows.add(Row.json("bad cursor", "GET", "/v1/runs?cursor=not-a-cursor!", null, 400, "invalid_cursor"));
+        rows.add(Row.json("a cursor from nowhere", "GET", "/v1/runs?cursor=0", null, 400, "invalid_cursor"));
+        rows.add(Row.json(
+                "a log cursor that is not one",
+                "GET",
+                "/v1/runs/" + unknownRun + "/logs?after=x",
+                null,
+                400,
+                "invalid_cursor"));
         rows.add(Row.json("bad limit", "GET", "/v1/runs?limit=0", null, 400, "invalid_parameter"));
         rows.add(Row.json("bad state", "GET", "/v1/runs?state=sleeping", null, 400, "invalid_parameter"));
         rows.add(Row.json("unknown query parameter", "GET", "/v1/runs?status=failed", null, 400, "unknown_parameter"));

@@ -1,6 +1,6 @@
 package dev.cairn.executor;
 
-import dev.cairn.json.CodedError;
+import dev.cairn.json.CodedException;
 import java.util.Objects;
 
 /**
@@ -8,7 +8,7 @@ import java.util.Objects;
  * exited non-zero, which is a result). Codes are stable; messages name steps, paths and secret
  * names, never secret values.
  */
-public class ExecutorException extends RuntimeException implements CodedError {
+public class ExecutorException extends CodedException {
 
     private static final long serialVersionUID = 1L;
 
@@ -21,15 +21,8 @@ public class ExecutorException extends RuntimeException implements CodedError {
     /** A workspace file holds a declared secret, so the workspace cannot be snapshotted. */
     public static final String SECRET_IN_WORKSPACE = "secret_in_workspace";
 
-    private final String code;
-    private final boolean retryable;
-    private final String hint;
-
     public ExecutorException(String code, String message, boolean retryable, String hint, Throwable cause) {
-        super(Objects.requireNonNull(message, "message"), cause);
-        this.code = Objects.requireNonNull(code, "code");
-        this.retryable = retryable;
-        this.hint = hint == null ? "" : hint;
+        super(code, Objects.requireNonNull(message, "message"), retryable, hint, cause);
     }
 
     public static ExecutorException cancelled(String step) {
@@ -112,20 +105,5 @@ public class ExecutorException extends RuntimeException implements CodedError {
                 true,
                 "Check free space and permissions of the runner's work directory.",
                 cause);
-    }
-
-    @Override
-    public String code() {
-        return code;
-    }
-
-    @Override
-    public boolean retryable() {
-        return retryable;
-    }
-
-    @Override
-    public String hint() {
-        return hint;
     }
 }

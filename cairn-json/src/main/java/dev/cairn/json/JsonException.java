@@ -1,7 +1,6 @@
 package dev.cairn.json;
 
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Root exception of {@code cairn-json}: bad JSON, JSON that cannot be canonicalized, or a value
@@ -10,17 +9,13 @@ import java.util.Objects;
  * <p>{@link #path()} is a JSON Pointer (RFC 6901) to the offending value when one is known, else
  * the empty string (the whole document).
  */
-public class JsonException extends RuntimeException implements CodedError {
+public class JsonException extends CodedException {
 
-    private final String code;
     private final String path;
-    private final String hint;
 
     public JsonException(String code, String path, String message, String hint, Throwable cause) {
-        super(message, cause);
-        this.code = Objects.requireNonNull(code, "code");
+        super(code, message, false, hint, cause);
         this.path = path == null ? "" : path;
-        this.hint = hint == null ? "" : hint;
     }
 
     public JsonException(String code, String path, String message, String hint) {
@@ -133,23 +128,8 @@ public class JsonException extends RuntimeException implements CodedError {
         return text.length() <= 64 ? text : text.substring(0, 60) + "...";
     }
 
-    @Override
-    public String code() {
-        return code;
-    }
-
     /** JSON Pointer to the offending value, or empty for the whole document. */
     public String path() {
         return path;
-    }
-
-    @Override
-    public boolean retryable() {
-        return false;
-    }
-
-    @Override
-    public String hint() {
-        return hint;
     }
 }

@@ -1,25 +1,20 @@
 package dev.cairn.node;
 
 import dev.cairn.json.CodedError;
+import dev.cairn.json.CodedException;
 import java.nio.file.Path;
-import java.util.Objects;
 
 /**
  * Root exception of {@code cairn-node}: a node that cannot be assembled from its home and options.
  * Failures of the components it opens (store locked, server cannot bind, a sink that cannot be
  * built) reach the caller as those components' own {@link CodedError}s.
  */
-public final class NodeException extends RuntimeException implements CodedError {
+public final class NodeException extends CodedException {
 
     private static final long serialVersionUID = 1L;
 
-    private final String code;
-    private final String hint;
-
     private NodeException(String code, String message, String hint, Throwable cause) {
-        super(message, cause);
-        this.code = Objects.requireNonNull(code, "code");
-        this.hint = hint == null ? "" : hint;
+        super(code, message, false, hint, cause);
     }
 
     /** {@code <home>/cairn.yaml} does not read, or holds what the node does not know. */
@@ -29,20 +24,5 @@ public final class NodeException extends RuntimeException implements CodedError 
                 file + ": " + detail,
                 "Fix the file (see docs/cli.md, \"The home directory\"), or move it away to start without it.",
                 cause);
-    }
-
-    @Override
-    public String code() {
-        return code;
-    }
-
-    @Override
-    public boolean retryable() {
-        return false;
-    }
-
-    @Override
-    public String hint() {
-        return hint;
     }
 }

@@ -3,11 +3,10 @@ package dev.cairn.orchestrator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cairn.json.CodedError;
+import dev.cairn.json.CodedException;
 import dev.cairn.orchestrator.spec.SpecError;
 import dev.cairn.orchestrator.spec.SpecException;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -17,12 +16,12 @@ import java.util.Optional;
  *
  * <p>Codes: {@value #RUN_NOT_FOUND} (404), {@value #STEP_NOT_FOUND} (404), {@value #INVALID_SPEC}
  * (400, {@code details.errors} lists every positioned spec error), {@value #INVALID_REQUEST} (400,
- * {@code details.field}), {@value #SECRET_IN_INPUT} (400, {@code details.pointers}), {@value
+ * {@code details.field}), {@value #INVALID_CURSOR} (400, {@code details.field}), {@value #SECRET_IN_INPUT} (400, {@code details.pointers}), {@value
  * #RUN_ID_CONFLICT} (409), {@value #RUN_NOT_RESUMABLE} (409), {@value #RUN_NOT_FINISHED} (409),
  * {@value #SECRET_NOT_FOUND} (400, {@code details.missing}: the secrets and who needs them), {@value
  * #CLOSED} (503, retryable).
  */
-public final class OrchestratorException extends RuntimeException implements CodedError {
+public final class OrchestratorException extends CodedException {
 
     private static final long serialVersionUID = 1L;
 
@@ -34,6 +33,8 @@ public final class OrchestratorException extends RuntimeException implements Cod
     public static final String INVALID_SPEC = "invalid_spec";
     /** A request field holds a value the orchestrator cannot accept. */
     public static final String INVALID_REQUEST = "invalid_request";
+    /** A page cursor this orchestrator did not give. */
+    public static final String INVALID_CURSOR = "invalid_cursor";
     /** A runner input holds a value that looks like a credential. */
     public static final String SECRET_IN_INPUT = "secret_in_input";
     /** A run with the requested id exists and was submitted with a different request. */
@@ -50,17 +51,11 @@ public final class OrchestratorException extends RuntimeException implements Cod
     /** A step asks for inference and the home has none configured. */
     public static final String INFERENCE_UNAVAILABLE = "inference_unavailable";
 
-    private final String code;
-    private final boolean retryable;
-    private final String hint;
     private final transient ObjectNode details;
 
     private OrchestratorException(
             String code, String message, boolean retryable, String hint, ObjectNode details, Throwable cause) {
-        super(message, cause);
-        this.code = Objects.requireNonNull(code, "code");
-        this.retryable = retryable;
-        this.hint = hint == null ? "" : hint;
+        super(code, message, retryable, hint, cause);
         this.details = details;
     }
 
@@ -111,6 +106,22 @@ public final class OrchestratorException extends RuntimeException implements Cod
                 hint,
                 JsonNodeFactory.instance.objectNode().put("field", field),
                 null);
+    }
+
+    /** {@code cursor} is not a {@code next_cursor} this orchestrator gave for a listing. */
+    public static OrchestratorException invalidCursor(String field, String cursor) {
+        return new OrchestratorException(
+                INVALID_CURSOR,
+                "invalid `" + field + "`: `" + shorten(cursor) + "` is not a cursor this server gave",
+                false,
+                "Pass back the `next_cursor` of the previous page, unchanged; or list again from the start"
+                        + " without a cursor.",
+                JsonNodeFactory.instance.objectNode().put("field", field),
+                null);
+    }
+
+    private static String shorten(String text) {
+        return text.length() <= 80 ? text : text.substring(0, 80) + "…";
     }
 
     public static OrchestratorException secretInInput(List<String> pointers) {
@@ -207,21 +218,6 @@ public final class OrchestratorException extends RuntimeException implements Cod
                 "Retry once the orchestrator is running again.",
                 null,
                 null);
-    }
-
-    @Override
-    public String code() {
-        return code;
-    }
-
-    @Override
-    public boolean retryable() {
-        return retryable;
-    }
-
-    @Override
-    public String hint() {
-        return hint;
     }
 
     /** Structured data about the error, for the error envelope's {@code details}. */

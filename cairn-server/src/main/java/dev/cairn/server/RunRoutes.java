@@ -124,7 +124,7 @@ final class RunRoutes {
     private void events(Exchange ex) throws IOException {
         String runId = runId(ex);
         Query query = ex.query(Set.of("after_seq"));
-        long after = resumeFrom(ex, query.integer("after_seq", 0, Long.MAX_VALUE, 0), "after_seq");
+        long after = resumeFrom(ex, cursor(query, "after_seq", "an event's seq"), "after_seq");
         orchestrator.status(runId); // 404 before the stream starts
         Keepalive keepalive = new Keepalive(ex.limits().sseHeartbeat());
         int batch = ex.limits().sseBatch();
@@ -177,10 +177,21 @@ final class RunRoutes {
             return Query.parseInteger(
                     LAST_EVENT_ID.defaultCase(), lastEventId.get().strip(), 0, Long.MAX_VALUE);
         } catch (ServerException e) {
-            throw ServerException.invalidHeader(
+            throw ServerException.invalidCursor(
                     LAST_EVENT_ID.defaultCase(),
+                    true,
                     "must be the id of an event (a " + parameter + "), got `"
                             + ServerException.shorten(lastEventId.get()) + "`");
+        }
+    }
+
+    /** A resume position from the query (default 0); one this server cannot have given is {@code invalid_cursor}. */
+    private static long cursor(Query query, String name, String what) {
+        try {
+            return query.integer(name, 0, Long.MAX_VALUE, 0);
+        } catch (ServerException e) {
+            throw ServerException.invalidCursor(
+                    name, false, "must be " + what + " (a decimal integer >= 0): " + e.getMessage());
         }
     }
 
@@ -190,7 +201,7 @@ final class RunRoutes {
         String runId = runId(ex);
         Query query = ex.query(Set.of("step", "after", "limit", "follow"));
         Optional<String> step = query.text("step", 256);
-        long after = query.integer("after", 0, Long.MAX_VALUE, 0);
+        long after = cursor(query, "after", "a log line's cursor");
         int limit = (int) query.integer("limit", 1, MAX_LOG_LINES, DEFAULT_LOG_LINES);
         boolean follow = query.bool("follow", false);
         if (!follow) {

@@ -193,6 +193,22 @@ public final class ServerException extends CodedException {
                 object().put("header", name));
     }
 
+    /**
+     * A position to resume from that this server did not give (the {@code after} / {@code
+     * after_seq} parameter, the {@code Last-Event-ID} header): 400 {@code invalid_cursor}, with
+     * {@code details.parameter} or {@code details.header}.
+     */
+    public static ServerException invalidCursor(String name, boolean header, String problem) {
+        return new ServerException(
+                "invalid_cursor",
+                400,
+                false,
+                (header ? "header " : "parameter `") + name + (header ? " " : "` ") + problem,
+                "Pass back a cursor or event id the server sent (a log line's `cursor`, an event's `seq`, the SSE"
+                        + " `id:`), unchanged; or start again from 0.",
+                object().put(header ? "header" : "parameter", name));
+    }
+
     /** The server is stopping: 503 {@code shutting_down}, retryable. */
     public static ServerException shuttingDown() {
         return new ServerException(

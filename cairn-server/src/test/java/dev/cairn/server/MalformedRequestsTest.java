@@ -317,7 +317,7 @@ class MalformedRequestsTest {
                                 "/v1/runs/{run}/events?after_seq=abc",
                                 As.CLIENT,
                                 null,
-                                "invalid_parameter",
+                                "invalid_cursor",
                                 null)
                         .add(
                                 "Last-Event-ID not a seq",
@@ -327,7 +327,7 @@ class MalformedRequestsTest {
                                 Map.of("Last-Event-ID", "xyz"),
                                 null,
                                 400,
-                                "invalid_header",
+                                "invalid_cursor",
                                 null)
                         .json(
                                 "negative log cursor",
@@ -335,7 +335,25 @@ class MalformedRequestsTest {
                                 "/v1/runs/{run}/logs?after=-5",
                                 As.CLIENT,
                                 null,
-                                "invalid_parameter",
+                                "invalid_cursor",
+                                null)
+                        .json(
+                                "log cursor not a number",
+                                "GET",
+                                "/v1/runs/{run}/logs?after=abc",
+                                As.CLIENT,
+                                null,
+                                "invalid_cursor",
+                                null)
+                        .add(
+                                "followed logs resumed from a Last-Event-ID that is not a cursor",
+                                "GET",
+                                "/v1/runs/{run}/logs?follow=true",
+                                As.CLIENT,
+                                Map.of("Last-Event-ID", "12abc"),
+                                null,
+                                400,
+                                "invalid_cursor",
                                 null)
                         .json(
                                 "log limit too large",

@@ -248,7 +248,7 @@ class OpenApiConformanceTest {
                 .isEqualTo(404);
         assertThat(check("GET", "/v1/runs/{runId}/events", client("GET", "/v1/runs/" + runId + "/events?after_seq=-1"))
                         .code())
-                .isEqualTo("invalid_parameter");
+                .isEqualTo("invalid_cursor");
 
         JsonNode page = check("GET", "/v1/runs/{runId}/logs", client("GET", "/v1/runs/" + runId + "/logs?limit=4"))
                 .json();

@@ -2,7 +2,6 @@ package dev.cairn.sinks;
 
 import dev.cairn.cell.api.CellException;
 import dev.cairn.cell.api.CellosError;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -20,7 +19,6 @@ public final class SinkException extends CellException {
 
     private static final long serialVersionUID = 1L;
 
-    private final String code;
     private final int acknowledged;
     private final String pointer;
     private final String detail;
@@ -39,8 +37,7 @@ public final class SinkException extends CellException {
             int acknowledged,
             String pointer,
             String detail) {
-        super(error, retryable, hint, cause);
-        this.code = Objects.requireNonNull(code, "code");
+        super(error, code, retryable, hint, cause);
         this.acknowledged = acknowledged;
         this.pointer = pointer;
         this.detail = detail;
@@ -147,7 +144,8 @@ public final class SinkException extends CellException {
         if (count < 0) {
             throw new IllegalArgumentException("acknowledged count must be >= 0, got " + count);
         }
-        SinkException copy = new SinkException(error(), code, retryable(), hint(), getCause(), count, pointer, detail);
+        SinkException copy =
+                new SinkException(error(), code(), retryable(), hint(), getCause(), count, pointer, detail);
         copy.setStackTrace(getStackTrace());
         return copy;
     }
@@ -234,11 +232,6 @@ public final class SinkException extends CellException {
                 "invalid export target: " + detail,
                 "Fix the target under export.targets; docs/export.md lists the fields.",
                 null);
-    }
-
-    @Override
-    public String code() {
-        return code;
     }
 
     /** How many events of the batch, from its head, the transport acknowledged before this failure. */

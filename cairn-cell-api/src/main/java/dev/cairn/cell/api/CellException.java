@@ -1,28 +1,36 @@
 package dev.cairn.cell.api;
 
-import dev.cairn.json.CodedError;
+import dev.cairn.json.CodedException;
 import java.util.Objects;
 
 /**
  * Root exception of the cell ports: carries a {@link CellosError} value, whose {@link
- * CellosError#code() code} is the exception's code ({@code secret_broker}, {@code export_sink}, …).
+ * CellosError#code() code} is the exception's code ({@code secret_broker}, {@code export_sink}, …)
+ * unless a subclass gives a finer one.
  *
  * <p>Whether a retry may help depends on the failure, not on the port, so each exception says so
  * itself: the factories without {@code retryable} make permanent failures.
  */
-public class CellException extends RuntimeException implements CodedError {
+public class CellException extends CodedException {
 
     private static final long serialVersionUID = 1L;
 
     private final CellosError error;
-    private final boolean retryable;
-    private final String hint;
 
+    /** A failure whose code is the error value's; a {@code null} hint is the variant's default. */
     public CellException(CellosError error, boolean retryable, String hint, Throwable cause) {
-        super(Objects.requireNonNull(error, "error").text(), cause);
+        this(error, Objects.requireNonNull(error, "error").code(), retryable, hint, cause);
+    }
+
+    /** For subclasses whose code is finer than the error value's ({@code sink_unreachable}, …). */
+    protected CellException(CellosError error, String code, boolean retryable, String hint, Throwable cause) {
+        super(
+                code,
+                Objects.requireNonNull(error, "error").text(),
+                retryable,
+                hint == null ? error.defaultHint() : hint,
+                cause);
         this.error = error;
-        this.retryable = retryable;
-        this.hint = hint == null ? error.defaultHint() : hint;
     }
 
     /** A permanent failure with the variant's default hint. */
@@ -70,20 +78,5 @@ public class CellException extends RuntimeException implements CodedError {
     /** The error value, e.g. to record it in an event. */
     public CellosError error() {
         return error;
-    }
-
-    @Override
-    public String code() {
-        return error.code();
-    }
-
-    @Override
-    public boolean retryable() {
-        return retryable;
-    }
-
-    @Override
-    public String hint() {
-        return hint;
     }
 }

@@ -688,10 +688,8 @@ public final class EmbeddedOrchestrator implements Orchestrator {
                 before = -1;
             }
             if (before < 1) {
-                throw OrchestratorException.invalidRequest(
-                        "cursor",
-                        "`" + query.cursor().get() + "` is not a cursor this server gave",
-                        "Pass back the `next_cursor` of the previous page, unchanged.");
+                throw OrchestratorException.invalidCursor(
+                        "cursor", query.cursor().get());
             }
         }
         List<String> phases = query.state().map(Views::phases).orElse(List.of());

@@ -469,7 +469,7 @@ final class TaskQueue implements LeaseService {
                                     + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                             task.runId(),
                             task.stepId(),
-                            task.stateAttempt() + 1,
+                            attempt(task.stateAttempt(), task.attempts()),
                             task.taskId().toString(),
                             line.tsMillis(),
                             line.level().wireName(),
@@ -600,7 +600,9 @@ final class TaskQueue implements LeaseService {
                 String worker = lease.worker();
                 String status = lease.status();
                 long granted = lease.granted();
+                int attempt = attempt(task.stateAttempt(), epoch);
                 events.add(event(task, CairnEventTypes.Names.TASK_LEASED, granted, p -> p.put("lease_epoch", epoch)
+                        .put("attempt", attempt)
                         .put("runner", worker)
                         .put(
                                 "lease_expires_at",
@@ -610,6 +612,7 @@ final class TaskQueue implements LeaseService {
                     long ended = lease.ended().orElse(granted);
                     events.add(event(
                             task, CairnEventTypes.Names.TASK_LEASE_EXPIRED, ended, p -> p.put("lease_epoch", epoch)
+                                    .put("attempt", attempt)
                                     .put("runner", worker)
                                     .put("lease_status", status)));
                     order.add(new long[] {ended, 10 * epoch + 2});
@@ -721,6 +724,15 @@ final class TaskQueue implements LeaseService {
         payload.put("ts_millis", ts);
         fill.accept(payload);
         return new TaskEvent(name, payload);
+    }
+
+    /**
+     * The step's attempt (1-based) that grant {@code epoch} of a task runs: the state's attempt the
+     * task was dispatched for, plus one for every earlier grant of the task whose lease expired (a
+     * re-lease runs the step again). Before the first grant, the state's attempt.
+     */
+    static int attempt(int stateAttempt, long epoch) {
+        return (int) Math.min(Integer.MAX_VALUE, stateAttempt + Math.max(1, epoch));
     }
 
     /** The task of {@code lease}, if the lease's epoch is the task's current one. */

@@ -227,7 +227,7 @@ final class Views {
         }
         ObjectNode details = JsonNodeFactory.instance.objectNode();
         details.put("step_id", step.stepId());
-        details.put("attempts", step.attempt() + 1);
+        details.put("attempts", attempt(step, task));
         if (step.status().equals(RunProjection.SKIPPED)) {
             details.put("skipped", true);
         }
@@ -380,7 +380,7 @@ final class Views {
         return new StepView(
                 step.stepId(),
                 state,
-                step.attempt() + 1,
+                attempt(step, task),
                 step.region(),
                 step.startedAt().map(Instant::ofEpochMilli),
                 ended.map(Instant::ofEpochMilli),
@@ -392,6 +392,22 @@ final class Views {
                 step.errorMessage(),
                 tail,
                 step.cacheKey());
+    }
+
+    /**
+     * The step's current or last attempt, 1-based (0 before the first): the kernel's attempt of the
+     * state, plus one for each re-grant of its current task after a lease expired (the step ran
+     * again). Re-grants of an earlier attempt's task (one that then failed) are not counted.
+     */
+    static int attempt(StepInfo step, Optional<TaskInfo> task) {
+        if (step.attempt() < 0) {
+            return 0;
+        }
+        // the task of this attempt: dispatched for it, or (re-entered after a crash) for its failures
+        long regrants = task.filter(t -> t.stateAttempt() == step.attempt() || t.failures() == step.failures())
+                .map(t -> Math.max(0, t.attempts() - 1))
+                .orElse(0L);
+        return (int) Math.min(Integer.MAX_VALUE, step.attempt() + 1 + regrants);
     }
 
     /**

@@ -1,6 +1,6 @@
 package dev.cairn.orchestrator.spec;
 
-import dev.cairn.json.CodedError;
+import dev.cairn.json.CodedException;
 import java.util.List;
 import java.util.Objects;
 
@@ -8,12 +8,15 @@ import java.util.Objects;
  * A pipeline spec (or the params given for it) is invalid. Carries every error found, sorted by
  * position; {@link #code()} is always {@value #CODE}, each error has its own {@link SpecCode}.
  */
-public class SpecException extends RuntimeException implements CodedError {
+public class SpecException extends CodedException {
 
     private static final long serialVersionUID = 1L;
 
     /** The code of every {@link SpecException}. */
     public static final String CODE = "invalid_spec";
+
+    private static final String HINT =
+            "Fix the errors listed (each names its line:column and path) and submit the spec again.";
 
     private final transient List<SpecError> errors;
     private final String source;
@@ -24,7 +27,7 @@ public class SpecException extends RuntimeException implements CodedError {
      * @param source the document's name as shown to users (a file path), or empty
      */
     public SpecException(String source, List<SpecError> errors) {
-        super(summary(source, errors));
+        super(CODE, summary(source, errors), false, HINT, null);
         this.errors = List.copyOf(errors);
         this.source = source == null ? "" : source;
     }
@@ -63,20 +66,5 @@ public class SpecException extends RuntimeException implements CodedError {
             out.append(error.render(source)).append('\n');
         }
         return out.toString();
-    }
-
-    @Override
-    public String code() {
-        return CODE;
-    }
-
-    @Override
-    public boolean retryable() {
-        return false;
-    }
-
-    @Override
-    public String hint() {
-        return "Fix the errors listed (each names its line:column and path) and submit the spec again.";
     }
 }

@@ -216,8 +216,16 @@ class SubmissionAndListingTest {
                             .runs(new RunQuery(Optional.of(RunState.COMPLETED), 10, Optional.empty()))
                             .runs())
                     .isEmpty();
-            assertThatThrownBy(() -> h.orchestrator.runs(new RunQuery(Optional.empty(), 2, Optional.of("abc"))))
-                    .satisfies(code("invalid_request"));
+            for (String bad : List.of("abc", "0", "-3", "9".repeat(30))) {
+                assertThatThrownBy(() -> h.orchestrator.runs(new RunQuery(Optional.empty(), 2, Optional.of(bad))))
+                        .isInstanceOfSatisfying(OrchestratorException.class, e -> {
+                            assertThat(e.code()).isEqualTo("invalid_cursor");
+                            assertThat(e.retryable()).isFalse();
+                            assertThat(e.hint()).contains("next_cursor");
+                            assertThat(e.details().orElseThrow().path("field").asText())
+                                    .isEqualTo("cursor");
+                        });
+            }
         }
     }
 

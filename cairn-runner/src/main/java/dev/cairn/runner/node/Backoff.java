@@ -34,4 +34,23 @@ public record Backoff(Duration initial, Duration max) {
         long half = bound / 2;
         return Duration.ofNanos(half + ThreadLocalRandom.current().nextLong(bound - half + 1));
     }
+
+    /**
+     * Sleeps the delay before retry number {@code attempt} if it ends before {@code deadline} (a
+     * {@link System#nanoTime()} value). False, without sleeping, when it would not; false with the
+     * interrupt flag set when interrupted.
+     */
+    public boolean sleepBefore(long deadline, int attempt) {
+        Duration delay = delay(attempt);
+        if (System.nanoTime() + delay.toNanos() - deadline > 0) {
+            return false;
+        }
+        try {
+            Thread.sleep(delay);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
 }

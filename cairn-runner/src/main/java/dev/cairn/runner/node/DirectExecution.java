@@ -139,7 +139,7 @@ public final class DirectExecution {
         long started = System.nanoTime();
         TaskOutcome outcome;
         ArrayDeque<String> logs = new ArrayDeque<>();
-        try (TaskExecution execution = new TaskExecution(runner, lease, store, workRoot, clock)) {
+        try (TaskExecution execution = new TaskExecution(runner, lease, store, workRoot, clock, UploadRetry.none())) {
             execution.start();
             try {
                 while (!execution.await(Duration.ofMillis(500))) {

@@ -33,7 +33,10 @@ import org.slf4j.LoggerFactory;
  *       leases as the node has free slots ({@link RunnerNodeOptions#concurrency()}), with the node's
  *       worker id and labels. When the service is unavailable it backs off ({@link Backoff}).
  *   <li><b>Running.</b> Each task runs on its own virtual thread. Its inputs are read from the
- *       store, its outputs written to it; its scratch files are deleted when it ends.
+ *       store, its outputs written to it; its scratch files are deleted when it ends. An output the
+ *       store cannot take right now (server down, 503) is sent again with backoff while the lease
+ *       may still be valid (its expiry, moved by each renewing heartbeat), then fails the runner
+ *       with {@code upload_failed}; uploads are content-addressed, so a repeat is harmless.
  *   <li><b>Heartbeats.</b> Sent when {@link RunnerNodeOptions#heartbeatFraction()} of the lease's
  *       time to live has passed, and within {@link RunnerNodeOptions#logFlushInterval()} whenever the
  *       runner reported progress or logged; each carries the latest progress and up to 1,000 log
@@ -262,6 +265,7 @@ public final class RunnerNode implements AutoCloseable {
         private final boolean holdsSlot;
         private final String taskId;
         private final Thread thread;
+        private final UploadRetry uploads;
         private volatile boolean abandoning;
         private volatile TaskExecution execution;
 
@@ -269,6 +273,11 @@ public final class RunnerNode implements AutoCloseable {
             this.lease = lease;
             this.holdsSlot = holdsSlot;
             this.taskId = lease.task().id().toString();
+            // uploads wait out an unavailable server while the lease may be valid; heartbeats extend it
+            this.uploads = UploadRetry.within(
+                    options.backoff(),
+                    ttlOf(lease.leaseExpiresAt().or(() -> lease.task().leaseExpiresAt()))
+                            .orElse(options.completeRetryTimeout()));
             this.thread = Thread.ofVirtual().name("cairn-lease-" + taskId).unstarted(this::runGuarded);
         }
 
@@ -330,7 +339,7 @@ public final class RunnerNode implements AutoCloseable {
                 return;
             }
             try (TaskExecution exec =
-                    new TaskExecution(runner.get(), lease, store, options.workRoot(), options.clock())) {
+                    new TaskExecution(runner.get(), lease, store, options.workRoot(), options.clock(), uploads)) {
                 execution = exec;
                 if (abandoning) {
                     return;
@@ -390,6 +399,7 @@ public final class RunnerNode implements AutoCloseable {
                     retryAt = 0;
                     failures = 0;
                     interval = intervalUntil(Optional.of(answer.leaseExpiresAt()));
+                    ttlOf(Optional.of(answer.leaseExpiresAt())).ifPresent(uploads::extend);
                     if (answer.cancel() && !cancelSeen) {
                         cancelSeen = true;
                         LOG.info("node {}: task {} was cancelled; stopping its runner", options.workerId(), taskId);
@@ -450,7 +460,11 @@ public final class RunnerNode implements AutoCloseable {
         }
 
         private void complete(LeaseRef ref, TaskOutcome outcome) {
-            long deadline = System.nanoTime() + options.completeRetryTimeout().toNanos();
+            Duration budget = options.completeRetryTimeout();
+            if (uploads.left().compareTo(budget) > 0) {
+                budget = uploads.left();
+            }
+            long deadline = System.nanoTime() + budget.toNanos();
             int failures = 0;
             while (true) {
                 try {
@@ -492,17 +506,7 @@ public final class RunnerNode implements AutoCloseable {
 
         /** Sleeps the backoff delay if it ends before {@code deadline}; false when it would not, or on interrupt. */
         private boolean backoffBefore(long deadline, int attempt) {
-            Duration delay = options.backoff().delay(attempt);
-            if (abandoning || System.nanoTime() + delay.toNanos() > deadline) {
-                return false;
-            }
-            try {
-                Thread.sleep(delay);
-                return true;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+            return !abandoning && options.backoff().sleepBefore(deadline, attempt);
         }
 
         private void awaitRunnerEnd(TaskExecution exec) {
@@ -515,11 +519,15 @@ public final class RunnerNode implements AutoCloseable {
             }
         }
 
+        private Optional<Duration> ttlOf(Optional<Instant> expiresAt) {
+            return expiresAt.map(at -> Duration.between(options.clock().instant(), at));
+        }
+
         private Duration intervalUntil(Optional<Instant> expiresAt) {
             if (expiresAt.isEmpty()) {
                 return options.heartbeatInterval();
             }
-            Duration ttl = Duration.between(options.clock().instant(), expiresAt.get());
+            Duration ttl = ttlOf(expiresAt).orElseThrow();
             long nanos = (long) (ttl.toNanos() * options.heartbeatFraction());
             return Duration.ofNanos(Math.max(MIN_HEARTBEAT.toNanos(), nanos));
         }

@@ -1,8 +1,7 @@
 package dev.cairn.runner.node;
 
-import dev.cairn.json.CodedError;
+import dev.cairn.json.CodedException;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Root exception of runner nodes: a node that cannot be set up as asked (options, capabilities,
@@ -11,19 +10,12 @@ import java.util.Objects;
  * <p>Failures of a task are not exceptions of the node: they become the task's {@code
  * TaskOutcome.Failed}.
  */
-public class RunnerNodeException extends RuntimeException implements CodedError {
+public class RunnerNodeException extends CodedException {
 
     private static final long serialVersionUID = 1L;
 
-    private final String code;
-    private final boolean retryable;
-    private final String hint;
-
     protected RunnerNodeException(String code, String message, boolean retryable, String hint, Throwable cause) {
-        super(message, cause);
-        this.code = Objects.requireNonNull(code, "code");
-        this.retryable = retryable;
-        this.hint = hint == null ? "" : hint;
+        super(code, message, retryable, hint, cause);
     }
 
     /** Two runners claim the same capability. */
@@ -103,20 +95,5 @@ public class RunnerNodeException extends RuntimeException implements CodedError 
                 true,
                 "Check free space and permissions of the node's work directory.",
                 cause);
-    }
-
-    @Override
-    public String code() {
-        return code;
-    }
-
-    @Override
-    public boolean retryable() {
-        return retryable;
-    }
-
-    @Override
-    public String hint() {
-        return hint;
     }
 }

@@ -35,7 +35,8 @@ import java.util.regex.Pattern;
  * @param shutdownGrace how long {@link RunnerNode#close()} lets running tasks finish before it
  *     stops them; default 30 s
  * @param completeRetryTimeout how long the node keeps retrying a completion the lease service
- *     cannot take (it is idempotent); default 5 min
+ *     cannot take (it is idempotent), or longer while the lease may still be valid; also how long
+ *     uploads retry for a lease without an expiry; default 5 min
  * @param workRoot where tasks' scratch files go; default {@code java.io.tmpdir/cairn-runner}
  * @param clock the clock for log timestamps and lease deadlines
  */

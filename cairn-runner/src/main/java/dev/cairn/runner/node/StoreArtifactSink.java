@@ -1,5 +1,6 @@
 package dev.cairn.runner.node;
 
+import dev.cairn.machine.errors.ErrorCodes;
 import dev.cairn.machine.errors.StorageException;
 import dev.cairn.machine.ids.ArtifactId;
 import dev.cairn.machine.stores.ArtifactKind;
@@ -30,29 +31,35 @@ import java.util.Objects;
  * exactly what the runner passed. Writing a key again replaces its record (the earlier bytes stay
  * in the store, unreferenced). Files and multipart uploads stream: a multipart upload is spooled to
  * the task's scratch space and stored when finished, so nothing is held in memory whole.
- * Thread-safe.
+ *
+ * <p>An upload the store cannot take right now (a retryable {@link StorageException}: the server
+ * is down, answers 503) is sent again with backoff for as long as the task's {@link UploadRetry}
+ * allows, i.e. while its lease may still be valid; a file is re-read from its start for each
+ * attempt. When that time is up the runner gets {@code upload_failed} (retryable). Thread-safe.
  */
 public final class StoreArtifactSink implements ArtifactSink {
 
     private final ArtifactStore store;
     private final TaskScratch scratch;
+    private final UploadRetry retry;
     private final Map<String, OutputArtifact> outputs = new LinkedHashMap<>();
 
+    /** A sink that retries no more than the store itself does. */
     public StoreArtifactSink(ArtifactStore store, TaskScratch scratch) {
+        this(store, scratch, UploadRetry.none());
+    }
+
+    StoreArtifactSink(ArtifactStore store, TaskScratch scratch, UploadRetry retry) {
         this.store = Objects.requireNonNull(store, "store");
         this.scratch = Objects.requireNonNull(scratch, "scratch");
+        this.retry = Objects.requireNonNull(retry, "retry");
     }
 
     @Override
     public void putBytes(String relPath, byte[] bytes) {
         String key = ArtifactSink.requireRelativePath(relPath);
         Objects.requireNonNull(bytes, "bytes");
-        ArtifactId id;
-        try {
-            id = store.put(new ArtifactKind.Output(), bytes);
-        } catch (StorageException e) {
-            throw storeFailed(key, e);
-        }
+        ArtifactId id = withRetries(key, () -> store.put(new ArtifactKind.Output(), bytes));
         record(key, id, bytes.length);
     }
 
@@ -64,23 +71,51 @@ public final class StoreArtifactSink implements ArtifactSink {
     /** Stores {@code file} under {@code key} and returns its record. */
     public OutputArtifact store(String key, Path file) {
         ArtifactSink.requireRelativePath(key);
-        CountingInputStream counted;
-        try {
-            counted = new CountingInputStream(Files.newInputStream(file));
-        } catch (NoSuchFileException e) {
-            throw new RunnerException("output_not_found", "cannot upload " + key + ": no file " + file, false, "", e);
-        } catch (IOException e) {
-            throw RunnerException.uploadFailed(key, e);
+        long[] size = {0};
+        ArtifactId id = withRetries(key, () -> {
+            CountingInputStream counted;
+            try {
+                counted = new CountingInputStream(Files.newInputStream(file));
+            } catch (NoSuchFileException e) {
+                throw new RunnerException(
+                        "output_not_found", "cannot upload " + key + ": no file " + file, false, "", e);
+            } catch (IOException e) {
+                throw RunnerException.uploadFailed(key, e);
+            }
+            try (counted) {
+                ArtifactId stored = store.putStream(new ArtifactKind.Output(), counted);
+                size[0] = counted.count;
+                return stored;
+            } catch (IOException e) {
+                throw RunnerException.uploadFailed(key, e);
+            }
+        });
+        return record(key, id, size[0]);
+    }
+
+    /** One attempt at storing an artifact. */
+    @FunctionalInterface
+    private interface Attempt {
+        ArtifactId store();
+    }
+
+    /** Runs {@code attempt} again while the store is unavailable and {@link #retry} allows it. */
+    private ArtifactId withRetries(String key, Attempt attempt) {
+        int failures = 0;
+        while (true) {
+            try {
+                return attempt.store();
+            } catch (StorageException e) {
+                boolean again = e.retryable()
+                        && !ErrorCodes.CODE_INTERRUPTED.equals(e.code())
+                        && !Thread.currentThread().isInterrupted()
+                        && retry.pause(failures);
+                if (!again) {
+                    throw failures == 0 ? storeFailed(key, e) : gaveUp(key, e, failures + 1);
+                }
+                failures++;
+            }
         }
-        ArtifactId id;
-        try (counted) {
-            id = store.putStream(new ArtifactKind.Output(), counted);
-        } catch (StorageException e) {
-            throw storeFailed(key, e);
-        } catch (IOException e) {
-            throw RunnerException.uploadFailed(key, e);
-        }
-        return record(key, id, counted.count);
     }
 
     @Override
@@ -109,6 +144,19 @@ public final class StoreArtifactSink implements ArtifactSink {
             outputs.put(key, artifact);
         }
         return artifact;
+    }
+
+    private static RunnerException gaveUp(String key, StorageException e, int attempts) {
+        if (!e.retryable() || ErrorCodes.CODE_INTERRUPTED.equals(e.code())) {
+            return storeFailed(key, e);
+        }
+        return new RunnerException(
+                "upload_failed",
+                "cannot upload artifact " + key + ": the store was still unavailable after " + attempts
+                        + " attempts, when the task's lease may have run out: " + e.getMessage(),
+                true,
+                "Check that the Cairn server is running and reachable; the task is retried per its policy.",
+                e);
     }
 
     private static RunnerException storeFailed(String key, StorageException e) {

@@ -45,12 +45,13 @@ final class TaskExecution implements AutoCloseable {
     private volatile TaskOutcome outcome;
     private Thread thread;
 
-    TaskExecution(Runner runner, LeaseEnvelope lease, ArtifactStore store, Path workRoot, Clock clock) {
+    TaskExecution(
+            Runner runner, LeaseEnvelope lease, ArtifactStore store, Path workRoot, Clock clock, UploadRetry retry) {
         this.runner = runner;
         this.lease = lease;
         this.scratch = new TaskScratch(workRoot, "task-" + lease.task().id() + "-");
         this.ctrl = new RelayControlPlane(clock);
-        this.sink = new StoreArtifactSink(store, scratch);
+        this.sink = new StoreArtifactSink(store, scratch, retry);
         this.ctx = new TaskCtx(lease, new StoreInputSource(store, scratch), sink, ctrl);
     }
 

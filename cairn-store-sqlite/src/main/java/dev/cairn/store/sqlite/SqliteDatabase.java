@@ -53,7 +53,8 @@ import org.sqlite.SQLiteDataSource;
  * <p><b>One process</b>: opening takes an exclusive lock on {@code <file>.lock} (released by the
  * operating system if the process dies), so a second process, or a second open in this one, gets
  * {@code store_locked} naming the holder. Share one {@code SqliteDatabase} between the stores of a
- * process instead.
+ * process instead. A second process that only needs a few rows the owner does not cache (a running
+ * server's tokens) may {@link #attach} without the lock.
  */
 public final class SqliteDatabase implements AutoCloseable {
 
@@ -72,6 +73,7 @@ public final class SqliteDatabase implements AutoCloseable {
     private final SqlSession writerSession;
     private final GroupCommitWriter writer;
     private final BlockingQueue<SqlSession> readers;
+    private final boolean owner;
     private volatile boolean closed;
 
     private SqliteDatabase(
@@ -79,8 +81,10 @@ public final class SqliteDatabase implements AutoCloseable {
             FileChannel lockChannel,
             FileLock lock,
             SqlSession writerSession,
-            List<SqlSession> readSessions) {
+            List<SqlSession> readSessions,
+            boolean owner) {
         this.options = options;
+        this.owner = owner;
         this.file = options.file().toAbsolutePath().normalize();
         this.lockChannel = lockChannel;
         this.lock = lock;
@@ -118,7 +122,7 @@ public final class SqliteDatabase implements AutoCloseable {
             for (int i = 0; i < options.readConnections(); i++) {
                 readSessions.add(new SqlSession(connect(file, options, true), DIALECT));
             }
-            SqliteDatabase db = new SqliteDatabase(options, lockChannel, lock, writerSession, readSessions);
+            SqliteDatabase db = new SqliteDatabase(options, lockChannel, lock, writerSession, readSessions, true);
             db.writer.start();
             return db;
         } catch (IOException e) {
@@ -130,6 +134,71 @@ public final class SqliteDatabase implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             abandon(readSessions, writerSession, lock, lockChannel);
             throw e;
+        }
+    }
+
+    /**
+     * Attaches to a database that another process has open — its owner holds the lock and ran the
+     * migrations — for a few reads and writes of tables the owner does not cache, such as a running
+     * server's tokens. No lock is taken, nothing is migrated or recorded, and closing does not
+     * checkpoint: the owner keeps the file. SQLite serializes this process's writes with the owner's
+     * (WAL, {@link SqliteOptions#busyTimeout()}), and the owner's next read transaction sees them.
+     *
+     * @throws StorageException {@code storage_unavailable} when the file does not exist or cannot be
+     *     opened; {@code store_incompatible} when it is not a Cairn store, or one of the modules of
+     *     {@code options} is not at the schema version this Cairn knows (the owner is another version)
+     */
+    public static SqliteDatabase attach(SqliteOptions options) {
+        Objects.requireNonNull(options, "options");
+        Path file = options.file().toAbsolutePath().normalize();
+        if (!Files.isRegularFile(file)) {
+            throw StorageException.unavailable("cannot attach to " + file + ": no such database", null);
+        }
+        SqlSession writerSession = null;
+        List<SqlSession> readSessions = new ArrayList<>();
+        try {
+            writerSession = new SqlSession(connect(file, options, false), DIALECT);
+            if (writerSession.pragmaInt("application_id") != APPLICATION_ID) {
+                throw SqliteErrors.incompatible(
+                        file, "it is not a Cairn store", "Attach to the database of a Cairn home (cairn.db).");
+            }
+            requireMigrated(file, options);
+            for (int i = 0; i < options.readConnections(); i++) {
+                readSessions.add(new SqlSession(connect(file, options, true), DIALECT));
+            }
+            SqliteDatabase db = new SqliteDatabase(options, null, null, writerSession, readSessions, false);
+            db.writer.start();
+            return db;
+        } catch (SQLException e) {
+            abandon(readSessions, writerSession, null, null);
+            throw SqliteErrors.translate("attaching to " + file, e);
+        } catch (RuntimeException | Error e) {
+            abandon(readSessions, writerSession, null, null);
+            throw e;
+        }
+    }
+
+    /** Refuses a database whose modules are not exactly at the versions this Cairn's migrations reach. */
+    private static void requireMigrated(Path file, SqliteOptions options) {
+        for (String module : modules(options)) {
+            Flyway flyway = flyway(file, options, module);
+            try {
+                MigrationInfo[] all = flyway.info().all();
+                boolean behind = Arrays.stream(all).anyMatch(m -> m.getState() == MigrationState.PENDING);
+                boolean ahead = Arrays.stream(all)
+                        .anyMatch(m -> m.getState() == MigrationState.FUTURE_SUCCESS
+                                || m.getState() == MigrationState.FUTURE_FAILED);
+                if (behind || ahead) {
+                    throw SqliteErrors.incompatible(
+                            file,
+                            "its " + module + " schema is " + (behind ? "older" : "newer")
+                                    + " than this Cairn's (it knows up to " + latestKnown(flyway) + ")",
+                            "Use the same Cairn version as the process that has the database open.");
+                }
+            } catch (FlywayException e) {
+                throw StorageException.unavailable(
+                        "reading the " + module + " schema version of " + file + " failed: " + e.getMessage(), e);
+            }
         }
     }
 
@@ -253,10 +322,12 @@ public final class SqliteDatabase implements AutoCloseable {
             closed = true;
         }
         writer.close();
-        try {
-            writerSession.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-        } catch (SQLException e) {
-            // the WAL stays; the next open replays it
+        if (owner) {
+            try {
+                writerSession.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+            } catch (SQLException e) {
+                // the WAL stays; the next open replays it
+            }
         }
         writerSession.close();
         for (SqlSession session; (session = readers.poll()) != null; ) {
@@ -354,24 +425,32 @@ public final class SqliteDatabase implements AutoCloseable {
         session.execute("PRAGMA application_id = " + APPLICATION_ID);
     }
 
-    private static void migrate(Path file, SqliteOptions options) {
+    private static List<String> modules(SqliteOptions options) {
+        List<String> modules = new ArrayList<>();
+        modules.add(SqliteOptions.EVENTS_MODULE);
+        modules.addAll(options.migrationModules());
+        return modules;
+    }
+
+    private static Flyway flyway(Path file, SqliteOptions options, String module) {
         SQLiteConfig config = new SQLiteConfig();
         config.setBusyTimeout(
                 (int) Math.min(Integer.MAX_VALUE, options.busyTimeout().toMillis()));
         SQLiteDataSource source = new SQLiteDataSource(config);
         source.setUrl("jdbc:sqlite:" + file);
-        List<String> modules = new ArrayList<>();
-        modules.add(SqliteOptions.EVENTS_MODULE);
-        modules.addAll(options.migrationModules());
-        for (String module : modules) {
-            Flyway flyway = Flyway.configure(SqliteDatabase.class.getClassLoader())
-                    .dataSource(source)
-                    .locations(DIALECT.migrationLocation(module))
-                    .table(DIALECT.historyTable(module))
-                    .failOnMissingLocations(true)
-                    .baselineOnMigrate(true)
-                    .baselineVersion("0")
-                    .load();
+        return Flyway.configure(SqliteDatabase.class.getClassLoader())
+                .dataSource(source)
+                .locations(DIALECT.migrationLocation(module))
+                .table(DIALECT.historyTable(module))
+                .failOnMissingLocations(true)
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .load();
+    }
+
+    private static void migrate(Path file, SqliteOptions options) {
+        for (String module : modules(options)) {
+            Flyway flyway = flyway(file, options, module);
             try {
                 MigrationInfo[] newer = Arrays.stream(flyway.info().all())
                         .filter(m -> m.getState() == MigrationState.FUTURE_SUCCESS

@@ -412,6 +412,58 @@ class SqliteDatabaseTest {
                 .close();
     }
 
+    @Test
+    void anotherProcessMayAttachWithoutTheLockAndBothSeeEachOthersWrites() {
+        SqliteOptions options = SqliteOptions.builder(dir.resolve("cairn.db"))
+                .migrationModule("testderived")
+                .readConnections(1)
+                .build();
+        // the owner holds the lock: opening again is refused, attaching is not
+        assertThatThrownBy(() -> SqliteDatabase.open(options))
+                .isInstanceOfSatisfying(
+                        StorageException.class, e -> assertThat(e.code()).isEqualTo("store_locked"));
+        try (SqliteDatabase attached = SqliteDatabase.attach(options)) {
+            attached.write(tx -> tx.update("INSERT INTO test_runs (run_id, head) VALUES (?, ?)", "from-attached", 1));
+            assertThat(indexedHead("from-attached")).contains(1L);
+            db.write(tx -> tx.update("INSERT INTO test_runs (run_id, head) VALUES (?, ?)", "from-owner", 2));
+            assertThat(attached.<Optional<Long>>read(r -> r.queryOne(
+                            "SELECT head FROM test_runs WHERE run_id = ?", row -> row.getLong(1), "from-owner")))
+                    .contains(2L);
+        }
+        // detaching leaves the owner working, its lock held
+        db.write(tx -> tx.update("INSERT INTO test_runs (run_id, head) VALUES (?, ?)", "after", 3));
+        assertThat(indexedHead("after")).contains(3L);
+        assertThatThrownBy(() -> SqliteDatabase.open(options)).isInstanceOf(StorageException.class);
+    }
+
+    @Test
+    void attachingNeedsAnExistingCairnStoreAtThisSchemaVersion() throws Exception {
+        assertThatThrownBy(() -> SqliteDatabase.attach(
+                        SqliteOptions.builder(dir.resolve("none.db")).build()))
+                .isInstanceOfSatisfying(
+                        StorageException.class, e -> assertThat(e.code()).isEqualTo("storage_unavailable"));
+        assertThat(dir.resolve("none.db")).doesNotExist();
+        // a module the owner never migrated
+        Path plain = dir.resolve("plain.db");
+        SqliteDatabase.open(SqliteOptions.builder(plain).build()).close();
+        assertThatThrownBy(() -> SqliteDatabase.attach(SqliteOptions.builder(plain)
+                        .migrationModule("testderived")
+                        .build()))
+                .isInstanceOfSatisfying(StorageException.class, e -> {
+                    assertThat(e.code()).isEqualTo("store_incompatible");
+                    assertThat(e.getMessage()).contains("testderived").contains("older");
+                });
+        Path foreign = dir.resolve("foreign.db");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + foreign);
+                java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE t (x INTEGER)");
+        }
+        assertThatThrownBy(() ->
+                        SqliteDatabase.attach(SqliteOptions.builder(foreign).build()))
+                .isInstanceOfSatisfying(
+                        StorageException.class, e -> assertThat(e.code()).isEqualTo("store_incompatible"));
+    }
+
     private long head(RunId run) {
         return db.read(r -> r.headSeq(run));
     }

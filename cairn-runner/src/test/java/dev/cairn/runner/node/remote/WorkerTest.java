@@ -2,34 +2,41 @@ package dev.cairn.runner.node.remote;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.cairn.executor.protocol.CommandStep;
 import dev.cairn.executor.protocol.InputFile;
 import dev.cairn.executor.protocol.StepResult;
+import dev.cairn.json.ArtifactIds;
 import dev.cairn.json.wire.Wire;
 import dev.cairn.machine.errors.StorageException;
 import dev.cairn.machine.ids.ArtifactId;
 import dev.cairn.machine.stores.ArtifactKind;
 import dev.cairn.runner.api.examples.HelloRunner;
 import dev.cairn.runner.api.lease.Completion;
+import dev.cairn.runner.api.lease.OutputArtifact;
 import dev.cairn.runner.api.lease.TaskOutcome;
 import dev.cairn.runner.node.Backoff;
 import dev.cairn.runner.node.RunnerNodeException;
 import dev.cairn.runner.node.RunnerNodeOptions;
+import dev.cairn.runner.node.RunnerRegistry;
 import dev.cairn.runner.node.command.ProcessCommandOptions;
 import dev.cairn.runner.node.testing.CairnServerFixture;
 import dev.cairn.runner.node.testing.Http;
 import dev.cairn.runner.node.testing.InMemoryLeaseService;
+import dev.cairn.runner.node.testing.LambdaRunner;
 import dev.cairn.runner.node.testing.Pids;
 import dev.cairn.runner.node.testing.Tasks;
 import dev.cairn.testkit.InMemoryArtifactStore;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -113,6 +120,76 @@ class WorkerTest {
             assertThat(leases.awaitCompletion(task).outcome()).isEqualTo(new TaskOutcome.Cancelled());
             assertThat(started).noneMatch(Pids::alive);
             assertThat(worker.node().workerId()).isEqualTo("remote-1");
+        }
+    }
+
+    /**
+     * Stops the server, and brings it back on the same port a second later from another thread:
+     * calls made meanwhile find the connection refused.
+     */
+    private void serverDownForASecond() {
+        server.stop();
+        Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(1_000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            server.restart();
+        });
+    }
+
+    @Test
+    void outputsUploadedWhileTheServerIsDownAreSentOnceItIsBack() throws Exception {
+        long seed = Long.getLong("cairn.seed", new Random().nextLong());
+        System.out.println("seed=" + seed);
+        byte[] data = new byte[1 + new Random(seed).nextInt(300_000)];
+        new Random(seed).nextBytes(data);
+        Path file = dir.resolve("out.bin");
+        Files.write(file, data);
+        LambdaRunner uploader = new LambdaRunner("upload", ctx -> {
+            serverDownForASecond();
+            ctx.output().putFile("out.bin", file); // streamed: each attempt re-reads the file
+            ctx.output().putBytes("note.txt", "written".getBytes(StandardCharsets.UTF_8));
+        });
+        try (Worker worker = Worker.start(
+                options().listen(null).build(),
+                RunnerRegistry.builder().add(uploader).build())) {
+            UUID task = leases.submit(Tasks.of("upload", null));
+
+            Completion done = leases.awaitCompletion(task);
+
+            assertThat(done.outcome()).isInstanceOfSatisfying(TaskOutcome.Succeeded.class, ok -> assertThat(
+                            ok.outputs())
+                    .extracting(OutputArtifact::key, OutputArtifact::artifactId, OutputArtifact::sizeBytes)
+                    .containsExactly(
+                            tuple("out.bin", ArtifactIds.ofBytes(data), (long) data.length),
+                            tuple("note.txt", ArtifactIds.ofBytes("written".getBytes(StandardCharsets.UTF_8)), 7L)));
+            assertThat(store.get(new ArtifactId(ArtifactIds.ofBytes(data)))).isEqualTo(data);
+            assertThat(leases.completions(task)).hasSize(1);
+            assertThat(worker.node().workerId()).isEqualTo("remote-1");
+        }
+    }
+
+    @Test
+    void aCompletionWhileTheServerIsDownIsDeliveredOnceItIsBack() {
+        LambdaRunner last = new LambdaRunner("last", ctx -> {
+            ctx.output().putBytes("before.txt", "up".getBytes(StandardCharsets.UTF_8));
+            serverDownForASecond();
+        });
+        try (Worker worker = Worker.start(
+                options().listen(null).build(),
+                RunnerRegistry.builder().add(last).build())) {
+            UUID task = leases.submit(Tasks.of("last", null));
+
+            Completion done = leases.awaitCompletion(task);
+
+            assertThat(done.outcome())
+                    .isInstanceOfSatisfying(TaskOutcome.Succeeded.class, ok -> assertThat(ok.outputs())
+                            .extracting(OutputArtifact::key)
+                            .containsExactly("before.txt"));
+            assertThat(leases.completions(task)).hasSize(1);
+            assertThat(leases.worker(task)).contains(worker.node().workerId());
         }
     }
 

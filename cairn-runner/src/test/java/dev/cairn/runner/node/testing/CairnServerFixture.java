@@ -60,14 +60,20 @@ public final class CairnServerFixture implements AutoCloseable {
     private volatile ErrorEnvelope failure;
     private volatile int failureStatus;
     private volatile LongConsumer uploadProgress = n -> {};
-    private final WebServer server;
+    private final int port;
+    private volatile WebServer server;
 
     public CairnServerFixture(LeaseService leases, ArtifactStore store) {
         this.leases = leases;
         this.store = store;
-        this.server = WebServer.builder()
+        this.server = build(0).start();
+        this.port = server.port();
+    }
+
+    private WebServer build(int listenPort) {
+        return WebServer.builder()
                 .host("127.0.0.1")
-                .port(0)
+                .port(listenPort)
                 .maxPayloadSize(-1)
                 .shutdownHook(false)
                 .routing(r -> r.post("/v1/leases/acquire", guarded(this::acquire))
@@ -78,13 +84,24 @@ public final class CairnServerFixture implements AutoCloseable {
                         .post("/v1/artifacts", guarded(this::upload))
                         .any((req, res) -> error(
                                 res, 404, "not_found", "no route " + req.path().path(), false)))
-                .build()
-                .start();
+                .build();
+    }
+
+    /** Stops listening: connections are refused, as when the server is down. */
+    public synchronized void stop() {
+        server.stop();
+    }
+
+    /** Listens again on the same port, with the same state (the lease service and store live on). */
+    public synchronized void restart() {
+        if (!server.isRunning()) {
+            server = build(port).start();
+        }
     }
 
     /** The base URL. */
     public URI uri() {
-        return URI.create("http://127.0.0.1:" + server.port() + "/");
+        return URI.create("http://127.0.0.1:" + port + "/");
     }
 
     /** Accepts {@code token} as a runner token. */
@@ -132,7 +149,7 @@ public final class CairnServerFixture implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         server.stop();
     }
 
