@@ -7,20 +7,14 @@ import dev.cairn.bench.Workloads;
 import dev.cairn.json.wire.Wire;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code cairn bench WORKLOAD}: runs a benchmark workload ({@code cairn-bench}) and prints one JSON
@@ -118,29 +112,6 @@ final class BenchCommand implements Callable<Integer> {
                     .map(w -> w.name() + "  " + w.description())
                     .collect(Collectors.joining("\n")));
             return ExitCodes.OK;
-        }
-    }
-
-    /** {@code 300ms}, {@code 2s}, {@code 1m}, or ISO-8601 ({@code PT0.5S}). */
-    static final class DurationConverter implements ITypeConverter<Duration> {
-        private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m)");
-
-        @Override
-        public Duration convert(String value) {
-            Matcher m = SHORT.matcher(value.strip().toLowerCase(Locale.ROOT));
-            if (m.matches()) {
-                long n = Long.parseLong(m.group(1));
-                return switch (m.group(2)) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "s" -> Duration.ofSeconds(n);
-                    default -> Duration.ofMinutes(n);
-                };
-            }
-            try {
-                return Duration.parse(value);
-            } catch (DateTimeParseException e) {
-                throw new TypeConversionException("`" + value + "` is not a duration; use e.g. 300ms, 2s or 1m");
-            }
         }
     }
 }

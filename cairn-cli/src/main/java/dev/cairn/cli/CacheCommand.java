@@ -21,7 +21,6 @@ import dev.cairn.workspace.cache.GcReport;
 import dev.cairn.workspace.cache.SqliteActionCache;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -342,7 +341,7 @@ final class CacheCommand implements Callable<Integer> {
         @Option(
                 names = "--unused-since",
                 paramLabel = "DURATION",
-                converter = AgeConverter.class,
+                converter = DurationConverter.class,
                 description = "Remove the entries not used for this long, e.g. 7d, 12h, 30m.")
         Duration unusedSince;
 
@@ -442,7 +441,7 @@ final class CacheCommand implements Callable<Integer> {
         @Option(
                 names = "--grace",
                 paramLabel = "DURATION",
-                converter = AgeConverter.class,
+                converter = DurationConverter.class,
                 defaultValue = "1h",
                 description = "Keep unreferenced blobs younger than this (default: ${DEFAULT-VALUE}).")
         Duration grace;
@@ -517,37 +516,6 @@ final class CacheCommand implements Callable<Integer> {
 
         static String time(Instant t) {
             return t.truncatedTo(ChronoUnit.SECONDS).toString();
-        }
-    }
-
-    /** {@code 90s}, {@code 30m}, {@code 12h}, {@code 7d}, {@code 2w}, {@code 0s}, or ISO-8601 ({@code PT1H}). */
-    static final class AgeConverter implements ITypeConverter<Duration> {
-        private static final Pattern SHORT = Pattern.compile("(\\d{1,9})(ms|s|m|h|d|w)");
-
-        @Override
-        public Duration convert(String value) {
-            Matcher m = SHORT.matcher(value.strip().toLowerCase(Locale.ROOT));
-            if (m.matches()) {
-                long n = Long.parseLong(m.group(1));
-                return switch (m.group(2)) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    case "h" -> Duration.ofHours(n);
-                    case "d" -> Duration.ofDays(n);
-                    default -> Duration.ofDays(7 * n);
-                };
-            }
-            try {
-                Duration parsed = Duration.parse(value.strip());
-                if (!parsed.isNegative()) {
-                    return parsed;
-                }
-            } catch (DateTimeParseException e) {
-                // reported below
-            }
-            throw new TypeConversionException(
-                    "`" + value + "` is not a duration; use e.g. 30m, 12h, 7d, 2w or ISO-8601 (PT1H)");
         }
     }
 

@@ -62,7 +62,7 @@ final class ServerCommand implements Callable<Integer> {
     @Option(
             names = "--lease-ttl",
             paramLabel = "DURATION",
-            converter = BenchCommand.DurationConverter.class,
+            converter = DurationConverter.class,
             description = {
                 "How long a task's lease lasts without a heartbeat before the task goes back on the queue"
                         + " (default 30s; 1s..24h; e.g. 10s, 2m, PT1H).",

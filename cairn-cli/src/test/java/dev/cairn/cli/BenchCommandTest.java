@@ -2,11 +2,13 @@ package dev.cairn.cli;
 
 import static dev.cairn.cli.CliRun.cairn;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.json.StrictJson;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class BenchCommandTest {
 
@@ -58,10 +60,17 @@ class BenchCommandTest {
 
     @Test
     void durationsReadShortAndIsoForms() {
-        BenchCommand.DurationConverter converter = new BenchCommand.DurationConverter();
+        DurationConverter converter = new DurationConverter();
         assertThat(converter.convert("300ms")).isEqualTo(Duration.ofMillis(300));
         assertThat(converter.convert("2s")).isEqualTo(Duration.ofSeconds(2));
         assertThat(converter.convert("1m")).isEqualTo(Duration.ofMinutes(1));
         assertThat(converter.convert("PT0.5S")).isEqualTo(Duration.ofMillis(500));
+        assertThat(converter.convert("12h")).isEqualTo(Duration.ofHours(12));
+        assertThat(converter.convert("7d")).isEqualTo(Duration.ofDays(7));
+        assertThat(converter.convert("2w")).isEqualTo(Duration.ofDays(14));
+        assertThatThrownBy(() -> converter.convert("-PT1S"))
+                .isInstanceOf(CommandLine.TypeConversionException.class)
+                .hasMessageContaining("not a duration");
+        assertThatThrownBy(() -> converter.convert("5y")).isInstanceOf(CommandLine.TypeConversionException.class);
     }
 }
