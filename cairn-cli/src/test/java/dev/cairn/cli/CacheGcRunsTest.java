@@ -174,7 +174,15 @@ class CacheGcRunsTest {
                         () -> step(orchestrator.detail(runId), "make").state() == StepState.COMPLETED
                                 && step(orchestrator.detail(runId), "use").state() == StepState.QUEUED
                                 && orchestrator.events(runId, 0, 1_000, Duration.ZERO).stream()
-                                        .anyMatch(e -> Wire.write(e.event()).contains("state:gc_check.use.main")),
+                                        .anyMatch(e -> Wire.write(e.event()).contains("state:gc_check.use.main"))
+                                // a step shows QUEUED before its task row exists; wait for the row too
+                                && orchestrator
+                                                .database()
+                                                .read(r -> r.queryOne(
+                                                        "SELECT count(*) FROM tasks WHERE step_id = 'use'",
+                                                        row -> row.getLong(1)))
+                                                .orElse(0L)
+                                        == 1L,
                         "make to complete and use to be dispatched");
             }
             assertThat(orchestrator.detail(runId).state().terminal()).isFalse();
