@@ -10,6 +10,9 @@ import dev.cairn.contracts.api.LeaseBatch;
 import dev.cairn.json.wire.Wire;
 import dev.cairn.runner.api.LeaseEnvelope;
 import dev.cairn.runner.api.lease.AcquireRequest;
+import dev.cairn.runner.api.lease.Heartbeat;
+import dev.cairn.runner.api.lease.LeaseRef;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,7 +22,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -294,6 +301,24 @@ class ServerCommandsIT {
         }
     }
 
+    /** One heartbeat over HTTP for a held lease; failures are left to the assertions on status. */
+    private static void heartbeat(String url, LeaseRef lease) {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            http.send(
+                    HttpRequest.newBuilder(URI.create(url).resolve("/v1/leases/" + lease.taskId() + "/heartbeat"))
+                            .header("Content-Type", "application/json")
+                            .timeout(Duration.ofSeconds(10))
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(
+                                    Wire.writeBytes(new Heartbeat(lease, Optional.empty(), List.of()))))
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
+        } catch (IOException e) {
+            // the next beat tries again; a lease that lapses shows in the status assertions
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Test
     void aLeaseNotRenewedWithinLeaseTtlGoesToTheNextWorkerAsAttemptTwo() throws Exception {
         // With the default TTL (30 s) the second worker's 20 s wait would come back empty.
@@ -324,7 +349,15 @@ class ServerCommandsIT {
                 assertThat(l.task().attempts()).contains(2L);
             });
 
-            Result status = cairn("status", runId, "--server", url, "--json");
+            // next-worker keeps its lease, as a live worker does, while the status command's JVM
+            // starts: on a loaded machine that can take longer than the 2 s TTL.
+            LeaseRef held = LeaseRef.of(second.getFirst());
+            Result status;
+            try (ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor()) {
+                beat.scheduleWithFixedDelay(() -> heartbeat(url, held), 0, 500, TimeUnit.MILLISECONDS);
+                status = cairn("status", runId, "--server", url, "--json");
+                beat.shutdownNow();
+            }
             JsonNode step = status.json().get("steps").get(0);
             assertThat(step.get("state").asText()).isEqualTo("running");
             assertThat(step.get("attempt").asInt()).isEqualTo(2);
