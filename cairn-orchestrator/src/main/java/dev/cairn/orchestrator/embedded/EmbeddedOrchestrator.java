@@ -450,12 +450,14 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         if (existing.isPresent()) {
             return same(existing.get(), requestHash);
         }
-        planned.spec().ifPresent(bytes -> artifacts.put(new ArtifactKind.Other("pipeline_spec"), bytes));
-        ArtifactId manifestId =
-                artifacts.put(new ArtifactKind.Manifest(), Canonical.canonicalize(Wire.toTree(planned.manifest())));
+        // deferred, then one sync: both blobs share one flush (the store's journal) before acceptance
+        planned.spec().ifPresent(bytes -> artifacts.putDeferred(new ArtifactKind.Other("pipeline_spec"), bytes));
+        ArtifactId manifestId = artifacts.putDeferred(
+                new ArtifactKind.Manifest(), Canonical.canonicalize(Wire.toTree(planned.manifest())));
         if (!manifestId.equals(planned.manifestId())) {
             throw new IllegalStateException("the manifest's id is not the hash of its canonical form");
         }
+        artifacts.sync();
         long now = options.clock().nowMillis();
         RunIndex.Acceptance acceptance = new RunIndex.Acceptance(
                 runId.toString(),
