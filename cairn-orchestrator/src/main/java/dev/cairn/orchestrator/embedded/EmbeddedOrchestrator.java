@@ -182,8 +182,8 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         };
         this.queue = new TaskQueue(db, options, logged, both);
         this.leases = new CountingLeases(queue, metrics);
-        this.stores =
-                new Stores(new ProjectingEventStore(events, queue, options.clock(), appended, staging), artifacts);
+        this.stores = new Stores(
+                new ProjectingEventStore(events, queue, options.clock(), appended, staging), artifacts.journaling());
         this.planner = new Planner(artifacts);
         TransitionListener transitions = metrics;
         this.engine = Engine.builder()
@@ -455,8 +455,8 @@ public final class EmbeddedOrchestrator implements Orchestrator {
             return same(existing.get(), requestHash);
         }
         // deferred, then one sync: both blobs share one flush (the store's journal) before acceptance
-        planned.spec().ifPresent(bytes -> artifacts.putDeferred(new ArtifactKind.Other("pipeline_spec"), bytes));
-        ArtifactId manifestId = artifacts.putDeferred(
+        planned.spec().ifPresent(bytes -> artifacts.putJournaled(new ArtifactKind.Other("pipeline_spec"), bytes));
+        ArtifactId manifestId = artifacts.putJournaled(
                 new ArtifactKind.Manifest(), Canonical.canonicalize(Wire.toTree(planned.manifest())));
         if (!manifestId.equals(planned.manifestId())) {
             throw new IllegalStateException("the manifest's id is not the hash of its canonical form");

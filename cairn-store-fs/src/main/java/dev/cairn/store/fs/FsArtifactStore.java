@@ -58,13 +58,13 @@ import java.util.function.Consumer;
  * <p><b>Durability.</b> {@link #put} and {@link #putStream} write a temporary file, flush it
  * ({@code fdatasync}), rename it atomically to its final name and flush the shard directory before
  * returning: a blob whose put returned survives a crash of the process or the machine, and a crash
- * never leaves a partial file under a final name. {@link #putDeferred} of a small blob (up to 1 MiB)
+ * never leaves a partial file under a final name. {@link #putJournaled} of a small blob (up to 1 MiB)
  * holds it in memory; {@link #sync()} appends all of them to this process's journal ({@code
  * <root>/journal/<pid>-<start>.<n>.journal}) and flushes it once, and they become files (flushed,
  * renamed, directories flushed) at the next <em>checkpoint</em>: when the journal passes {@link
  * FsStoreOptions#journalBytes()}, and on {@link #close()}. Opening the store writes out the
  * journals of processes that are gone, up to the first torn record (a sync that never returned),
- * then deletes them. A larger deferred blob is written to a temporary file, and {@code sync()}
+ * then deletes them. {@link #putDeferred} (and a larger journaled blob) writes a temporary file, and {@code sync()}
  * flushes and renames those in parallel, flushing each shard directory once. Until its checkpoint
  * a journaled blob is visible to this store only (another process sharing the directory sees it
  * after the checkpoint, or after opening the store once this process is gone). Identical bytes are
@@ -257,13 +257,6 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
         if (alreadyStored(id, target, bytes.length)) {
             return id;
         }
-        if (options.journalBytes() > 0 && bytes.length <= JOURNAL_MAX_BLOB) {
-            pending.putIfAbsent(id, new Pending(null, target, bytes.clone()));
-            if (pending.size() >= options.maxDeferred()) {
-                sync();
-            }
-            return id;
-        }
         Path temp = newTemp();
         try {
             writeTemp(temp, bytes, false);
@@ -281,7 +274,93 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
     }
 
     /**
-     * Makes every deferred blob durable: appends the small ones to the journal and flushes it once
+     * Like {@link #putDeferred}, for a caller that needs no file until the blob is durable: a blob
+     * up to 1 MiB is held in memory, and {@link #sync()} makes it durable by appending it to the
+     * journal (one flush for all of them); it becomes a file at the next checkpoint. Until then it is
+     * readable through this store only ({@link #get}, {@link #openStream}, {@link #exists}, …), not
+     * at {@link #pathOf} nor by another process, and {@link #forEachBlob} does not list it. Larger
+     * blobs, and every blob when {@link FsStoreOptions#journalBytes()} is 0, take {@link
+     * #putDeferred}'s path. The engine's snapshots and fact payloads are such blobs ({@link
+     * #journaling()}).
+     */
+    public ArtifactId putJournaled(ArtifactKind kind, byte[] bytes) {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(bytes, "bytes");
+        if (options.journalBytes() == 0 || bytes.length > JOURNAL_MAX_BLOB) {
+            return putDeferred(kind, bytes);
+        }
+        ensureUsable();
+        ArtifactId id = new ArtifactId(ArtifactIds.ofBytes(bytes));
+        if (pending.containsKey(id) || journaled.containsKey(id)) {
+            return id;
+        }
+        if (alreadyStored(id, pathOf(id), bytes.length)) {
+            return id;
+        }
+        pending.putIfAbsent(id, new Pending(null, pathOf(id), bytes.clone()));
+        if (pending.size() >= options.maxDeferred()) {
+            sync();
+        }
+        return id;
+    }
+
+    /**
+     * This store, with {@link ArtifactStore#putDeferred} going to {@link #putJournaled}: what an
+     * engine whose deferred blobs are read back through the store only (snapshots, fact payloads)
+     * is given. Every other method is this store's.
+     */
+    public ArtifactStore journaling() {
+        FsArtifactStore store = this;
+        return new ArtifactStore() {
+            @Override
+            public ArtifactId put(ArtifactKind kind, byte[] bytes) {
+                return store.put(kind, bytes);
+            }
+
+            @Override
+            public byte[] get(ArtifactId id) {
+                return store.get(id);
+            }
+
+            @Override
+            public boolean exists(ArtifactId id) {
+                return store.exists(id);
+            }
+
+            @Override
+            public long size(ArtifactId id) {
+                return store.size(id);
+            }
+
+            @Override
+            public ArtifactId putStream(ArtifactKind kind, InputStream content) {
+                return store.putStream(kind, content);
+            }
+
+            @Override
+            public ArtifactId putDeferred(ArtifactKind kind, byte[] bytes) {
+                return store.putJournaled(kind, bytes);
+            }
+
+            @Override
+            public void sync() {
+                store.sync();
+            }
+
+            @Override
+            public InputStream openStream(ArtifactId id) {
+                return store.openStream(id);
+            }
+
+            @Override
+            public String toString() {
+                return store + " (journaling)";
+            }
+        };
+    }
+
+    /**
+     * Makes every deferred blob durable: appends the journaled ones ({@link #putJournaled}) to the journal and flushes it once
      * (they are written out as files at the next checkpoint: when the journal passes {@link
      * FsStoreOptions#journalBytes()}, and on {@link #close()}); flushes the files of the others in
      * parallel, renames them into place and flushes each shard directory once. Waits for the flushes even when interrupted (a half-done

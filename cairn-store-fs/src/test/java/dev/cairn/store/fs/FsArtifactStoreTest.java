@@ -72,10 +72,9 @@ class FsArtifactStoreTest {
     }
 
     @Test
-    void withoutTheJournalADeferredBlobWaitsInTmpUntilSync() throws IOException {
+    void aDeferredBlobWaitsInTmpUntilSync() throws IOException {
         Path root = dir.resolve("store");
-        try (FsArtifactStore store = FsArtifactStore.open(
-                FsStoreOptions.builder(root).journalBytes(0).build())) {
+        try (FsArtifactStore store = FsArtifactStore.open(root)) {
             ArtifactId id = store.putDeferred(new ArtifactKind.ContextSnapshot(), HELLO);
 
             assertThat(store.pathOf(id)).doesNotExist();
@@ -92,11 +91,11 @@ class FsArtifactStoreTest {
     }
 
     @Test
-    void aSmallDeferredBlobIsJournaledBySyncAndBecomesAFileAtTheCheckpoint() throws IOException {
+    void aJournaledBlobIsMadeDurableBySyncAndBecomesAFileAtTheCheckpoint() throws IOException {
         Path root = dir.resolve("store");
         ArtifactId id;
         try (FsArtifactStore store = FsArtifactStore.open(root)) {
-            id = store.putDeferred(new ArtifactKind.ContextSnapshot(), HELLO);
+            id = store.putJournaled(new ArtifactKind.ContextSnapshot(), HELLO);
             assertThat(files(root.resolve("tmp"))).isEmpty(); // held in memory
             assertThat(store.get(id)).isEqualTo(HELLO);
 
@@ -121,11 +120,11 @@ class FsArtifactStoreTest {
         Path root = dir.resolve("store");
         try (FsArtifactStore store = FsArtifactStore.open(
                 FsStoreOptions.builder(root).journalBytes(64).build())) {
-            ArtifactId small = store.putDeferred(OUTPUT, HELLO);
+            ArtifactId small = store.journaling().putDeferred(OUTPUT, HELLO);
             store.sync();
             assertThat(store.pathOf(small)).doesNotExist(); // 41 bytes of journal
 
-            ArtifactId more = store.putDeferred(OUTPUT, bytes("more than that"));
+            ArtifactId more = store.putJournaled(OUTPUT, bytes("more than that"));
             store.sync();
 
             assertThat(store.pathOf(small)).exists();
@@ -175,11 +174,8 @@ class FsArtifactStoreTest {
     @Test
     void enoughDeferredBlobsSyncThemselves() throws IOException {
         Path root = dir.resolve("store");
-        try (FsArtifactStore store = FsArtifactStore.open(FsStoreOptions.builder(root)
-                .maxDeferred(3)
-                .syncParallelism(2)
-                .journalBytes(0)
-                .build())) {
+        try (FsArtifactStore store = FsArtifactStore.open(
+                FsStoreOptions.builder(root).maxDeferred(3).syncParallelism(2).build())) {
             List<ArtifactId> ids = List.of(
                     store.putDeferred(OUTPUT, bytes("a")),
                     store.putDeferred(OUTPUT, bytes("b")),
@@ -402,8 +398,7 @@ class FsArtifactStoreTest {
 
     @Test
     void deleteIfNotModifiedSinceDeletesOnlyStaleBlobs() throws IOException {
-        try (FsArtifactStore store = FsArtifactStore.open(
-                FsStoreOptions.builder(dir.resolve("store")).journalBytes(0).build())) {
+        try (FsArtifactStore store = FsArtifactStore.open(dir.resolve("store"))) {
             ArtifactId stale = store.put(OUTPUT, HELLO);
             ArtifactId fresh = store.put(OUTPUT, bytes("fresh"));
             ArtifactId pending = store.putDeferred(OUTPUT, bytes("pending"));
