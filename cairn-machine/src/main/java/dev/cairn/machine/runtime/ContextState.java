@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -19,9 +20,27 @@ final class ContextState {
     private final Map<String, JsonNode> entries;
     private final ArtifactId id;
 
+    /**
+     * The canonical bytes of each member ({@code "key":value}) in RFC 8785 order, when this state
+     * was stored by {@link Snapshots#store(ContextState, Map)} or {@link Snapshots#store(Map)}: the
+     * next snapshot re-encodes only the members an attempt wrote, and {@code null} otherwise. A
+     * state with members was also checked free of secrets as a whole.
+     */
+    private final SortedMap<String, byte[]> members;
+
     ContextState(Map<String, JsonNode> entries, ArtifactId id) {
+        this(entries, id, null);
+    }
+
+    ContextState(Map<String, JsonNode> entries, ArtifactId id, SortedMap<String, byte[]> members) {
         this.entries = Collections.unmodifiableMap(entries);
         this.id = Objects.requireNonNull(id, "id");
+        this.members = members == null ? null : Collections.unmodifiableSortedMap(members);
+    }
+
+    /** The canonical members, when known (see the field). */
+    SortedMap<String, byte[]> members() {
+        return members;
     }
 
     Map<String, JsonNode> entries() {

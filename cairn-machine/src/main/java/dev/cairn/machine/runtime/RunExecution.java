@@ -495,7 +495,7 @@ final class RunExecution {
                         next = cum;
                     } else {
                         try {
-                            next = snapshots.store(cum.apply(c.diff()));
+                            next = snapshots.store(cum, c.diff());
                         } catch (Snapshots.Refused r) {
                             fail(i, attempt[w], refused(i, r), Optional.empty());
                             continue;
@@ -523,9 +523,7 @@ final class RunExecution {
     private Optional<ArtifactId> failureSnapshot(ContextState base, Map<String, JsonNode> diff) {
         try {
             return Optional.of(
-                    diff.isEmpty()
-                            ? base.id()
-                            : snapshots.store(base.apply(diff)).id());
+                    diff.isEmpty() ? base.id() : snapshots.store(base, diff).id());
         } catch (Snapshots.Refused r) {
             return Optional.empty();
         }

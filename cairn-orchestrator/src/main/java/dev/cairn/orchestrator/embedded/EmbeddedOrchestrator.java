@@ -115,6 +115,9 @@ public final class EmbeddedOrchestrator implements Orchestrator {
     private final OrchestratorOptions options;
     private final SqliteDatabase db;
     private final FsArtifactStore artifacts;
+    /** Task dispatches carried by the barrier's append (one commit instead of two). */
+    private final DispatchStaging staging = new DispatchStaging();
+
     private final SqliteEventStore events;
     private final SqliteActionCache actionCache;
     private final Workspaces workspaces;
@@ -179,7 +182,8 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         };
         this.queue = new TaskQueue(db, options, logged, both);
         this.leases = new CountingLeases(queue, metrics);
-        this.stores = new Stores(new ProjectingEventStore(events, queue, options.clock(), appended), artifacts);
+        this.stores = new Stores(
+                new ProjectingEventStore(events, queue, options.clock(), appended, staging), artifacts.journaling());
         this.planner = new Planner(artifacts);
         TransitionListener transitions = metrics;
         this.engine = Engine.builder()
@@ -203,7 +207,7 @@ public final class EmbeddedOrchestrator implements Orchestrator {
      */
     private IoTransportRegistry transports(OrchestratorOptions options, HostKey hostKey, FsArtifactStore store) {
         IoTransportRegistry.Builder registry = IoTransportRegistry.builder()
-                .register(StepState.NAMESPACE, new TaskTransport(queue, this::stopIfRequested))
+                .register(StepState.NAMESPACE, new TaskTransport(queue, this::stopIfRequested, staging))
                 .register(
                         CacheCall.NAMESPACE,
                         new CacheTransport(
@@ -450,12 +454,14 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         if (existing.isPresent()) {
             return same(existing.get(), requestHash);
         }
-        planned.spec().ifPresent(bytes -> artifacts.put(new ArtifactKind.Other("pipeline_spec"), bytes));
-        ArtifactId manifestId =
-                artifacts.put(new ArtifactKind.Manifest(), Canonical.canonicalize(Wire.toTree(planned.manifest())));
+        // deferred, then one sync: both blobs share one flush (the store's journal) before acceptance
+        planned.spec().ifPresent(bytes -> artifacts.putJournaled(new ArtifactKind.Other("pipeline_spec"), bytes));
+        ArtifactId manifestId = artifacts.putJournaled(
+                new ArtifactKind.Manifest(), Canonical.canonicalize(Wire.toTree(planned.manifest())));
         if (!manifestId.equals(planned.manifestId())) {
             throw new IllegalStateException("the manifest's id is not the hash of its canonical form");
         }
+        artifacts.sync();
         long now = options.clock().nowMillis();
         RunIndex.Acceptance acceptance = new RunIndex.Acceptance(
                 runId.toString(),

@@ -8,7 +8,10 @@ import dev.cairn.orchestrator.embedded.RunProjection.RunRow;
 import dev.cairn.store.sqlite.EventAppend;
 import dev.cairn.store.sqlite.SqliteDatabase;
 import dev.cairn.store.sqlite.SqliteEventStore;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -26,13 +29,16 @@ final class ProjectingEventStore implements EventStore {
     private final TaskQueue queue;
     private final Clock clock;
     private final Signal appended;
+    private final DispatchStaging staging;
 
-    ProjectingEventStore(SqliteEventStore events, TaskQueue queue, Clock clock, Signal appended) {
+    ProjectingEventStore(
+            SqliteEventStore events, TaskQueue queue, Clock clock, Signal appended, DispatchStaging staging) {
         this.events = Objects.requireNonNull(events, "events");
         this.db = events.database();
         this.queue = Objects.requireNonNull(queue, "queue");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.appended = Objects.requireNonNull(appended, "appended");
+        this.staging = Objects.requireNonNull(staging, "staging");
     }
 
     @Override
@@ -46,33 +52,53 @@ final class ProjectingEventStore implements EventStore {
         String run = runId.toString();
         TaskQueue.Moves moves = queue.moves();
         long now = clock.nowMillis();
-        long head = db.write(tx -> {
-            long newHead = tx.append(append);
-            if (batch.isEmpty()) {
+        List<DispatchStaging.Staged> taken = new ArrayList<>();
+        Map<DispatchStaging.Staged, TaskQueue.Dispatch> dispatched = new HashMap<>();
+        long head;
+        try {
+            head = db.write(tx -> {
+                long newHead = tx.append(append);
+                if (batch.isEmpty()) {
+                    return newHead;
+                }
+                Optional<RunRow> stored = RunIndex.loadRun(tx, run);
+                RunRow row = stored.orElseGet(() -> new RunRow(
+                        run,
+                        "external",
+                        "",
+                        RunProjection.ACCEPTED,
+                        batch.getFirst().tsMillis().orElse(now),
+                        false));
+                RunIndex.DbSteps steps = new RunIndex.DbSteps(tx, run);
+                RunProjection.Effects effects = RunProjection.fold(row, steps, batch);
+                if (stored.isPresent()) {
+                    RunIndex.saveRun(tx, row);
+                } else {
+                    RunIndex.insertRun(tx, row);
+                }
+                steps.save();
+                if (effects.runEnded()) {
+                    queue.cancelRun(tx, run, now, moves);
+                } else {
+                    // the dispatches staged by this run's task calls, after the fold (they read its failures)
+                    taken.addAll(staging.take(run));
+                    for (DispatchStaging.Staged s : taken) {
+                        try {
+                            dispatched.put(
+                                    s, queue.dispatchIn(tx, s.runId, s.stateId, s.attempt, s.request, now, moves));
+                        } catch (RuntimeException e) {
+                            // its transport dispatches by itself and reports what fails
+                        }
+                    }
+                }
                 return newHead;
-            }
-            Optional<RunRow> stored = RunIndex.loadRun(tx, run);
-            RunRow row = stored.orElseGet(() -> new RunRow(
-                    run,
-                    "external",
-                    "",
-                    RunProjection.ACCEPTED,
-                    batch.getFirst().tsMillis().orElse(now),
-                    false));
-            RunIndex.DbSteps steps = new RunIndex.DbSteps(tx, run);
-            RunProjection.Effects effects = RunProjection.fold(row, steps, batch);
-            if (stored.isPresent()) {
-                RunIndex.saveRun(tx, row);
-            } else {
-                RunIndex.insertRun(tx, row);
-            }
-            steps.save();
-            if (effects.runEnded()) {
-                queue.cancelRun(tx, run, now, moves);
-            }
-            return newHead;
-        });
+            });
+        } catch (RuntimeException e) {
+            taken.forEach(s -> s.done(Optional.empty()));
+            throw e;
+        }
         queue.finish(moves);
+        taken.forEach(s -> s.done(Optional.ofNullable(dispatched.get(s))));
         appended.fire();
         return head;
     }

@@ -239,65 +239,78 @@ final class TaskQueue implements LeaseService {
     Dispatch dispatch(RunId runId, StateId stateId, int stateAttempt, TaskRequest request) {
         long now = clock.nowMillis();
         Moves moves = new Moves();
-        Dispatch dispatch = db.write(tx -> {
-            String run = runId.toString();
-            int failures = tx.queryOne(
-                            "SELECT failures FROM steps WHERE run_id = ? AND state_id = ?",
-                            r -> (int) r.getLong(1),
-                            run,
-                            stateId.value())
-                    .orElse(0);
-            UUID taskId = TaskIds.task(runId, stateId, failures);
-            if (tx.queryOne("SELECT 1 FROM tasks WHERE task_id = ?", r -> r.getLong(1), taskId.toString())
-                    .isPresent()) {
-                return new Dispatch(taskId, failures, false);
-            }
-            long priority = tx.queryOne("SELECT priority FROM runs WHERE run_id = ?", r -> r.getLong(1), run)
-                    .orElse(0L);
-            long availableAt = failures == 0
-                    ? now
-                    : now + request.backoff().delayAfter(failures - 1).toMillis();
-            ObjectNode labels = JsonNodeFactory.instance.objectNode();
-            request.labels().forEach(labels::put);
-            ObjectNode filters = JsonNodeFactory.instance.objectNode();
-            filters.set("labels", labels);
-            TaskSpec spec = TaskSpec.builder(taskId, request.capability())
-                    .jobId(runId.value())
-                    .capabilityFilters(request.labels().isEmpty() ? NullNode.getInstance() : filters)
-                    .inputsCids(request.inputsCids())
-                    .outputsPrefix("runs/" + run + "/" + request.stepId() + "/")
-                    .label(request.stepId())
-                    .stage(stateId.value())
-                    .meta(request.meta())
-                    .priority(priority)
-                    .maxAttempts((long) options.maxLeaseAttempts())
-                    .mode(request.mode())
-                    .build();
-            long timeout = request.timeout().plus(options.timeoutGrace()).toMillis();
-            tx.update(
-                    "INSERT INTO tasks (task_id, run_id, state_id, step_id, failures, state_attempt, capability,"
-                            + " labels, priority, spec, status, max_attempts, available_at, timeout_ms, created_at)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    taskId.toString(),
-                    run,
-                    stateId.value(),
-                    request.stepId(),
-                    failures,
-                    stateAttempt,
-                    request.capability(),
-                    Wire.write(labels),
-                    priority,
-                    Wire.write(spec),
-                    TaskStatus.QUEUED.column(),
-                    options.maxLeaseAttempts(),
-                    availableAt,
-                    timeout,
-                    now);
-            moves.enqueued();
-            return new Dispatch(taskId, failures, true);
-        });
+        Dispatch dispatch = db.write(tx -> dispatchIn(tx, runId, stateId, stateAttempt, request, now, moves));
         finish(moves);
         return dispatch;
+    }
+
+    /**
+     * {@link #dispatch} inside a transaction of the caller's (the barrier's append, see {@link
+     * DispatchStaging}); the caller {@linkplain #finish finishes} {@code moves} once it committed.
+     */
+    Dispatch dispatchIn(
+            SqlTransaction tx,
+            RunId runId,
+            StateId stateId,
+            int stateAttempt,
+            TaskRequest request,
+            long now,
+            Moves moves) {
+        String run = runId.toString();
+        int failures = tx.queryOne(
+                        "SELECT failures FROM steps WHERE run_id = ? AND state_id = ?",
+                        r -> (int) r.getLong(1),
+                        run,
+                        stateId.value())
+                .orElse(0);
+        UUID taskId = TaskIds.task(runId, stateId, failures);
+        if (tx.queryOne("SELECT 1 FROM tasks WHERE task_id = ?", r -> r.getLong(1), taskId.toString())
+                .isPresent()) {
+            return new Dispatch(taskId, failures, false);
+        }
+        long priority = tx.queryOne("SELECT priority FROM runs WHERE run_id = ?", r -> r.getLong(1), run)
+                .orElse(0L);
+        long availableAt = failures == 0
+                ? now
+                : now + request.backoff().delayAfter(failures - 1).toMillis();
+        ObjectNode labels = JsonNodeFactory.instance.objectNode();
+        request.labels().forEach(labels::put);
+        ObjectNode filters = JsonNodeFactory.instance.objectNode();
+        filters.set("labels", labels);
+        TaskSpec spec = TaskSpec.builder(taskId, request.capability())
+                .jobId(runId.value())
+                .capabilityFilters(request.labels().isEmpty() ? NullNode.getInstance() : filters)
+                .inputsCids(request.inputsCids())
+                .outputsPrefix("runs/" + run + "/" + request.stepId() + "/")
+                .label(request.stepId())
+                .stage(stateId.value())
+                .meta(request.meta())
+                .priority(priority)
+                .maxAttempts((long) options.maxLeaseAttempts())
+                .mode(request.mode())
+                .build();
+        long timeout = request.timeout().plus(options.timeoutGrace()).toMillis();
+        tx.update(
+                "INSERT INTO tasks (task_id, run_id, state_id, step_id, failures, state_attempt, capability,"
+                        + " labels, priority, spec, status, max_attempts, available_at, timeout_ms, created_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                taskId.toString(),
+                run,
+                stateId.value(),
+                request.stepId(),
+                failures,
+                stateAttempt,
+                request.capability(),
+                Wire.write(labels),
+                priority,
+                Wire.write(spec),
+                TaskStatus.QUEUED.column(),
+                options.maxLeaseAttempts(),
+                availableAt,
+                timeout,
+                now);
+        moves.enqueued();
+        return new Dispatch(taskId, failures, true);
     }
 
     /**

@@ -14,6 +14,7 @@ import dev.cairn.machine.runtime.io.IoTransport;
 import dev.cairn.runner.api.lease.TaskOutcome;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -26,15 +27,36 @@ final class TaskTransport implements IoTransport {
 
     private final TaskQueue queue;
     private final Consumer<RunId> taskCancelled;
+    private final DispatchStaging staging;
+    /** The dispatch this thread staged before the barrier of its current call. */
+    private final ThreadLocal<DispatchStaging.Staged> staged = new ThreadLocal<>();
 
     /**
      * @param taskCancelled told, before the call returns, that a task of the run ended cancelled: when
      *     the run itself is being cancelled or timed out, the orchestrator stops the run in the engine
      *     then, so that the step's failure cannot end the run as failed before the stop arrives
      */
-    TaskTransport(TaskQueue queue, Consumer<RunId> taskCancelled) {
+    TaskTransport(TaskQueue queue, Consumer<RunId> taskCancelled, DispatchStaging staging) {
         this.queue = Objects.requireNonNull(queue, "queue");
         this.taskCancelled = Objects.requireNonNull(taskCancelled, "task_cancelled");
+        this.staging = Objects.requireNonNull(staging, "staging");
+    }
+
+    /** Stages the dispatch so that the barrier's append enqueues the task ({@link DispatchStaging}). */
+    @Override
+    public void beforeBarrier(IoCall call, IoCallContext context) {
+        DispatchStaging.Staged previous = staged.get();
+        staged.remove();
+        if (previous != null) {
+            staging.resolve(previous); // left by a call whose barrier failed: withdraw it
+        }
+        TaskRequest request;
+        try {
+            request = Wire.fromTree(call.request(), TaskRequest.class);
+        } catch (JsonException e) {
+            return; // call() reports it
+        }
+        staged.set(staging.stage(context.runId(), context.stateId(), context.attempt(), request));
     }
 
     @Override
@@ -52,10 +74,19 @@ final class TaskTransport implements IoTransport {
                                     + ")"),
                     e);
         }
+        DispatchStaging.Staged mine = staged.get();
+        staged.remove();
         TaskQueue.TaskInfo task;
         try {
-            TaskQueue.Dispatch dispatch =
-                    queue.dispatch(context.runId(), context.stateId(), context.attempt(), request);
+            Optional<TaskQueue.Dispatch> committed = Optional.empty();
+            if (mine != null && mine.stateId.equals(context.stateId()) && mine.runId.equals(context.runId())) {
+                committed = staging.resolve(mine);
+            } else if (mine != null) {
+                staging.resolve(mine);
+            }
+            TaskQueue.Dispatch dispatch = committed.isPresent()
+                    ? committed.get()
+                    : queue.dispatch(context.runId(), context.stateId(), context.attempt(), request);
             task = queue.await(dispatch.taskId());
         } catch (StorageException e) {
             if (Thread.currentThread().isInterrupted()) {

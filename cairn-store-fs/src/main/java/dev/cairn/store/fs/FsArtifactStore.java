@@ -58,10 +58,18 @@ import java.util.function.Consumer;
  * <p><b>Durability.</b> {@link #put} and {@link #putStream} write a temporary file, flush it
  * ({@code fdatasync}), rename it atomically to its final name and flush the shard directory before
  * returning: a blob whose put returned survives a crash of the process or the machine, and a crash
- * never leaves a partial file under a final name. {@link #putDeferred} skips the flushes and the
- * rename; {@link #sync()} does them for every deferred blob at once, in parallel, flushing each
- * shard directory once. Identical bytes are stored once: a put of a blob already present (same
- * size) only makes sure its directory entry is durable.
+ * never leaves a partial file under a final name. {@link #putJournaled} of a small blob (up to 1 MiB)
+ * holds it in memory; {@link #sync()} appends all of them to this process's journal ({@code
+ * <root>/journal/<pid>-<start>.<n>.journal}) and flushes it once, and they become files (flushed,
+ * renamed, directories flushed) at the next <em>checkpoint</em>: when the journal passes {@link
+ * FsStoreOptions#journalBytes()}, and on {@link #close()}. Opening the store writes out the
+ * journals of processes that are gone, up to the first torn record (a sync that never returned),
+ * then deletes them. {@link #putDeferred} (and a larger journaled blob) writes a temporary file, and {@code sync()}
+ * flushes and renames those in parallel, flushing each shard directory once. Until its checkpoint
+ * a journaled blob is visible to this store only (another process sharing the directory sees it
+ * after the checkpoint, or after opening the store once this process is gone). Identical bytes are
+ * stored once: a put of a blob already present (same size) only makes sure its directory entry is
+ * durable.
  *
  * <p><b>Integrity.</b> Every read re-hashes the bytes: {@link #get} throws {@code
  * StorageError.Corruption} ({@code artifact_corrupt}) instead of returning bytes that do not hash to
@@ -104,19 +112,41 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
     private final Path root;
     private final Path objects;
     private final Path tmp;
+    private final Path journalDir;
     private final Map<ArtifactId, Pending> pending = new ConcurrentHashMap<>();
+    /** Small blobs made durable by this store's journal and not yet written out as files. */
+    private final Map<ArtifactId, byte[]> journaled = new ConcurrentHashMap<>();
+    /** This store's journal files since the last checkpoint (guarded by {@code syncLock}). */
+    private final List<Path> journalFiles = new ArrayList<>();
+    /** The journal appended to, or {@code null} (guarded by {@code syncLock}). */
+    private FileChannel journal;
+    /** Bytes appended to the journal since the last checkpoint (guarded by {@code syncLock}). */
+    private long journalSize;
+
     private final Set<ArtifactId> knownDurable = ConcurrentHashMap.newKeySet();
     private final Object syncLock = new Object();
     private volatile boolean closed;
 
-    /** A deferred blob: written to {@code temp}, not yet flushed nor renamed. */
-    private record Pending(Path temp, Path target) {}
+    /**
+     * A deferred blob: written to {@code temp}, not yet flushed nor renamed; or, for a small blob
+     * going to the journal, held as {@code bytes} ({@code temp} is then {@code null}).
+     */
+    private record Pending(Path temp, Path target, byte[] bytes) {}
+
+    /** The largest deferred blob that goes to the journal; larger ones are files at once. */
+    static final int JOURNAL_MAX_BLOB = 1 << 20;
+
+    private static final String JOURNAL_SUFFIX = ".journal";
+
+    /** The journal files of the stores open in this process (another instance must not replay them). */
+    private static final Set<Path> OPEN_JOURNALS = ConcurrentHashMap.newKeySet();
 
     private FsArtifactStore(FsStoreOptions options) {
         this.options = options;
         this.root = options.root().toAbsolutePath().normalize();
         this.objects = root.resolve("objects");
         this.tmp = root.resolve("tmp");
+        this.journalDir = root.resolve("journal");
     }
 
     /** Opens (or creates) the store at {@code root} with the default options. */
@@ -220,7 +250,7 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
         Objects.requireNonNull(bytes, "bytes");
         ensureUsable();
         ArtifactId id = new ArtifactId(ArtifactIds.ofBytes(bytes));
-        if (pending.containsKey(id)) {
+        if (pending.containsKey(id) || journaled.containsKey(id)) {
             return id;
         }
         Path target = pathOf(id);
@@ -234,7 +264,7 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
             deleteQuietly(temp);
             throw e;
         }
-        if (pending.putIfAbsent(id, new Pending(temp, target)) != null) {
+        if (pending.putIfAbsent(id, new Pending(temp, target, null)) != null) {
             deleteQuietly(temp); // another thread deferred the same bytes first
         }
         if (pending.size() >= options.maxDeferred()) {
@@ -244,8 +274,96 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
     }
 
     /**
-     * Makes every deferred blob durable: flushes their files in parallel, renames them into place and
-     * flushes each shard directory once. Waits for the flushes even when interrupted (a half-done
+     * Like {@link #putDeferred}, for a caller that needs no file until the blob is durable: a blob
+     * up to 1 MiB is held in memory, and {@link #sync()} makes it durable by appending it to the
+     * journal (one flush for all of them); it becomes a file at the next checkpoint. Until then it is
+     * readable through this store only ({@link #get}, {@link #openStream}, {@link #exists}, …), not
+     * at {@link #pathOf} nor by another process, and {@link #forEachBlob} does not list it. Larger
+     * blobs, and every blob when {@link FsStoreOptions#journalBytes()} is 0, take {@link
+     * #putDeferred}'s path. The engine's snapshots and fact payloads are such blobs ({@link
+     * #journaling()}).
+     */
+    public ArtifactId putJournaled(ArtifactKind kind, byte[] bytes) {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(bytes, "bytes");
+        if (options.journalBytes() == 0 || bytes.length > JOURNAL_MAX_BLOB) {
+            return putDeferred(kind, bytes);
+        }
+        ensureUsable();
+        ArtifactId id = new ArtifactId(ArtifactIds.ofBytes(bytes));
+        if (pending.containsKey(id) || journaled.containsKey(id)) {
+            return id;
+        }
+        if (alreadyStored(id, pathOf(id), bytes.length)) {
+            return id;
+        }
+        pending.putIfAbsent(id, new Pending(null, pathOf(id), bytes.clone()));
+        if (pending.size() >= options.maxDeferred()) {
+            sync();
+        }
+        return id;
+    }
+
+    /**
+     * This store, with {@link ArtifactStore#putDeferred} going to {@link #putJournaled}: what an
+     * engine whose deferred blobs are read back through the store only (snapshots, fact payloads)
+     * is given. Every other method is this store's.
+     */
+    public ArtifactStore journaling() {
+        FsArtifactStore store = this;
+        return new ArtifactStore() {
+            @Override
+            public ArtifactId put(ArtifactKind kind, byte[] bytes) {
+                return store.put(kind, bytes);
+            }
+
+            @Override
+            public byte[] get(ArtifactId id) {
+                return store.get(id);
+            }
+
+            @Override
+            public boolean exists(ArtifactId id) {
+                return store.exists(id);
+            }
+
+            @Override
+            public long size(ArtifactId id) {
+                return store.size(id);
+            }
+
+            @Override
+            public ArtifactId putStream(ArtifactKind kind, InputStream content) {
+                return store.putStream(kind, content);
+            }
+
+            @Override
+            public ArtifactId putDeferred(ArtifactKind kind, byte[] bytes) {
+                return store.putJournaled(kind, bytes);
+            }
+
+            @Override
+            public void sync() {
+                store.sync();
+            }
+
+            @Override
+            public InputStream openStream(ArtifactId id) {
+                return store.openStream(id);
+            }
+
+            @Override
+            public String toString() {
+                return store + " (journaling)";
+            }
+        };
+    }
+
+    /**
+     * Makes every deferred blob durable: appends the journaled ones ({@link #putJournaled}) to the journal and flushes it once
+     * (they are written out as files at the next checkpoint: when the journal passes {@link
+     * FsStoreOptions#journalBytes()}, and on {@link #close()}); flushes the files of the others in
+     * parallel, renames them into place and flushes each shard directory once. Waits for the flushes even when interrupted (a half-done
      * sync would help no one); the flag stays set.
      */
     @Override
@@ -265,8 +383,10 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
             }
             try {
                 syncPending();
+                checkpoint();
             } finally {
                 closed = true;
+                closeJournal();
                 for (Pending p : pending.values()) {
                     deleteQuietly(p.temp());
                 }
@@ -281,8 +401,12 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
     public byte[] get(ArtifactId id) {
         Objects.requireNonNull(id, "id");
         ensureUsable();
+        byte[] held = held(id);
+        if (held != null) {
+            return held.clone();
+        }
         Pending deferred = pending.get(id);
-        if (deferred != null) {
+        if (deferred != null && deferred.temp() != null) {
             Optional<byte[]> bytes = readVerified(id, deferred.temp());
             if (bytes.isPresent()) {
                 return bytes.get();
@@ -295,7 +419,7 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
     public boolean exists(ArtifactId id) {
         Objects.requireNonNull(id, "id");
         ensureUsable();
-        return pending.containsKey(id) || Files.exists(pathOf(id));
+        return pending.containsKey(id) || journaled.containsKey(id) || Files.exists(pathOf(id));
     }
 
     /** The size of the blob's file, without reading it (a damaged blob may report a wrong size). */
@@ -303,8 +427,12 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
     public long size(ArtifactId id) {
         Objects.requireNonNull(id, "id");
         ensureUsable();
+        byte[] held = held(id);
+        if (held != null) {
+            return held.length;
+        }
         Pending deferred = pending.get(id);
-        if (deferred != null) {
+        if (deferred != null && deferred.temp() != null) {
             Optional<Long> size = sizeOf(deferred.temp());
             if (size.isPresent()) {
                 return size.get();
@@ -332,8 +460,12 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
     public InputStream openStream(ArtifactId id) {
         Objects.requireNonNull(id, "id");
         ensureUsable();
+        byte[] held = held(id);
+        if (held != null) {
+            return new java.io.ByteArrayInputStream(held);
+        }
         Pending deferred = pending.get(id);
-        if (deferred != null) {
+        if (deferred != null && deferred.temp() != null) {
             Optional<InputStream> in = openVerified(id, deferred.temp());
             if (in.isPresent()) {
                 return in.get();
@@ -411,7 +543,7 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
     public boolean touch(ArtifactId id) {
         Objects.requireNonNull(id, "id");
         ensureUsable();
-        if (pending.containsKey(id)) {
+        if (pending.containsKey(id) || journaled.containsKey(id)) {
             return true;
         }
         FileTime now = FileTime.fromMillis(System.currentTimeMillis());
@@ -441,7 +573,7 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(cutoff, "cutoff");
         ensureUsable();
-        if (pending.containsKey(id)) {
+        if (pending.containsKey(id) || journaled.containsKey(id)) {
             return false;
         }
         Path target = pathOf(id);
@@ -565,8 +697,203 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
         rememberDurable(id);
     }
 
+    /** The bytes of a small blob held in memory (deferred, or journaled and not yet a file). */
+    private byte[] held(ArtifactId id) {
+        Pending deferred = pending.get(id);
+        if (deferred != null && deferred.bytes() != null) {
+            return deferred.bytes();
+        }
+        return journaled.get(id);
+    }
+
     private void syncPending() {
-        List<Map.Entry<ArtifactId, Pending>> batch = List.copyOf(pending.entrySet());
+        List<Map.Entry<ArtifactId, Pending>> all = List.copyOf(pending.entrySet());
+        if (all.isEmpty()) {
+            return;
+        }
+        List<Map.Entry<ArtifactId, Pending>> small = new ArrayList<>();
+        List<Map.Entry<ArtifactId, Pending>> batch = new ArrayList<>();
+        all.forEach(entry -> (entry.getValue().bytes() != null ? small : batch).add(entry));
+        StorageException journalFailure = null;
+        if (!small.isEmpty()) {
+            try {
+                appendToJournal(small);
+            } catch (StorageException e) {
+                journalFailure = e;
+            }
+        }
+        try {
+            syncFiles(batch);
+        } catch (StorageException e) {
+            if (journalFailure != null) {
+                e.addSuppressed(journalFailure);
+            }
+            throw e;
+        }
+        if (journalFailure != null) {
+            throw journalFailure;
+        }
+        if (journalSize >= options.journalBytes()) {
+            checkpoint();
+        }
+    }
+
+    /**
+     * Appends small deferred blobs to the journal ({@code <sha256><length><bytes>} records) and
+     * flushes it: one {@code fdatasync} makes them all durable. The write runs on a thread of its own
+     * so that an interrupt of the caller cannot tear it. A failed append leaves the blobs deferred
+     * (the next sync tries again) and starts a new journal file, so that no record follows a torn one.
+     */
+    private void appendToJournal(List<Map.Entry<ArtifactId, Pending>> small) {
+        int size = 0;
+        for (Map.Entry<ArtifactId, Pending> entry : small) {
+            size += 36 + entry.getValue().bytes().length;
+        }
+        ByteBuffer records = ByteBuffer.allocate(size);
+        HexFormat hex = HexFormat.of();
+        for (Map.Entry<ArtifactId, Pending> entry : small) {
+            byte[] bytes = entry.getValue().bytes();
+            records.put(hex.parseHex(entry.getKey().value()))
+                    .putInt(bytes.length)
+                    .put(bytes);
+        }
+        records.flip();
+        Optional<StorageException> failed = uninterruptibly(() -> {
+            try {
+                if (journal == null) {
+                    openJournal();
+                }
+                writeFully(journal, records);
+                journal.force(false);
+            } catch (IOException e) {
+                throw FsErrors.io("appending to the journal in", journalDir, e);
+            }
+        });
+        if (failed.isPresent()) {
+            closeJournal();
+            throw failed.get();
+        }
+        journalSize += size;
+        for (Map.Entry<ArtifactId, Pending> entry : small) {
+            journaled.put(entry.getKey(), entry.getValue().bytes());
+            pending.remove(entry.getKey(), entry.getValue());
+        }
+    }
+
+    private void openJournal() throws IOException {
+        if (mkdir(journalDir)) {
+            flushDirectory(root);
+        }
+        Path file = journalDir.resolve(OWNER + "." + TEMP_COUNTER.incrementAndGet() + JOURNAL_SUFFIX);
+        OPEN_JOURNALS.add(file);
+        journal = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        journalFiles.add(file);
+        flushDirectory(journalDir);
+    }
+
+    /** Runs {@code action} on a virtual thread and waits for it, also when interrupted (flag kept). */
+    private static Optional<StorageException> uninterruptibly(Action action) {
+        boolean interrupted = Thread.interrupted();
+        try (ExecutorService thread = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<Optional<StorageException>> future = thread.submit(() -> attempt(action));
+            while (true) {
+                try {
+                    return future.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    return Optional.of(StorageException.unavailable(
+                            "appending to the journal failed: " + e.getCause(), e.getCause()));
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void closeJournal() {
+        if (journal != null) {
+            try {
+                journal.close();
+            } catch (IOException e) {
+                // its records were flushed or are dropped; nothing more is written to it
+            }
+            journal = null;
+        }
+    }
+
+    /**
+     * Writes the journaled blobs out as files (flushed, renamed, shard directories flushed), then
+     * deletes this store's journal files. On failure the journal stays, and so do the blobs in it.
+     */
+    private void checkpoint() {
+        if (journaled.isEmpty() && journalFiles.isEmpty()) {
+            return;
+        }
+        List<Map.Entry<ArtifactId, byte[]>> blobs = List.copyOf(journaled.entrySet());
+        List<Optional<StorageException>> written = inParallel(blobs.stream()
+                .map(entry -> (Action) () -> writeOut(entry.getKey(), entry.getValue(), true))
+                .toList());
+        Set<Path> directories = new LinkedHashSet<>();
+        blobs.forEach(entry -> directories.add(pathOf(entry.getKey()).getParent()));
+        List<StorageException> failures = new ArrayList<>();
+        written.forEach(r -> r.ifPresent(failures::add));
+        if (failures.isEmpty()) {
+            inParallel(directories.stream()
+                            .map(dir -> (Action) () -> flushDirectory(dir))
+                            .toList())
+                    .forEach(r -> r.ifPresent(failures::add));
+        }
+        if (!failures.isEmpty()) {
+            StorageException first = failures.get(0);
+            failures.stream().skip(1).forEach(first::addSuppressed);
+            throw first;
+        }
+        closeJournal();
+        try {
+            for (Path file : journalFiles) {
+                Files.deleteIfExists(file);
+                OPEN_JOURNALS.remove(file);
+            }
+            flushDirectory(journalDir);
+        } catch (IOException e) {
+            throw FsErrors.io("deleting the journal in", journalDir, e);
+        }
+        journalFiles.clear();
+        journalSize = 0;
+        for (Map.Entry<ArtifactId, byte[]> entry : blobs) {
+            rememberDurable(entry.getKey());
+            journaled.remove(entry.getKey(), entry.getValue());
+        }
+    }
+
+    /**
+     * Writes a blob's file and flushes it, unless {@code trustSize} and a file of its size is there
+     * (then flushes that).
+     */
+    private void writeOut(ArtifactId id, byte[] bytes, boolean trustSize) {
+        Path target = pathOf(id);
+        Optional<Long> size = sizeOf(target);
+        if (trustSize && size.isPresent() && size.get() == bytes.length) {
+            flushFile(target);
+            return;
+        }
+        Path temp = newTemp();
+        try {
+            writeTemp(temp, bytes, true);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            deleteQuietly(temp);
+            throw FsErrors.io("renaming into place", target, e);
+        } catch (RuntimeException e) {
+            deleteQuietly(temp);
+            throw e;
+        }
+    }
+
+    private void syncFiles(List<Map.Entry<ArtifactId, Pending>> batch) {
         if (batch.isEmpty()) {
             return;
         }
@@ -763,6 +1090,7 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
                 writeMarker(marker);
             }
             deleteOrphanedTemps();
+            replayJournals();
         } catch (IOException e) {
             throw FsErrors.io("opening the artifact store at", root, e);
         }
@@ -866,6 +1194,74 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
         } else {
             Files.move(entry, target, StandardCopyOption.ATOMIC_MOVE);
             flushDirectory(target.getParent());
+        }
+    }
+
+    /**
+     * Writes out the blobs in the journals of processes that are gone, then deletes those journals:
+     * every record up to the first torn or damaged one (what a sync that never returned leaves) is
+     * a blob whose sync returned. A file already holding the right bytes is flushed; any other is
+     * replaced.
+     */
+    private void replayJournals() throws IOException {
+        if (!Files.isDirectory(journalDir)) {
+            return;
+        }
+        List<Path> replayed = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(journalDir)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (OPEN_JOURNALS.contains(entry)
+                        || (name.endsWith(JOURNAL_SUFFIX)
+                                && !name.startsWith(OWNER + ".")
+                                && ownerAlive(name.substring(0, name.length() - JOURNAL_SUFFIX.length()) + ".tmp"))) {
+                    continue; // a store open in this process or another one still uses it
+                }
+                if (name.endsWith(JOURNAL_SUFFIX)) {
+                    replay(Files.readAllBytes(entry));
+                }
+                replayed.add(entry);
+            }
+        }
+        if (!replayed.isEmpty()) {
+            for (int shard = 0; shard < 256; shard++) {
+                flushDirectory(objects.resolve(String.format("%02x", shard)));
+            }
+            for (Path file : replayed) {
+                Files.deleteIfExists(file);
+            }
+            flushDirectory(journalDir);
+        }
+    }
+
+    private void replay(byte[] journalBytes) {
+        ByteBuffer in = ByteBuffer.wrap(journalBytes);
+        HexFormat hex = HexFormat.of();
+        while (in.remaining() >= 36) {
+            byte[] digest = new byte[32];
+            in.get(digest);
+            int length = in.getInt();
+            if (length < 0 || length > in.remaining()) {
+                return; // torn
+            }
+            byte[] bytes = new byte[length];
+            in.get(bytes);
+            ArtifactId id = new ArtifactId(hex.formatHex(digest));
+            if (!ArtifactIds.ofBytes(bytes).equals(id.value())) {
+                return; // damaged: nothing after it was acknowledged
+            }
+            Path target = pathOf(id);
+            boolean intact;
+            try {
+                intact = readVerified(id, target).isPresent();
+            } catch (StorageException e) {
+                intact = false;
+            }
+            if (intact) {
+                flushFile(target);
+            } else {
+                writeOut(id, bytes, false); // a file of the right size with wrong bytes is replaced too
+            }
         }
     }
 

@@ -11,14 +11,20 @@ import java.util.Objects;
  *     putDeferred} syncs them itself (bounds the temporary files and the work of one sync)
  * @param syncParallelism how many deferred blobs one {@code sync()} flushes at the same time;
  *     flushes issued together share the filesystem journal's commits
+ * @param journalBytes how many bytes of small deferred blobs the store's journal holds before a
+ *     {@code sync()} writes them out as files (a checkpoint); {@code 0} turns the journal off, so
+ *     that every deferred blob is a file flushed by the {@code sync()} that makes it durable
  */
-public record FsStoreOptions(Path root, int maxDeferred, int syncParallelism) {
+public record FsStoreOptions(Path root, int maxDeferred, int syncParallelism, long journalBytes) {
 
     /** Default {@link #maxDeferred}. */
     public static final int DEFAULT_MAX_DEFERRED = 4096;
 
     /** Default {@link #syncParallelism}. */
     public static final int DEFAULT_SYNC_PARALLELISM = 32;
+
+    /** Default {@link #journalBytes}: 16 MiB. */
+    public static final long DEFAULT_JOURNAL_BYTES = 16L << 20;
 
     public FsStoreOptions {
         Objects.requireNonNull(root, "root");
@@ -27,6 +33,9 @@ public record FsStoreOptions(Path root, int maxDeferred, int syncParallelism) {
         }
         if (syncParallelism < 1) {
             throw new IllegalArgumentException("sync_parallelism must be at least 1, got " + syncParallelism);
+        }
+        if (journalBytes < 0) {
+            throw new IllegalArgumentException("journal_bytes must be at least 0, got " + journalBytes);
         }
     }
 
@@ -40,6 +49,7 @@ public record FsStoreOptions(Path root, int maxDeferred, int syncParallelism) {
         private final Path root;
         private int maxDeferred = DEFAULT_MAX_DEFERRED;
         private int syncParallelism = DEFAULT_SYNC_PARALLELISM;
+        private long journalBytes = DEFAULT_JOURNAL_BYTES;
 
         private Builder(Path root) {
             this.root = root;
@@ -55,8 +65,13 @@ public record FsStoreOptions(Path root, int maxDeferred, int syncParallelism) {
             return this;
         }
 
+        public Builder journalBytes(long journalBytes) {
+            this.journalBytes = journalBytes;
+            return this;
+        }
+
         public FsStoreOptions build() {
-            return new FsStoreOptions(root, maxDeferred, syncParallelism);
+            return new FsStoreOptions(root, maxDeferred, syncParallelism, journalBytes);
         }
     }
 }

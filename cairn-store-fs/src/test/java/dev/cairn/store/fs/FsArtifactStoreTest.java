@@ -91,6 +91,75 @@ class FsArtifactStoreTest {
     }
 
     @Test
+    void aJournaledBlobIsMadeDurableBySyncAndBecomesAFileAtTheCheckpoint() throws IOException {
+        Path root = dir.resolve("store");
+        ArtifactId id;
+        try (FsArtifactStore store = FsArtifactStore.open(root)) {
+            id = store.putJournaled(new ArtifactKind.ContextSnapshot(), HELLO);
+            assertThat(files(root.resolve("tmp"))).isEmpty(); // held in memory
+            assertThat(store.get(id)).isEqualTo(HELLO);
+
+            store.sync();
+
+            assertThat(files(root.resolve("journal"))).hasSize(1);
+            assertThat(store.pathOf(id)).doesNotExist();
+            assertThat(store.exists(id)).isTrue();
+            assertThat(store.size(id)).isEqualTo(HELLO.length);
+            assertThat(store.touch(id)).isTrue();
+            try (InputStream in = store.openStream(id)) {
+                assertThat(in.readAllBytes()).isEqualTo(HELLO);
+            }
+            assertThat(store.put(OUTPUT, HELLO)).isEqualTo(id); // durable already: the journal holds it
+        }
+        assertThat(files(root.resolve("journal"))).isEmpty();
+        assertThat(Files.readAllBytes(FsArtifactStore.open(root).pathOf(id))).isEqualTo(HELLO);
+    }
+
+    @Test
+    void aJournalPastItsLimitIsWrittenOutBySync() throws IOException {
+        Path root = dir.resolve("store");
+        try (FsArtifactStore store = FsArtifactStore.open(
+                FsStoreOptions.builder(root).journalBytes(64).build())) {
+            ArtifactId small = store.journaling().putDeferred(OUTPUT, HELLO);
+            store.sync();
+            assertThat(store.pathOf(small)).doesNotExist(); // 41 bytes of journal
+
+            ArtifactId more = store.putJournaled(OUTPUT, bytes("more than that"));
+            store.sync();
+
+            assertThat(store.pathOf(small)).exists();
+            assertThat(Files.readAllBytes(store.pathOf(more))).isEqualTo(bytes("more than that"));
+            assertThat(files(root.resolve("journal"))).isEmpty();
+        }
+    }
+
+    @Test
+    void openingWritesOutTheJournalOfAProcessThatIsGoneUpToItsTornTail() throws IOException {
+        Path root = dir.resolve("store");
+        ArtifactId hello = new ArtifactId(ArtifactIds.ofBytes(HELLO));
+        byte[] torn = bytes("torn record");
+        try (FsArtifactStore store = FsArtifactStore.open(root)) {
+            Files.write(store.pathOf(hello), bytes("HELLO")); // same size, wrong bytes: not flushed before a crash
+        }
+        java.io.ByteArrayOutputStream journal = new java.io.ByteArrayOutputStream();
+        journal.write(java.util.HexFormat.of().parseHex(hello.value()));
+        journal.write(java.nio.ByteBuffer.allocate(4).putInt(HELLO.length).array());
+        journal.write(HELLO);
+        journal.write(java.util.HexFormat.of().parseHex(ArtifactIds.ofBytes(torn)));
+        journal.write(java.nio.ByteBuffer.allocate(4).putInt(torn.length).array());
+        journal.write(torn, 0, 4); // the process died while appending this record
+        Files.createDirectories(root.resolve("journal"));
+        Path dead = root.resolve("journal").resolve("999999999-1.7.journal");
+        Files.write(dead, journal.toByteArray());
+
+        try (FsArtifactStore store = FsArtifactStore.open(root)) {
+            assertThat(store.get(hello)).isEqualTo(HELLO);
+            assertThat(store.exists(new ArtifactId(ArtifactIds.ofBytes(torn)))).isFalse();
+            assertThat(files(root.resolve("journal"))).isEmpty();
+        }
+    }
+
+    @Test
     void closingSyncsTheDeferredBlobs() {
         Path root = dir.resolve("store");
         ArtifactId id;

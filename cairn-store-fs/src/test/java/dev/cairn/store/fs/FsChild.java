@@ -26,11 +26,15 @@ public final class FsChild {
         for (int i = 0; ; i++) {
             byte[] bytes = blob(seed, i);
             ArtifactId id;
-            switch (i % 3) {
+            switch (i % 4) {
                 case 0 -> id = store.put(new ArtifactKind.ContextSnapshot(), bytes);
                 case 1 -> id = store.putStream(new ArtifactKind.Output(), new ByteArrayInputStream(bytes));
-                default -> {
+                case 2 -> {
                     id = store.putDeferred(new ArtifactKind.ContextSnapshot(), bytes);
+                    store.sync();
+                }
+                default -> {
+                    id = store.putJournaled(new ArtifactKind.FactPayload(), bytes);
                     store.sync();
                 }
             }

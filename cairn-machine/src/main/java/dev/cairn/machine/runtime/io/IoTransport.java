@@ -25,4 +25,14 @@ public interface IoTransport {
      * @param context the attempt making the call
      */
     JsonNode call(IoCall call, IoCallContext context);
+
+    /**
+     * Told of a live call just before the engine's durability barrier that precedes it (see {@link
+     * LiveIo}): a transport whose own writes go to the store of the run's events may stage them here
+     * so that the barrier's append carries them in the same transaction, saving a commit. Staged work
+     * is an optimisation only: {@link #call} must still find out whether it happened (the barrier
+     * may append nothing, or fail) and do it itself otherwise. Must not block; what it throws is
+     * ignored. The default does nothing.
+     */
+    default void beforeBarrier(IoCall call, IoCallContext context) {}
 }

@@ -76,6 +76,11 @@ public final class LiveIo implements IoProvider {
             }
         }
         IoTransport transport = router.route(call.namespace());
+        try {
+            transport.beforeBarrier(call, context);
+        } catch (RuntimeException e) {
+            // staging is an optimisation; the call does the work itself
+        }
         barrier.run();
         checkCancelled();
         JsonNode response;
