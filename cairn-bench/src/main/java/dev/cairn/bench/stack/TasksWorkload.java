@@ -1,0 +1,302 @@
+package dev.cairn.bench.stack;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.bench.BenchException;
+import dev.cairn.bench.BenchFiles;
+import dev.cairn.bench.BenchReport;
+import dev.cairn.bench.BenchReport.Figure;
+import dev.cairn.bench.BenchReport.Goal;
+import dev.cairn.bench.BenchReport.Input;
+import dev.cairn.bench.BenchReport.Ratio;
+import dev.cairn.bench.BenchSettings;
+import dev.cairn.bench.Workload;
+import dev.cairn.bench.kernel.KernelFanoutWorkload;
+import dev.cairn.contracts.RunState;
+import dev.cairn.contracts.RunStatus;
+import dev.cairn.contracts.api.RunDetail;
+import dev.cairn.contracts.api.StepState;
+import dev.cairn.runner.api.examples.HelloRunner;
+import java.io.ByteArrayInputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+
+/**
+ * {@code tasks}: no-op tasks through the whole stack, as a batch user drives it. A round submits
+ * {@value #RUNS} runs over HTTP ({@code POST /v1/pipelines/run}, {@value #SUBMITTERS} requests at a
+ * time), each a pipeline of {@value #STEPS} independent {@code /examples/hello/v1} steps run in
+ * parallel ({@code max_concurrency} {@value #STEPS}); every step is one task that a runner leases,
+ * runs (the seed's example runner: copies its 4-byte input artifact to an output artifact, which
+ * the store already holds) and completes. The round ends when every run's log has its {@code
+ * RunCompleted}; tasks/s is {@code runs × steps} over the round's wall-clock time.
+ *
+ * <p>Three configurations, each a fresh {@link StackNode} ({@code cairn server}: SQLite and file
+ * stores, fsync on, HTTP on loopback): {@code in_process} (the server's own runner node takes the
+ * tasks, {@value #SLOTS} slots); {@code remote_1} and {@code remote_4} (a server without a runner
+ * node, {@code --no-runner}, and 1 then 4 remote workers in JVMs of their own, each {@code cairn
+ * worker --capability /examples/hello/v1 --concurrency} {@value #SLOTS}).
+ *
+ * <p>Baseline, round by round beside every stack round: the plain kernel on its own embedded
+ * stores running the same shape, {@value #RUNS} runs of {@value #STEPS} no-op states in one
+ * fan-out wave ({@link KernelFanoutWorkload.Baseline}), in state transitions per second — what the
+ * durable engine alone does with the same number of states. Goals (issue 4): at least 5,000 tasks/s
+ * in-process and 2,000 tasks/s with remote workers.
+ */
+public final class TasksWorkload implements Workload {
+
+    /** Runs per round. */
+    public static final int RUNS = 100;
+
+    /** Hello steps per run. */
+    public static final int STEPS = 10;
+
+    /** Runner slots of each runner node (in-process and each worker). */
+    public static final int SLOTS = 16;
+
+    /** Submissions in flight at once. */
+    public static final int SUBMITTERS = 8;
+
+    /** The goal in-process, tasks/s. */
+    public static final double GOAL_IN_PROCESS = 5_000;
+
+    /** The goal with remote workers, tasks/s. */
+    public static final double GOAL_REMOTE = 2_000;
+
+    private static final Duration RUN_LIMIT = Duration.ofMinutes(2);
+
+    private final int runs;
+    private final int steps;
+    private final int slots;
+
+    /** The workload as {@code cairn bench tasks} runs it. */
+    public TasksWorkload() {
+        this(RUNS, STEPS, SLOTS);
+    }
+
+    /** A smaller workload of the same shape (tests). */
+    TasksWorkload(int runs, int steps, int slots) {
+        if (runs < 1 || steps < 1 || slots < 1) {
+            throw BenchException.invalidSettings("tasks needs at least 1 run, 1 step and 1 slot");
+        }
+        this.runs = runs;
+        this.steps = steps;
+        this.slots = slots;
+    }
+
+    @Override
+    public String name() {
+        return "tasks";
+    }
+
+    @Override
+    public String description() {
+        return "no-op /examples/hello/v1 tasks through HTTP submit, lease and complete: tasks/s in-process and with"
+                + " 1 and 4 remote worker JVMs, beside the kernel alone (goals: >= 5,000 and >= 2,000 tasks/s)";
+    }
+
+    /** What one configuration's rounds recorded. */
+    private static final class Series {
+        final List<Double> tasksPerSecond = new ArrayList<>();
+        final List<Double> serverCpuUs = new ArrayList<>();
+        final List<Double> workerCpuUs = new ArrayList<>();
+    }
+
+    @Override
+    public BenchReport run(BenchSettings settings) {
+        Path dir = SubmitLatencyWorkload.tempDir(name());
+        Map<String, Series> series = new LinkedHashMap<>();
+        List<Double> kernel = new ArrayList<>();
+        List<Double> load = new ArrayList<>();
+        try (KernelFanoutWorkload.Baseline baseline = KernelFanoutWorkload.Baseline.open(runs, steps)) {
+            try (StackNode node = StackNode.open(dir.resolve("in-process"), true, Optional.empty(), slots)) {
+                series.put("in_process", rounds(settings, node, List.of(), baseline, kernel, load));
+            }
+            try (StackNode node = StackNode.open(dir.resolve("remote"), false, Optional.empty(), slots)) {
+                List<ChildWorker> workers = new ArrayList<>();
+                try {
+                    workers.add(worker(dir, node, 1));
+                    series.put("remote_1", rounds(settings, node, workers, baseline, kernel, load));
+                    for (int w = 2; w <= 4; w++) {
+                        workers.add(worker(dir, node, w));
+                    }
+                    series.put("remote_4", rounds(settings, node, workers, baseline, kernel, load));
+                } finally {
+                    workers.forEach(ChildWorker::close);
+                }
+            }
+        } finally {
+            BenchFiles.deleteQuietly(dir);
+        }
+        return report(settings, series, kernel, load);
+    }
+
+    private ChildWorker worker(Path dir, StackNode node, int n) {
+        return ChildWorker.start(
+                dir,
+                "worker-" + n,
+                node.uri(),
+                List.of(HelloRunner.CAPABILITY),
+                List.of(),
+                slots,
+                (runId, nanos) -> {});
+    }
+
+    /** Warm-up and recorded rounds of one configuration, each after a round of the kernel baseline. */
+    private Series rounds(
+            BenchSettings settings,
+            StackNode node,
+            List<ChildWorker> workers,
+            KernelFanoutWorkload.Baseline baseline,
+            List<Double> kernel,
+            List<Double> load) {
+        String input = node.client()
+                .upload(new ByteArrayInputStream("ping".getBytes(StandardCharsets.UTF_8)), Optional.empty())
+                .artifactId();
+        ObjectNode spec = spec(input, steps);
+        Series out = new Series();
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        for (int r = 0; r < settings.warmupRounds() + settings.rounds(); r++) {
+            boolean recorded = r >= settings.warmupRounds();
+            double k = baseline.round();
+            long serverCpu = os.getProcessCpuTime();
+            long workerCpu = workers.stream().mapToLong(ChildWorker::cpuNanos).sum();
+            long t0 = System.nanoTime();
+            List<String> ids = submitAll(node, spec);
+            List<RunStatus> ends = new ArrayList<>(ids.size());
+            for (String id : ids) {
+                ends.add(node.awaitEnd(id, RUN_LIMIT));
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            serverCpu = os.getProcessCpuTime() - serverCpu;
+            workerCpu = workers.stream().mapToLong(ChildWorker::cpuNanos).sum() - workerCpu;
+            for (RunStatus end : ends) {
+                if (end.state() != RunState.COMPLETED) {
+                    throw BenchException.selfCheckFailed(name(), "run " + end.runId() + " ended " + end.state());
+                }
+            }
+            RunDetail last = node.orchestrator().detail(ids.getLast());
+            long ran = last.steps().stream()
+                    .filter(s -> s.state() == StepState.COMPLETED && s.cache().isEmpty())
+                    .count();
+            if (ran != steps) {
+                throw BenchException.selfCheckFailed(
+                        name(), "run " + last.runId() + " ran " + ran + " of its " + steps + " steps");
+            }
+            if (recorded) {
+                long tasks = (long) runs * steps;
+                kernel.add(k);
+                load.add(SubmitLatencyWorkload.loadAverage());
+                out.tasksPerSecond.add(tasks / seconds);
+                out.serverCpuUs.add(serverCpu / 1e3 / tasks);
+                out.workerCpuUs.add(workerCpu / 1e3 / tasks);
+            }
+        }
+        return out;
+    }
+
+    /** Submits the round's runs over HTTP, {@value #SUBMITTERS} at a time; their ids, in order. */
+    private List<String> submitAll(StackNode node, ObjectNode spec) {
+        Semaphore inFlight = new Semaphore(SUBMITTERS);
+        List<String> ids = new ArrayList<>(runs);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<String>> submitted = new ArrayList<>(runs);
+            for (int i = 0; i < runs; i++) {
+                submitted.add(pool.submit(() -> {
+                    inFlight.acquire();
+                    try {
+                        return node.submit(spec);
+                    } finally {
+                        inFlight.release();
+                    }
+                }));
+            }
+            for (Future<String> f : submitted) {
+                ids.add(f.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        }
+        return ids;
+    }
+
+    /** {@code steps} independent hello steps, each copying {@code input}, all at once. */
+    static ObjectNode spec(String input, int steps) {
+        ObjectNode spec = JsonNodeFactory.instance.objectNode();
+        spec.put("op", "bench_tasks");
+        spec.put("version", "1");
+        ObjectNode run = spec.putObject("settings");
+        run.put("mode", "parallel");
+        run.put("max_concurrency", steps);
+        ArrayNode list = spec.putArray("steps");
+        for (int i = 0; i < steps; i++) {
+            ObjectNode step = list.addObject();
+            step.put("id", "hello" + i);
+            step.put("capability", HelloRunner.CAPABILITY);
+            step.putArray("inputs").addObject().put("artifact", input).put("to", "in.bin");
+        }
+        return spec;
+    }
+
+    private BenchReport report(
+            BenchSettings settings, Map<String, Series> series, List<Double> kernel, List<Double> load) {
+        List<Figure> figures = new ArrayList<>();
+        Map<String, Figure> perSecond = new LinkedHashMap<>();
+        for (Map.Entry<String, Series> e : series.entrySet()) {
+            Figure f = Figure.of("tasks_per_s_" + e.getKey(), "tasks/s", array(e.getValue().tasksPerSecond));
+            perSecond.put(e.getKey(), f);
+            figures.add(f);
+        }
+        for (Map.Entry<String, Series> e : series.entrySet()) {
+            figures.add(Figure.of("server_cpu_us_per_task_" + e.getKey(), "us", array(e.getValue().serverCpuUs)));
+            if (!e.getKey().equals("in_process")) {
+                figures.add(Figure.of("workers_cpu_us_per_task_" + e.getKey(), "us", array(e.getValue().workerCpuUs)));
+            }
+        }
+        Figure kernelFigure = Figure.of("kernel_transitions_per_s", "transitions/s", array(kernel));
+        List<Ratio> ratios = new ArrayList<>();
+        for (Map.Entry<String, Figure> e : perSecond.entrySet()) {
+            ratios.add(Ratio.of("tasks_" + e.getKey() + "_vs_kernel", e.getValue(), kernelFigure, Optional.empty()));
+        }
+        return new BenchReport(
+                name(),
+                BenchReport.Environment.current(),
+                new BenchReport.Settings(
+                        settings.warmupRounds(),
+                        settings.rounds(),
+                        settings.roundDuration().toMillis(),
+                        1,
+                        "wall"),
+                List.of(
+                        Input.count("runs_per_round", runs),
+                        Input.count("steps_per_run", steps),
+                        Input.count("tasks_per_round", (long) runs * steps),
+                        Input.count("runner_slots_per_node", slots),
+                        Input.count("submissions_in_flight", SUBMITTERS)),
+                figures,
+                List.of(kernelFigure, Figure.of("load_average", "threads", array(load))),
+                ratios,
+                List.of(
+                        Goal.atLeast("tasks_per_s_in_process_goal", perSecond.get("in_process"), GOAL_IN_PROCESS),
+                        Goal.atLeast("tasks_per_s_remote_1_goal", perSecond.get("remote_1"), GOAL_REMOTE),
+                        Goal.atLeast("tasks_per_s_remote_4_goal", perSecond.get("remote_4"), GOAL_REMOTE)));
+    }
+
+    private static double[] array(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+}
