@@ -57,7 +57,7 @@ import java.util.concurrent.Semaphore;
 public final class TasksWorkload implements Workload {
 
     /** Runs per round. */
-    public static final int RUNS = 100;
+    public static final int RUNS = 10;
 
     /** Hello steps per run. */
     public static final int STEPS = 10;
@@ -128,9 +128,7 @@ public final class TasksWorkload implements Workload {
                 try {
                     workers.add(worker(dir, node, 1));
                     series.put("remote_1", rounds(settings, node, workers, baseline, kernel, load));
-                    for (int w = 2; w <= 4; w++) {
-                        workers.add(worker(dir, node, w));
-                    }
+                    startInParallel(dir, node, List.of(2, 3, 4), workers);
                     series.put("remote_4", rounds(settings, node, workers, baseline, kernel, load));
                 } finally {
                     workers.forEach(ChildWorker::close);
@@ -151,6 +149,36 @@ public final class TasksWorkload implements Workload {
                 List.of(),
                 slots,
                 (runId, nanos) -> {});
+    }
+
+    /** Starts the workers numbered {@code numbers} at once (JVM start-ups overlap) and adds them to {@code into}. */
+    private void startInParallel(Path dir, StackNode node, List<Integer> numbers, List<ChildWorker> into) {
+        List<Future<ChildWorker>> starting = new ArrayList<>();
+        RuntimeException failure = null;
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int n : numbers) {
+                starting.add(pool.submit(() -> worker(dir, node, n)));
+            }
+            for (Future<ChildWorker> f : starting) {
+                try {
+                    into.add(f.get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    RuntimeException cause =
+                            e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+                    if (failure == null) {
+                        failure = cause;
+                    } else {
+                        failure.addSuppressed(cause);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        if (failure != null) {
+            throw failure; // the workers that did start are in `into`, for the caller to close
+        }
     }
 
     /** Warm-up and recorded rounds of one configuration, each after a round of the kernel baseline. */

@@ -79,9 +79,12 @@ public final class WorkerMain {
                 }
             }
         } finally {
-            worker.close();
+            try {
+                worker.close();
+            } finally {
+                System.exit(0); // nothing of the worker may keep this JVM alive once its parent is gone
+            }
         }
-        System.exit(0);
     }
 
     private static void say(PrintStream out, String line) {
