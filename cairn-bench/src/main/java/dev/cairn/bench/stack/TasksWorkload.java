@@ -119,17 +119,29 @@ public final class TasksWorkload implements Workload {
         Map<String, Series> series = new LinkedHashMap<>();
         List<Double> kernel = new ArrayList<>();
         List<Double> load = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        long t0 = System.nanoTime();
         try (KernelFanoutWorkload.Baseline baseline = KernelFanoutWorkload.Baseline.open(runs, steps)) {
             try (StackNode node = StackNode.open(dir.resolve("in-process"), true, Optional.empty(), slots)) {
+                long t = System.nanoTime();
                 series.put("in_process", rounds(settings, node, List.of(), baseline, kernel, load));
+                notes.add("in_process: rounds " + seconds(t));
             }
             try (StackNode node = StackNode.open(dir.resolve("remote"), false, Optional.empty(), slots)) {
                 List<ChildWorker> workers = new ArrayList<>();
                 try {
+                    long t = System.nanoTime();
                     workers.add(worker(dir, node, 1));
+                    notes.add("remote_1: worker JVM start " + seconds(t));
+                    t = System.nanoTime();
                     series.put("remote_1", rounds(settings, node, workers, baseline, kernel, load));
+                    notes.add("remote_1: rounds " + seconds(t));
+                    t = System.nanoTime();
                     startInParallel(dir, node, List.of(2, 3, 4), workers);
+                    notes.add("remote_4: 3 more worker JVMs start " + seconds(t));
+                    t = System.nanoTime();
                     series.put("remote_4", rounds(settings, node, workers, baseline, kernel, load));
+                    notes.add("remote_4: rounds " + seconds(t));
                 } finally {
                     workers.forEach(ChildWorker::close);
                 }
@@ -137,7 +149,8 @@ public final class TasksWorkload implements Workload {
         } finally {
             BenchFiles.deleteQuietly(dir);
         }
-        return report(settings, series, kernel, load);
+        notes.add("whole workload " + seconds(t0) + " (each round after a kernel baseline round)");
+        return report(settings, series, kernel, load, notes);
     }
 
     private ChildWorker worker(Path dir, StackNode node, int n) {
@@ -280,8 +293,16 @@ public final class TasksWorkload implements Workload {
         return spec;
     }
 
+    private static String seconds(long since) {
+        return String.format(java.util.Locale.ROOT, "%.1f s", (System.nanoTime() - since) / 1e9);
+    }
+
     private BenchReport report(
-            BenchSettings settings, Map<String, Series> series, List<Double> kernel, List<Double> load) {
+            BenchSettings settings,
+            Map<String, Series> series,
+            List<Double> kernel,
+            List<Double> load,
+            List<String> notes) {
         List<Figure> figures = new ArrayList<>();
         Map<String, Figure> perSecond = new LinkedHashMap<>();
         for (Map.Entry<String, Series> e : series.entrySet()) {
@@ -321,7 +342,8 @@ public final class TasksWorkload implements Workload {
                 List.of(
                         Goal.atLeast("tasks_per_s_in_process_goal", perSecond.get("in_process"), GOAL_IN_PROCESS),
                         Goal.atLeast("tasks_per_s_remote_1_goal", perSecond.get("remote_1"), GOAL_REMOTE),
-                        Goal.atLeast("tasks_per_s_remote_4_goal", perSecond.get("remote_4"), GOAL_REMOTE)));
+                        Goal.atLeast("tasks_per_s_remote_4_goal", perSecond.get("remote_4"), GOAL_REMOTE)),
+                notes);
     }
 
     private static double[] array(List<Double> values) {
