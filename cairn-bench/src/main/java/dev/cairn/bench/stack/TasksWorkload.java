@@ -28,35 +28,38 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * {@code tasks}: no-op tasks through the whole stack, as a batch user drives it. A round submits
- * {@value #RUNS} runs over HTTP ({@code POST /v1/pipelines/run}, {@value #SUBMITTERS} requests at a
- * time), each a pipeline of {@value #STEPS} independent {@code /examples/hello/v1} steps run in
- * parallel ({@code max_concurrency} {@value #STEPS}); every step is one task that a runner leases,
- * runs (the seed's example runner: copies its 4-byte input artifact to an output artifact, which
- * the store already holds) and completes. The round ends when every run's log has its {@code
- * RunCompleted}; tasks/s is {@code runs × steps} over the round's wall-clock time.
+ * {@code tasks}: no-op tasks through the whole stack, as a batch user drives it: {@value #RUNS}
+ * lanes, each submitting a run over HTTP ({@code POST /v1/pipelines/run}), waiting for its end and
+ * submitting the next, for the round's duration ({@code --duration}; with {@code --iterations N}, N
+ * runs per lane); the round ends when every lane's last run has ended. A run is a pipeline of
+ * {@value #STEPS} independent {@code /examples/hello/v1} steps run in parallel ({@code
+ * max_concurrency} {@value #STEPS}); every step is one task that a runner leases, runs (the seed's
+ * example runner: copies its 4-byte input artifact to an output artifact, which the store already
+ * holds) and completes. tasks/s is the tasks of the runs that ended over the round's wall-clock time.
  *
- * <p>Three configurations, each a fresh {@link StackNode} ({@code cairn server}: SQLite and file
+ * <p>Three configurations, each on a {@link StackNode} ({@code cairn server}: SQLite and file
  * stores, fsync on, HTTP on loopback): {@code in_process} (the server's own runner node takes the
  * tasks, {@value #SLOTS} slots); {@code remote_1} and {@code remote_4} (a server without a runner
  * node, {@code --no-runner}, and 1 then 4 remote workers in JVMs of their own, each {@code cairn
  * worker --capability /examples/hello/v1 --concurrency} {@value #SLOTS}).
  *
- * <p>Baseline, round by round beside every stack round: the plain kernel on its own embedded
- * stores running the same shape, {@value #RUNS} runs of {@value #STEPS} no-op states in one
- * fan-out wave ({@link KernelFanoutWorkload.Baseline}), in state transitions per second — what the
- * durable engine alone does with the same number of states. Goals (issue 4): at least 5,000 tasks/s
+ * <p>Baseline, round by round before every stack round: the plain kernel on its own embedded
+ * stores running the same shape, {@value #RUNS} runs of {@value #STEPS} no-op states in one fan-out
+ * wave started at once ({@link KernelFanoutWorkload.Baseline}), in state transitions per second —
+ * what the durable engine alone does with the same states. Goals (issue 4): at least 5,000 tasks/s
  * in-process and 2,000 tasks/s with remote workers.
  */
 public final class TasksWorkload implements Workload {
 
-    /** Runs per round. */
+    /** Runs in flight (lanes). */
     public static final int RUNS = 10;
 
     /** Hello steps per run. */
@@ -64,9 +67,6 @@ public final class TasksWorkload implements Workload {
 
     /** Runner slots of each runner node (in-process and each worker). */
     public static final int SLOTS = 16;
-
-    /** Submissions in flight at once. */
-    public static final int SUBMITTERS = 8;
 
     /** The goal in-process, tasks/s. */
     public static final double GOAL_IN_PROCESS = 5_000;
@@ -111,6 +111,7 @@ public final class TasksWorkload implements Workload {
         final List<Double> tasksPerSecond = new ArrayList<>();
         final List<Double> serverCpuUs = new ArrayList<>();
         final List<Double> workerCpuUs = new ArrayList<>();
+        long tasks;
     }
 
     @Override
@@ -175,7 +176,7 @@ public final class TasksWorkload implements Workload {
             for (Future<ChildWorker> f : starting) {
                 try {
                     into.add(f.get());
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     RuntimeException cause =
                             e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
                     if (failure == null) {
@@ -214,20 +215,11 @@ public final class TasksWorkload implements Workload {
             long serverCpu = os.getProcessCpuTime();
             long workerCpu = workers.stream().mapToLong(ChildWorker::cpuNanos).sum();
             long t0 = System.nanoTime();
-            List<String> ids = submitAll(node, spec);
-            List<RunStatus> ends = new ArrayList<>(ids.size());
-            for (String id : ids) {
-                ends.add(node.awaitEnd(id, RUN_LIMIT));
-            }
+            Round round = round(settings, node, spec, t0);
             double seconds = (System.nanoTime() - t0) / 1e9;
             serverCpu = os.getProcessCpuTime() - serverCpu;
             workerCpu = workers.stream().mapToLong(ChildWorker::cpuNanos).sum() - workerCpu;
-            for (RunStatus end : ends) {
-                if (end.state() != RunState.COMPLETED) {
-                    throw BenchException.selfCheckFailed(name(), "run " + end.runId() + " ended " + end.state());
-                }
-            }
-            RunDetail last = node.orchestrator().detail(ids.getLast());
+            RunDetail last = node.orchestrator().detail(round.lastRun());
             long ran = last.steps().stream()
                     .filter(s -> s.state() == StepState.COMPLETED && s.cache().isEmpty())
                     .count();
@@ -236,7 +228,8 @@ public final class TasksWorkload implements Workload {
                         name(), "run " + last.runId() + " ran " + ran + " of its " + steps + " steps");
             }
             if (recorded) {
-                long tasks = (long) runs * steps;
+                long tasks = round.runs() * steps;
+                out.tasks += tasks;
                 kernel.add(k);
                 load.add(SubmitLatencyWorkload.loadAverage());
                 out.tasksPerSecond.add(tasks / seconds);
@@ -247,32 +240,48 @@ public final class TasksWorkload implements Workload {
         return out;
     }
 
-    /** Submits the round's runs over HTTP, {@value #SUBMITTERS} at a time; their ids, in order. */
-    private List<String> submitAll(StackNode node, ObjectNode spec) {
-        Semaphore inFlight = new Semaphore(SUBMITTERS);
-        List<String> ids = new ArrayList<>(runs);
+    /** What one round did: how many runs ended, and the last of them. */
+    private record Round(long runs, String lastRun) {}
+
+    /**
+     * One round: {@code runs} lanes on virtual threads, each submitting a run over HTTP, awaiting its
+     * end and submitting the next, until the round's duration has passed since {@code t0} (or, with
+     * {@code --iterations N}, N runs each); the round ends when every lane's last run has ended.
+     *
+     * @throws BenchException {@code bench_self_check_failed} when a run does not complete
+     */
+    private Round round(BenchSettings settings, StackNode node, ObjectNode spec, long t0) {
+        long deadline = t0 + settings.roundDuration().toNanos();
+        AtomicLong ended = new AtomicLong();
+        AtomicReference<String> last = new AtomicReference<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<String>> submitted = new ArrayList<>(runs);
+            List<Future<?>> lanes = new ArrayList<>(runs);
             for (int i = 0; i < runs; i++) {
-                submitted.add(pool.submit(() -> {
-                    inFlight.acquire();
-                    try {
-                        return node.submit(spec);
-                    } finally {
-                        inFlight.release();
-                    }
+                lanes.add(pool.submit(() -> {
+                    long n = 0;
+                    do {
+                        String id = node.submit(spec);
+                        RunStatus end = node.awaitEnd(id, RUN_LIMIT);
+                        if (end.state() != RunState.COMPLETED) {
+                            throw BenchException.selfCheckFailed(name(), "run " + id + " ended " + end.state());
+                        }
+                        ended.incrementAndGet();
+                        last.set(id);
+                        n++;
+                    } while (settings.iterations() > 0 ? n < settings.iterations() : System.nanoTime() < deadline);
+                    return null;
                 }));
             }
-            for (Future<String> f : submitted) {
-                ids.add(f.get());
+            for (Future<?> f : lanes) {
+                f.get();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
         }
-        return ids;
+        return new Round(ended.get(), last.get());
     }
 
     /** {@code steps} independent hello steps, each copying {@code input}, all at once. */
@@ -331,11 +340,12 @@ public final class TasksWorkload implements Workload {
                         1,
                         "wall"),
                 List.of(
-                        Input.count("runs_per_round", runs),
+                        Input.count("runs_in_flight", runs),
                         Input.count("steps_per_run", steps),
-                        Input.count("tasks_per_round", (long) runs * steps),
                         Input.count("runner_slots_per_node", slots),
-                        Input.count("submissions_in_flight", SUBMITTERS)),
+                        Input.count("tasks_recorded_in_process", series.get("in_process").tasks),
+                        Input.count("tasks_recorded_remote_1", series.get("remote_1").tasks),
+                        Input.count("tasks_recorded_remote_4", series.get("remote_4").tasks)),
                 figures,
                 List.of(kernelFigure, Figure.of("load_average", "threads", array(load))),
                 ratios,

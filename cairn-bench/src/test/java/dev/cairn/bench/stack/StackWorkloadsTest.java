@@ -80,6 +80,7 @@ class StackWorkloadsTest {
                         .warmupRounds(0)
                         .rounds(1)
                         .roundDuration(Duration.ofMillis(20))
+                        .iterations(2)
                         .build());
 
         JsonNode json = oneLine(report);
@@ -89,10 +90,11 @@ class StackWorkloadsTest {
         assertThat(names(json.get("baselines"))).containsExactly("kernel_transitions_per_s", "load_average");
         allPositiveAndFinite(report.figures());
         allPositiveAndFinite(report.baselines().subList(0, 1));
-        assertThat(report.inputs()).anySatisfy(i -> {
-            assertThat(i.name()).isEqualTo("tasks_per_round");
-            assertThat(i.count()).isEqualTo(12);
-        });
+        // 4 lanes x 2 runs x 3 steps in each configuration
+        assertThat(report.inputs())
+                .filteredOn(i -> i.name().startsWith("tasks_recorded_"))
+                .hasSize(3)
+                .allSatisfy(i -> assertThat(i.count()).isEqualTo(24));
         assertThat(names(json.get("ratios")))
                 .containsExactly("tasks_in_process_vs_kernel", "tasks_remote_1_vs_kernel", "tasks_remote_4_vs_kernel");
         assertThat(json.get("goals")).hasSize(3);
