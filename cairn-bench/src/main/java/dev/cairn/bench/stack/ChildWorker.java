@@ -194,14 +194,27 @@ final class ChildWorker implements AutoCloseable {
                 "worker " + name + " (pid " + process.pid() + ", " + state + ") " + what + "; stderr:\n" + tail);
     }
 
-    /** Ends the worker: closes its standard input, waits for it to stop, kills it if it does not. */
-    @Override
-    public void close() {
+    /**
+     * Ends the workers together: closes every standard input first, so that they stop at the same
+     * time, then waits for each ({@link #close()}).
+     */
+    static void closeAll(List<ChildWorker> workers) {
+        workers.forEach(ChildWorker::closeInput);
+        workers.forEach(ChildWorker::close);
+    }
+
+    private void closeInput() {
         try {
             stdin.close();
         } catch (IOException e) {
-            // already gone: the kill below is all that is left to do
+            // already gone: close() kills what is left
         }
+    }
+
+    /** Ends the worker: closes its standard input, waits for it to stop, kills it if it does not. */
+    @Override
+    public void close() {
+        closeInput();
         try {
             if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);

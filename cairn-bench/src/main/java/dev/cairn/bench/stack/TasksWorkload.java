@@ -144,7 +144,9 @@ public final class TasksWorkload implements Workload {
                     series.put("remote_4", rounds(settings, node, workers, baseline, kernel, load));
                     notes.add("remote_4: rounds " + seconds(t));
                 } finally {
-                    workers.forEach(ChildWorker::close);
+                    long t = System.nanoTime();
+                    ChildWorker.closeAll(workers);
+                    notes.add(workers.size() + " worker JVMs stopped in " + seconds(t));
                 }
             }
         } finally {
