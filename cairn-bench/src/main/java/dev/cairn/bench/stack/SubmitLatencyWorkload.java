@@ -42,7 +42,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Samples: {@value #SAMPLES_PER_ROUND} per recorded round ({@code --iterations N}: N), after
  * {@value #WARMUPS_PER_ROUND} per warm-up round. Figures: p50 (median, with min and max) and p99 of
- * each. Goal (issue 4): p50 at most 5× the fsync p50, in both variants.
+ * each; and the SQLite commits (WAL fsyncs) each run cost from submission to end, background
+ * writers of the node included. Goal (issue 4): p50 at most 5× the fsync p50, in both variants.
  */
 public final class SubmitLatencyWorkload implements Workload {
 
@@ -85,6 +86,8 @@ public final class SubmitLatencyWorkload implements Workload {
         Latencies localAnswer = new Latencies();
         Latencies remoteAnswer = new Latencies();
         Latencies fsync = new Latencies();
+        List<Double> localCommits = new ArrayList<>();
+        List<Double> remoteCommits = new ArrayList<>();
         List<Double> load = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         try (StackNode node = StackNode.open(dir.resolve("home"), true, Optional.of(inProcess), cores);
@@ -103,15 +106,19 @@ public final class SubmitLatencyWorkload implements Workload {
             long[] answer = new long[1];
             for (int i = 0; i < warmups + samples; i++) {
                 boolean recorded = i >= warmups;
+                long commits = commits(node);
                 long l = sample(node, localSpec, starts, answer);
                 if (recorded) {
                     local.add(l);
                     localAnswer.add(answer[0]);
+                    localCommits.add((double) (commits(node) - commits));
                 }
+                commits = commits(node);
                 long r = sample(node, remoteSpec, starts, answer);
                 if (recorded) {
                     remote.add(r);
                     remoteAnswer.add(answer[0]);
+                    remoteCommits.add((double) (commits(node) - commits));
                 }
                 long f = disk.sample();
                 if (recorded) {
@@ -148,14 +155,10 @@ public final class SubmitLatencyWorkload implements Workload {
                         remoteP50,
                         remoteP99,
                         localAnswer.p50("submit_answer_in_process_ms"),
-                        remoteAnswer.p50("submit_answer_remote_ms")),
-                List.of(
-                        fsyncP50,
-                        fsyncP99,
-                        Figure.of(
-                                "load_average",
-                                "threads",
-                                load.stream().mapToDouble(Double::doubleValue).toArray())),
+                        remoteAnswer.p50("submit_answer_remote_ms"),
+                        Figure.of("sqlite_commits_per_run_in_process", "commits", array(localCommits)),
+                        Figure.of("sqlite_commits_per_run_remote", "commits", array(remoteCommits))),
+                List.of(fsyncP50, fsyncP99, Figure.of("load_average", "threads", array(load))),
                 List.of(
                         Ratio.atMost("submit_to_start_in_process_p50_over_fsync_p50", localP50, fsyncP50, GOAL),
                         Ratio.atMost("submit_to_start_remote_p50_over_fsync_p50", remoteP50, fsyncP50, GOAL),
@@ -202,6 +205,18 @@ public final class SubmitLatencyWorkload implements Workload {
             throw BenchException.selfCheckFailed(name(), "run " + runId + "'s probe started before it was submitted");
         }
         return started - t0;
+    }
+
+    /**
+     * SQLite write transactions of the node's database so far: each one a WAL commit, one fsync
+     * (group commit may share one between concurrent writers; here one run is in flight).
+     */
+    private static long commits(StackNode node) {
+        return node.orchestrator().database().writeCounters().transactions();
+    }
+
+    private static double[] array(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     static double loadAverage() {

@@ -52,7 +52,9 @@ class StackWorkloadsTest {
                         "submit_to_start_remote_ms",
                         "submit_to_start_remote_p99_ms",
                         "submit_answer_in_process_ms",
-                        "submit_answer_remote_ms");
+                        "submit_answer_remote_ms",
+                        "sqlite_commits_per_run_in_process",
+                        "sqlite_commits_per_run_remote");
         assertThat(names(json.get("baselines"))).containsExactly("fsync_ms", "fsync_p99_ms", "load_average");
         // 3 samples per recorded round, one round; 3 warm-ups
         assertThat(report.figure("submit_to_start_remote_ms").orElseThrow().rounds())
