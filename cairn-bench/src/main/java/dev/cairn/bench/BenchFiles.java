@@ -8,12 +8,12 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /** File helpers of the workloads that write to disk. */
-final class BenchFiles {
+public final class BenchFiles {
 
     private BenchFiles() {}
 
     /** Deletes {@code dir} and everything below it (links are deleted, not followed); best effort. */
-    static void deleteQuietly(Path dir) {
+    public static void deleteQuietly(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

@@ -162,6 +162,16 @@ public record BenchReport(
             double value = numerator.median() / denominator.median();
             return new Ratio(name, numerator.name(), denominator.name(), value, goal, goal.map(g -> value >= g));
         }
+
+        /**
+         * The ratio of two figures' medians that must stay at {@code goal} or below to be met (e.g. a
+         * latency over the fsync latency it is bounded by, goal "at most 5x").
+         */
+        public static Ratio atMost(String name, Figure numerator, Figure denominator, double goal) {
+            double value = numerator.median() / denominator.median();
+            return new Ratio(
+                    name, numerator.name(), denominator.name(), value, Optional.of(goal), Optional.of(value <= goal));
+        }
     }
 
     /**

@@ -69,18 +69,38 @@ public final class KernelFanoutWorkload implements Workload {
                 + " (goal: >= 20,000 state transitions/s)";
     }
 
-    @Override
-    public BenchReport run(BenchSettings settings) {
+    /** A run of {@code states} no-op {@code Pure} states in one {@code FanOutJoin} wave. */
+    static StartRun fanout(int states) {
         Plan.Builder b = Plan.builder("bench_fanout");
         for (int i = 0; i < states; i++) {
             b.pure("s" + i, ctx -> {});
         }
         ExecutionPlan plan = b.build();
-        StartRun start = StartRuns.of(plan)
+        return StartRuns.of(plan)
                 .runConfig(RunConfig.builder()
                         .executionMode(new ExecutionMode.FanOutJoin(states))
                         .build())
                 .build();
+    }
+
+    /** Starts {@code runs} runs at once, each on its own virtual thread; their results when all ended. */
+    static List<RunResult> startAll(Engine engine, BenchStores stores, StartRun start, int runs) throws Exception {
+        List<RunResult> results = new ArrayList<>(runs);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<RunResult>> started = new ArrayList<>(runs);
+            for (int r = 0; r < runs; r++) {
+                started.add(pool.submit(() -> engine.start(stores.stores, start)));
+            }
+            for (Future<RunResult> f : started) {
+                results.add(f.get());
+            }
+        }
+        return results;
+    }
+
+    @Override
+    public BenchReport run(BenchSettings settings) {
+        StartRun start = fanout(states);
         long eventsPerRun = 2L * states + 2;
         try (BenchStores stores = BenchStores.open(name())) {
             Engine engine = Engine.builder().build();
@@ -91,16 +111,7 @@ public final class KernelFanoutWorkload implements Workload {
                 long syncs = stores.syncs();
                 long cpu = ProcessCpu.nanos();
                 long t0 = System.nanoTime();
-                List<RunResult> results = new ArrayList<>(runs);
-                try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-                    List<Future<RunResult>> started = new ArrayList<>(runs);
-                    for (int r = 0; r < runs; r++) {
-                        started.add(pool.submit(() -> engine.start(stores.stores, start)));
-                    }
-                    for (Future<RunResult> f : started) {
-                        results.add(f.get());
-                    }
-                }
+                List<RunResult> results = startAll(engine, stores, start, runs);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 cpu = ProcessCpu.nanos() - cpu;
                 commits = stores.commits() - commits;
@@ -145,6 +156,66 @@ public final class KernelFanoutWorkload implements Workload {
                             m.figure("fsync_raw", "fsyncs/s"),
                             Optional.empty())),
                     List.of(Goal.atLeast("state_transitions_per_s_goal", transitions, GOAL)));
+        }
+    }
+
+    /**
+     * The kernel-fanout round on its own, for workloads that print the plain kernel figure beside
+     * theirs ({@code cairn bench tasks}): {@code runs} runs of {@code states} no-op states started at
+     * once on fresh embedded stores, fsync on, one round per {@link #round()}.
+     */
+    public static final class Baseline implements AutoCloseable {
+        private final int runs;
+        private final int states;
+        private final StartRun start;
+        private final BenchStores stores;
+        private final Engine engine = Engine.builder().build();
+
+        private Baseline(int runs, int states) {
+            this.runs = runs;
+            this.states = states;
+            this.start = fanout(states);
+            this.stores = BenchStores.open("kernel-baseline");
+        }
+
+        /** Opens the stores of the baseline (a fresh directory, deleted on {@link #close()}). */
+        public static Baseline open(int runs, int states) {
+            if (runs < 1 || states < 1) {
+                throw BenchException.invalidSettings(
+                        "the kernel baseline needs at least 1 run of 1 state, got " + runs + " x " + states);
+            }
+            return new Baseline(runs, states);
+        }
+
+        /**
+         * One round, timed with the wall clock: state transitions per second.
+         *
+         * @throws BenchException {@code bench_self_check_failed} when a run did not complete
+         */
+        public double round() {
+            long t0 = System.nanoTime();
+            List<RunResult> results;
+            try {
+                results = startAll(engine, stores, start, runs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            for (RunResult r : results) {
+                if (r.phase() != RunPhase.COMPLETED) {
+                    throw BenchException.selfCheckFailed(
+                            "kernel-fanout", "baseline run " + r.runId() + " ended " + r.phase());
+                }
+            }
+            return (double) runs * states / seconds;
+        }
+
+        @Override
+        public void close() {
+            stores.close();
         }
     }
 

@@ -1,0 +1,234 @@
+package dev.cairn.bench.stack;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.bench.BenchException;
+import dev.cairn.bench.BenchFiles;
+import dev.cairn.bench.BenchReport;
+import dev.cairn.bench.BenchReport.Figure;
+import dev.cairn.bench.BenchReport.Input;
+import dev.cairn.bench.BenchReport.Ratio;
+import dev.cairn.bench.BenchSettings;
+import dev.cairn.bench.Workload;
+import dev.cairn.contracts.RunState;
+import dev.cairn.contracts.RunStatus;
+import dev.cairn.runner.node.RunnerRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * {@code submit-latency}: how long a user waits, after submitting a one-step pipeline over HTTP,
+ * until the step's runner code starts executing — from just before {@code POST /v1/pipelines/run}
+ * ({@code CairnClient.submitPipeline}) to the first instruction of the step's runner ({@link
+ * ProbeRunner}), read on the machine's one monotonic clock. One run in flight at a time: each run is
+ * awaited to its end before the next is submitted.
+ *
+ * <p>The server is a {@link StackNode} ({@code cairn server}: embedded SQLite and file stores on a
+ * fresh home, fsync on, HTTP on loopback). Two variants, sample by sample in turn so that both see
+ * the same machine: {@code in_process}, a step whose capability the server's in-process runner node
+ * serves, and {@code remote}, a step whose capability only a remote worker in another JVM serves
+ * ({@link WorkerMain}, started as {@code cairn worker --server URL --capability X}; the server has
+ * no runner for it). After each pair, one {@link FsyncSampler} sample on the disk of the home: the
+ * fsync latency the goal is stated against.
+ *
+ * <p>Samples: {@value #SAMPLES_PER_ROUND} per recorded round ({@code --iterations N}: N), after
+ * {@value #WARMUPS_PER_ROUND} per warm-up round. Figures: p50 (median, with min and max) and p99 of
+ * each; and the SQLite commits (WAL fsyncs) each run cost from submission to end, background
+ * writers of the node included. Goal (issue 4): p50 at most 5× the fsync p50, in both variants.
+ */
+public final class SubmitLatencyWorkload implements Workload {
+
+    /** Samples per recorded round, unless {@code --iterations} says otherwise. */
+    public static final int SAMPLES_PER_ROUND = 30;
+
+    /** Warm-up samples per warm-up round. */
+    public static final int WARMUPS_PER_ROUND = 10;
+
+    /** The goal: p50 at most this many fsync p50s. */
+    public static final double GOAL = 5.0;
+
+    private static final Duration RUN_LIMIT = Duration.ofSeconds(60);
+
+    @Override
+    public String name() {
+        return "submit-latency";
+    }
+
+    @Override
+    public String description() {
+        return "submit a one-step pipeline over HTTP to the start of its step's runner code, p50 and p99, in-process"
+                + " and on a remote worker JVM, beside the fsync latency (goal: p50 <= 5x fsync p50)";
+    }
+
+    @Override
+    public BenchReport run(BenchSettings settings) {
+        int perRound = settings.iterations() > 0 ? (int) Math.min(settings.iterations(), 10_000) : SAMPLES_PER_ROUND;
+        int samples = settings.rounds() * perRound;
+        int warmups = settings.warmupRounds() * Math.min(perRound, WARMUPS_PER_ROUND);
+        Path dir = tempDir(name());
+        ConcurrentHashMap<String, Long> starts = new ConcurrentHashMap<>();
+        ProbeRunner.Starts record = starts::put;
+        RunnerRegistry inProcess = RunnerRegistry.builder()
+                .add(new ProbeRunner(ProbeRunner.IN_PROCESS, record))
+                .build();
+        int cores = Runtime.getRuntime().availableProcessors();
+        Latencies local = new Latencies();
+        Latencies remote = new Latencies();
+        Latencies localAnswer = new Latencies();
+        Latencies remoteAnswer = new Latencies();
+        Latencies fsync = new Latencies();
+        List<Double> localCommits = new ArrayList<>();
+        List<Double> remoteCommits = new ArrayList<>();
+        List<Double> load = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        try (StackNode node = StackNode.open(dir.resolve("home"), true, Optional.of(inProcess), cores);
+                ChildWorker worker = ChildWorker.start(
+                        dir,
+                        "worker",
+                        node.uri(),
+                        List.of(ProbeRunner.REMOTE),
+                        List.of(ProbeRunner.REMOTE),
+                        cores,
+                        record);
+                FsyncSampler disk = new FsyncSampler(dir.resolve("home"))) {
+            long roundTrip = worker.checkClock();
+            ObjectNode localSpec = spec(ProbeRunner.IN_PROCESS);
+            ObjectNode remoteSpec = spec(ProbeRunner.REMOTE);
+            long[] answer = new long[1];
+            for (int i = 0; i < warmups + samples; i++) {
+                boolean recorded = i >= warmups;
+                long commits = commits(node);
+                long l = sample(node, localSpec, starts, answer);
+                if (recorded) {
+                    local.add(l);
+                    localAnswer.add(answer[0]);
+                    localCommits.add((double) (commits(node) - commits));
+                }
+                commits = commits(node);
+                long r = sample(node, remoteSpec, starts, answer);
+                if (recorded) {
+                    remote.add(r);
+                    remoteAnswer.add(answer[0]);
+                    remoteCommits.add((double) (commits(node) - commits));
+                }
+                long f = disk.sample();
+                if (recorded) {
+                    fsync.add(f);
+                    if ((i - warmups) % perRound == perRound - 1) {
+                        load.add(loadAverage());
+                    }
+                }
+            }
+            worker.checkClock();
+            notes.add("the remote worker's System.nanoTime was checked to be this JVM's clock (ping round trip "
+                    + Math.round(roundTrip / 1e3) + " us)");
+        } finally {
+            BenchFiles.deleteQuietly(dir);
+        }
+        Figure localP50 = local.p50("submit_to_start_in_process_ms");
+        Figure remoteP50 = remote.p50("submit_to_start_remote_ms");
+        Figure localP99 = local.p99("submit_to_start_in_process_p99_ms");
+        Figure remoteP99 = remote.p99("submit_to_start_remote_p99_ms");
+        Figure fsyncP50 = fsync.p50("fsync_ms");
+        Figure fsyncP99 = fsync.p99("fsync_p99_ms");
+        return new BenchReport(
+                name(),
+                BenchReport.Environment.current(),
+                new BenchReport.Settings(warmups, samples, 0, 1, "wall"),
+                List.of(
+                        Input.count("samples_per_variant", samples),
+                        Input.count("warmup_samples_per_variant", warmups),
+                        Input.count("steps_per_run", 1),
+                        Input.count("runner_slots", cores)),
+                List.of(
+                        localP50,
+                        localP99,
+                        remoteP50,
+                        remoteP99,
+                        localAnswer.p50("submit_answer_in_process_ms"),
+                        remoteAnswer.p50("submit_answer_remote_ms"),
+                        Figure.of("sqlite_commits_per_run_in_process", "commits", array(localCommits)),
+                        Figure.of("sqlite_commits_per_run_remote", "commits", array(remoteCommits))),
+                List.of(fsyncP50, fsyncP99, Figure.of("load_average", "threads", array(load))),
+                List.of(
+                        Ratio.atMost("submit_to_start_in_process_p50_over_fsync_p50", localP50, fsyncP50, GOAL),
+                        Ratio.atMost("submit_to_start_remote_p50_over_fsync_p50", remoteP50, fsyncP50, GOAL),
+                        Ratio.of("submit_to_start_in_process_p99_over_fsync_p99", localP99, fsyncP99, Optional.empty()),
+                        Ratio.of("submit_to_start_remote_p99_over_fsync_p99", remoteP99, fsyncP99, Optional.empty())),
+                List.of(),
+                notes);
+    }
+
+    /** A pipeline of one step of {@code capability}. */
+    static ObjectNode spec(String capability) {
+        ObjectNode spec = JsonNodeFactory.instance.objectNode();
+        spec.put("op", "bench_submit_latency");
+        spec.put("version", "1");
+        ObjectNode step = spec.putArray("steps").addObject();
+        step.put("id", "probe");
+        step.put("capability", capability);
+        return spec;
+    }
+
+    /**
+     * Submits one run and waits for its end; the nanoseconds from just before the POST to the start
+     * of the step's runner code ({@code answer[0]}: to the POST's answer).
+     */
+    private long sample(StackNode node, ObjectNode spec, ConcurrentHashMap<String, Long> starts, long[] answer) {
+        long t0 = System.nanoTime();
+        String runId = node.submit(spec);
+        answer[0] = System.nanoTime() - t0;
+        RunStatus status = node.awaitEnd(runId, RUN_LIMIT);
+        if (status.state() != RunState.COMPLETED) {
+            throw BenchException.selfCheckFailed(name(), "run " + runId + " ended " + status.state());
+        }
+        Long started = starts.remove(runId);
+        // a remote worker's start arrives on its standard output, possibly just after the run's end
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (started == null && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(50_000);
+            started = starts.remove(runId);
+        }
+        if (started == null) {
+            throw BenchException.selfCheckFailed(name(), "run " + runId + " completed, but its probe never started");
+        }
+        if (started < t0) {
+            throw BenchException.selfCheckFailed(name(), "run " + runId + "'s probe started before it was submitted");
+        }
+        return started - t0;
+    }
+
+    /**
+     * SQLite write transactions of the node's database so far: each one a WAL commit, one fsync
+     * (group commit may share one between concurrent writers; here one run is in flight).
+     */
+    private static long commits(StackNode node) {
+        return node.orchestrator().database().writeCounters().transactions();
+    }
+
+    private static double[] array(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    static Path tempDir(String workload) {
+        try {
+            Path base = Path.of(System.getProperty("cairn.bench.dir", System.getProperty("java.io.tmpdir")));
+            return Files.createTempDirectory(Files.createDirectories(base), "cairn-bench-" + workload + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
