@@ -20,4 +20,18 @@ class WorkloadsTest {
         assertThat(e.getMessage()).contains("canonical-hsh", "canonical-hash");
         assertThat(e.hint()).contains("cairn bench list");
     }
+
+    @Test
+    void thePlanSaysHowEachWorkloadReadsTheSettings() {
+        BenchSettings timed = BenchSettings.builder().build();
+        assertThat(Workloads.named("canonical-hash").plan(timed))
+                .isEqualTo(timed.warmupRounds() + " warm-up and " + timed.rounds() + " recorded rounds per task, "
+                        + timed.roundDuration().toMillis() + " ms each");
+        BenchSettings counted = BenchSettings.builder().iterations(50).build();
+        assertThat(Workloads.named("canonical-hash").plan(counted)).endsWith(", 50 operations each");
+        // submit-latency counts samples: 10 warm-up samples a round at most, --iterations per recorded round
+        assertThat(Workloads.named("submit-latency").plan(counted))
+                .isEqualTo(counted.warmupRounds() * 10 + " warm-up and " + counted.rounds() * 50
+                        + " recorded samples per variant, one run in flight");
+    }
 }

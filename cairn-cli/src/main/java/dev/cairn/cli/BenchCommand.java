@@ -81,10 +81,7 @@ final class BenchCommand implements Callable<Integer> {
                 .iterations(iterations)
                 .build();
         Workload chosen = Workloads.named(workload);
-        root.output()
-                .note("cairn bench: running " + chosen.name() + " (" + warmup + " warm-up and " + rounds
-                        + " recorded rounds per task" + (iterations > 0 ? "" : ", " + duration.toMillis() + " ms each")
-                        + ")");
+        root.output().note("cairn bench: running " + chosen.name() + " (" + chosen.plan(settings) + ")");
         BenchReport report = chosen.run(settings);
         // One JSON line in both forms: the report is structured data.
         root.output().bytes((Wire.write(report) + "\n").getBytes(StandardCharsets.UTF_8));

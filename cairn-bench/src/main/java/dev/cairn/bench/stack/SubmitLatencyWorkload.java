@@ -69,11 +69,27 @@ public final class SubmitLatencyWorkload implements Workload {
                 + " and on a remote worker JVM, beside the fsync latency (goal: p50 <= 5x fsync p50)";
     }
 
+    /** Samples per recorded round: {@code --iterations}, else {@value #SAMPLES_PER_ROUND}. */
+    private static int perRound(BenchSettings settings) {
+        return settings.iterations() > 0 ? (int) Math.min(settings.iterations(), 10_000) : SAMPLES_PER_ROUND;
+    }
+
+    private static int warmups(BenchSettings settings) {
+        return settings.warmupRounds() * Math.min(perRound(settings), WARMUPS_PER_ROUND);
+    }
+
+    /** Counts samples, not timed rounds: {@code --duration} plays no part. */
+    @Override
+    public String plan(BenchSettings settings) {
+        return warmups(settings) + " warm-up and " + settings.rounds() * perRound(settings)
+                + " recorded samples per variant, one run in flight";
+    }
+
     @Override
     public BenchReport run(BenchSettings settings) {
-        int perRound = settings.iterations() > 0 ? (int) Math.min(settings.iterations(), 10_000) : SAMPLES_PER_ROUND;
+        int perRound = perRound(settings);
         int samples = settings.rounds() * perRound;
-        int warmups = settings.warmupRounds() * Math.min(perRound, WARMUPS_PER_ROUND);
+        int warmups = warmups(settings);
         Path dir = tempDir(name());
         ConcurrentHashMap<String, Long> starts = new ConcurrentHashMap<>();
         ProbeRunner.Starts record = starts::put;
