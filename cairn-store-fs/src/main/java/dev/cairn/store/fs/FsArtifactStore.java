@@ -28,6 +28,7 @@ import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -103,6 +104,9 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
     public static final int LAYOUT_VERSION = 1;
 
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+    /** {@link #putStream} reads this much before deciding to write a temporary file. */
+    private static final int STREAM_CHUNK = 1 << 16;
+
     private static final String TRASH_SUFFIX = ".gc";
     private static final int DURABLE_CACHE_LIMIT = 1 << 16;
     private static final AtomicLong TEMP_COUNTER = new AtomicLong();
@@ -208,13 +212,27 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(content, "content");
         ensureUsable();
+        // A stream that ends within the first chunk is stored as bytes: its id is known before any
+        // file is made, so a blob already stored (an output every task writes alike) costs no
+        // temporary file, no fsync and no delete.
+        byte[] chunk = new byte[STREAM_CHUNK];
+        int head = 0;
+        while (head < chunk.length) {
+            int n = readSource(content, chunk, head, chunk.length - head);
+            if (n < 0) {
+                return put(kind, Arrays.copyOf(chunk, head));
+            }
+            head += n;
+        }
         Path temp = newTemp();
         try {
             MessageDigest digest = ArtifactIds.sha256();
             long size = 0;
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                byte[] chunk = new byte[1 << 16];
-                for (int n; (n = readSource(content, chunk)) >= 0; ) {
+                digest.update(chunk, 0, head);
+                writeFully(out, ByteBuffer.wrap(chunk, 0, head));
+                size += head;
+                for (int n; (n = readSource(content, chunk, 0, chunk.length)) >= 0; ) {
                     digest.update(chunk, 0, n);
                     writeFully(out, ByteBuffer.wrap(chunk, 0, n));
                     size += n;
@@ -1024,9 +1042,9 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
         knownDurable.add(id);
     }
 
-    private static int readSource(InputStream content, byte[] chunk) {
+    private static int readSource(InputStream content, byte[] chunk, int offset, int length) {
         try {
-            return content.read(chunk);
+            return content.read(chunk, offset, length);
         } catch (InterruptedIOException e) {
             throw interrupted();
         } catch (IOException e) {

@@ -72,6 +72,34 @@ class FsArtifactStoreTest {
     }
 
     @Test
+    void streamsAroundTheFirstChunkAreStoredWhole() throws IOException {
+        Path root = dir.resolve("store");
+        long seed = Long.getLong("cairn.seed", new java.util.Random().nextLong());
+        System.out.println("seed=" + seed);
+        java.util.Random random = new java.util.Random(seed);
+        try (FsArtifactStore store = FsArtifactStore.open(root)) {
+            for (int size : new int[] {0, 1, (1 << 16) - 1, 1 << 16, (1 << 16) + 1, 3 << 16}) {
+                byte[] bytes = new byte[size];
+                random.nextBytes(bytes);
+                // a source that hands out a few bytes per read, as a socket does
+                InputStream trickle = new java.io.FilterInputStream(new ByteArrayInputStream(bytes)) {
+                    @Override
+                    public int read(byte[] b, int off, int len) throws IOException {
+                        return super.read(b, off, Math.min(len, 1 + random.nextInt(5000)));
+                    }
+                };
+                ArtifactId id = store.putStream(OUTPUT, trickle);
+
+                assertThat(id.value()).as("size %d", size).isEqualTo(ArtifactIds.ofBytes(bytes));
+                assertThat(Files.readAllBytes(store.pathOf(id))).isEqualTo(bytes);
+                assertThat(store.putStream(OUTPUT, new ByteArrayInputStream(bytes)))
+                        .isEqualTo(id);
+            }
+            assertThat(files(root.resolve("tmp"))).isEmpty();
+        }
+    }
+
+    @Test
     void aDeferredBlobWaitsInTmpUntilSync() throws IOException {
         Path root = dir.resolve("store");
         try (FsArtifactStore store = FsArtifactStore.open(root)) {

@@ -9,6 +9,7 @@ import dev.cairn.machine.errors.StorageException;
 import dev.cairn.machine.ids.ArtifactId;
 import dev.cairn.machine.stores.ArtifactKind;
 import dev.cairn.machine.stores.ArtifactStore;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -18,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -41,6 +43,11 @@ import java.util.OptionalLong;
  *   <li>{@code HEAD /v1/artifacts/{id}}: 200 or 404.
  * </ul>
  *
+ * <p>Blobs of up to 256 KiB read whole with {@link #get} are kept, 16 MiB at most, least recently
+ * read dropped first: they are immutable and were verified against their id, so reading one again
+ * (the input every task of a fan-out shares) asks the server nothing. A blob deleted on the server
+ * since may still be read here.
+ *
  * <p>Errors are {@link StorageException}s: {@code artifact_not_found}; {@code artifact_corrupt};
  * {@code storage_unavailable} (retryable) when the server cannot be reached or answers 503 after the
  * retries; otherwise the envelope's own code, retryability and hint ({@code unauthenticated}, ...).
@@ -60,7 +67,14 @@ public final class RemoteArtifactStore implements ArtifactStore, AutoCloseable {
 
     private static final String OCTETS = "application/octet-stream";
 
+    /** Blobs of at most this size read by {@link #get} are kept in {@link #recent}. */
+    static final int RECENT_MAX_BLOB = 256 * 1024;
+
+    /** How many bytes {@link #recent} holds at most. */
+    static final long RECENT_MAX_BYTES = 16L * 1024 * 1024;
+
     private final HttpTransport http;
+    private final RecentBlobs recent = new RecentBlobs(RECENT_MAX_BLOB, RECENT_MAX_BYTES);
 
     RemoteArtifactStore(HttpTransport http) {
         this.http = http;
@@ -111,8 +125,15 @@ public final class RemoteArtifactStore implements ArtifactStore, AutoCloseable {
 
     @Override
     public byte[] get(ArtifactId id) {
+        Objects.requireNonNull(id, "id");
+        byte[] cached = recent.get(id);
+        if (cached != null) {
+            return cached.clone();
+        }
         try (InputStream in = openStream(id)) {
-            return in.readAllBytes();
+            byte[] bytes = in.readAllBytes();
+            recent.put(id, bytes.clone()); // verified: the stream hashed it to id as it was read
+            return bytes;
         } catch (InterruptedIOException e) {
             Thread.currentThread().interrupt();
             throw StorageException.interrupted();
@@ -150,6 +171,10 @@ public final class RemoteArtifactStore implements ArtifactStore, AutoCloseable {
     @Override
     public InputStream openStream(ArtifactId id) {
         Objects.requireNonNull(id, "id");
+        byte[] cached = recent.get(id);
+        if (cached != null) {
+            return new ByteArrayInputStream(cached);
+        }
         HttpResponse<InputStream> response = http.send(
                 "GET /v1/artifacts/" + id.value(),
                 () -> http.request("v1/artifacts/" + id.value(), http.options().requestTimeout())
@@ -345,6 +370,44 @@ public final class RemoteArtifactStore implements ArtifactStore, AutoCloseable {
         @Override
         public void close() throws IOException {
             in.close();
+        }
+    }
+
+    /**
+     * The small blobs read most recently, least recently used dropped first. Blobs are immutable
+     * and named by their hash, and only bytes that hashed to their id are kept, so a blob read again
+     * (an input every task of a fan-out shares) costs no request. Thread-safe.
+     */
+    static final class RecentBlobs {
+        private final int maxBlob;
+        private final long maxBytes;
+        private final LinkedHashMap<ArtifactId, byte[]> blobs = new LinkedHashMap<>(16, 0.75f, true);
+        private long bytes;
+
+        RecentBlobs(int maxBlob, long maxBytes) {
+            this.maxBlob = maxBlob;
+            this.maxBytes = maxBytes;
+        }
+
+        synchronized byte[] get(ArtifactId id) {
+            return blobs.get(id);
+        }
+
+        synchronized void put(ArtifactId id, byte[] blob) {
+            if (blob.length > maxBlob || blobs.containsKey(id)) {
+                return;
+            }
+            blobs.put(id, blob);
+            bytes += blob.length;
+            var eldest = blobs.entrySet().iterator();
+            while (bytes > maxBytes && eldest.hasNext()) {
+                bytes -= eldest.next().getValue().length;
+                eldest.remove();
+            }
+        }
+
+        synchronized int size() {
+            return blobs.size();
         }
     }
 }

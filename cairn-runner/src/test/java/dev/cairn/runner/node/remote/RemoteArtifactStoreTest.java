@@ -156,6 +156,44 @@ class RemoteArtifactStoreTest {
     }
 
     @Test
+    void aSmallBlobReadOnceIsReadAgainWithoutARequest() throws IOException {
+        ArtifactId small = backing.put(new ArtifactKind.Output(), CairnServerFixture.utf8("every task's input"));
+        ArtifactId large = backing.put(new ArtifactKind.Output(), new byte[RemoteArtifactStore.RECENT_MAX_BLOB + 1]);
+        RemoteArtifactStore store = client("tok-1");
+        assertThat(store.get(small)).asString().isEqualTo("every task's input");
+        assertThat(store.get(large)).hasSize(RemoteArtifactStore.RECENT_MAX_BLOB + 1);
+
+        server.failNext(100, 503, "store_busy", true); // any request from now on fails
+        byte[] again = store.get(small);
+        assertThat(again).asString().isEqualTo("every task's input");
+        again[0] = 'X'; // a caller's copy: changing it changes nothing kept
+        try (InputStream in = store.openStream(small)) {
+            assertThat(in.readAllBytes()).asString().isEqualTo("every task's input");
+        }
+        Throwable thrown = catchThrowable(() -> store.get(large));
+        assertThat(thrown).isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.code())
+                .isEqualTo("storage_unavailable"));
+    }
+
+    @Test
+    void recentBlobsDropTheLeastRecentlyReadBeyondTheirBytes() {
+        RemoteArtifactStore.RecentBlobs recent = new RemoteArtifactStore.RecentBlobs(4, 8);
+        ArtifactId a = new ArtifactId("a".repeat(64));
+        ArtifactId b = new ArtifactId("b".repeat(64));
+        ArtifactId c = new ArtifactId("c".repeat(64));
+        recent.put(a, new byte[4]);
+        recent.put(b, new byte[4]);
+        assertThat(recent.get(a)).isNotNull(); // a is now the most recent
+        recent.put(c, new byte[4]);
+        recent.put(new ArtifactId("d".repeat(64)), new byte[5]); // larger than a blob may be: not kept
+
+        assertThat(recent.get(b)).isNull();
+        assertThat(recent.get(a)).hasSize(4);
+        assertThat(recent.get(c)).hasSize(4);
+        assertThat(recent.size()).isEqualTo(2);
+    }
+
+    @Test
     void retryableFailuresAreRetriedAndThenReportedAsUnavailable() {
         RemoteArtifactStore store = client("tok-1");
         server.failNext(2, 503, "store_busy", true);
