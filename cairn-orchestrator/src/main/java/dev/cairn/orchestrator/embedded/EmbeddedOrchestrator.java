@@ -501,7 +501,8 @@ public final class EmbeddedOrchestrator implements Orchestrator {
                 planned.manifest().runConfig(),
                 JsonContext.empty(),
                 Optional.of(runId));
-        launch(runId, start);
+        // a run accepted without sinks has none stored: no need to read them back before it starts
+        launch(runId, start, sinks.isEmpty() ? Optional.of(List.of()) : Optional.empty());
         return new SubmitRunResponse(runId.toString());
     }
 
@@ -536,6 +537,11 @@ public final class EmbeddedOrchestrator implements Orchestrator {
      * returning, so it can be cancelled at once.
      */
     private void launch(RunId runId, StartRun start) {
+        launch(runId, start, Optional.empty());
+    }
+
+    /** {@link #launch(RunId, StartRun)} with the run's sinks when the caller knows them (else they are read). */
+    private void launch(RunId runId, StartRun start, Optional<List<EventSinkConfig>> sinks) {
         if (closed) {
             return;
         }
@@ -544,7 +550,7 @@ public final class EmbeddedOrchestrator implements Orchestrator {
             return;
         }
         try {
-            options.runListener().driving(runId.toString(), storedSinks(runId));
+            options.runListener().driving(runId.toString(), sinks.orElseGet(() -> storedSinks(runId)));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "the run listener failed for run " + runId + ": " + e);
         }
