@@ -286,7 +286,7 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         Objects.requireNonNull(request, "request");
         ensureOpen();
         Planner.Planned planned = planner.runners(request);
-        return accept(planned, request.runId(), hash(planned.manifest(), 0), 0, List.of());
+        return accept(planned, request.runId(), hash(planned, 0), 0, List.of());
     }
 
     @Override
@@ -341,7 +341,7 @@ public final class EmbeddedOrchestrator implements Orchestrator {
             }
             sinks = merged;
         }
-        return accept(planned, request.runId(), hash(planned.manifest(), priority, sinks), priority, sinks);
+        return accept(planned, request.runId(), hash(planned, priority, sinks), priority, sinks);
     }
 
     /** The per-run event sinks stored with {@code runId}, in order. */
@@ -363,14 +363,14 @@ public final class EmbeddedOrchestrator implements Orchestrator {
                 .toList();
     }
 
-    private static String hash(RunManifest manifest, long priority, List<EventSinkConfig> sinks) {
+    private static String hash(Planner.Planned planned, long priority, List<EventSinkConfig> sinks) {
         if (sinks.isEmpty()) {
-            return hash(manifest, priority);
+            return hash(planned, priority);
         }
         com.fasterxml.jackson.databind.node.ArrayNode configs =
                 com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
         sinks.forEach(sink -> configs.add(EventsConfigs.toTree(sink)));
-        return hash(manifest, priority) + ":" + ArtifactIds.ofBytes(Canonical.canonicalize(configs));
+        return hash(planned, priority) + ":" + ArtifactIds.ofBytes(Canonical.canonicalize(configs));
     }
 
     /**
@@ -430,8 +430,12 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         }
     }
 
-    private static String hash(RunManifest manifest, long priority) {
-        return ArtifactIds.ofBytes(Canonical.canonicalize(Wire.toTree(manifest))) + ":" + priority;
+    /**
+     * A submission's request hash: its manifest's id (the hash of the manifest's canonical form, which
+     * the planner computed and {@link #accept} checks against the stored bytes) and its priority.
+     */
+    private static String hash(Planner.Planned planned, long priority) {
+        return planned.manifestId().value() + ":" + priority;
     }
 
     private SubmitRunResponse accept(
