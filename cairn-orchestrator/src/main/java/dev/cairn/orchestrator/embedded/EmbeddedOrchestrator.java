@@ -1091,6 +1091,11 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         queue.close();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         for (Thread thread : List.copyOf(drivers.values())) {
+            if (thread.getState() == Thread.State.NEW) {
+                // registered by a launch that raced this close and has not started it yet: joining
+                // it would throw; once started, it finds the stores closed and ends at once
+                continue;
+            }
             try {
                 thread.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             } catch (InterruptedException e) {
