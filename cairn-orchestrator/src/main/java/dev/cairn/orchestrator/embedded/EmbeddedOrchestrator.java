@@ -286,7 +286,7 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         Objects.requireNonNull(request, "request");
         ensureOpen();
         Planner.Planned planned = planner.runners(request);
-        return accept(planned, request.runId(), hash(planned.manifest(), 0), 0, List.of());
+        return accept(planned, request.runId(), hash(planned, 0), 0, List.of());
     }
 
     @Override
@@ -341,7 +341,7 @@ public final class EmbeddedOrchestrator implements Orchestrator {
             }
             sinks = merged;
         }
-        return accept(planned, request.runId(), hash(planned.manifest(), priority, sinks), priority, sinks);
+        return accept(planned, request.runId(), hash(planned, priority, sinks), priority, sinks);
     }
 
     /** The per-run event sinks stored with {@code runId}, in order. */
@@ -363,14 +363,14 @@ public final class EmbeddedOrchestrator implements Orchestrator {
                 .toList();
     }
 
-    private static String hash(RunManifest manifest, long priority, List<EventSinkConfig> sinks) {
+    private static String hash(Planner.Planned planned, long priority, List<EventSinkConfig> sinks) {
         if (sinks.isEmpty()) {
-            return hash(manifest, priority);
+            return hash(planned, priority);
         }
         com.fasterxml.jackson.databind.node.ArrayNode configs =
                 com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
         sinks.forEach(sink -> configs.add(EventsConfigs.toTree(sink)));
-        return hash(manifest, priority) + ":" + ArtifactIds.ofBytes(Canonical.canonicalize(configs));
+        return hash(planned, priority) + ":" + ArtifactIds.ofBytes(Canonical.canonicalize(configs));
     }
 
     /**
@@ -430,8 +430,12 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         }
     }
 
-    private static String hash(RunManifest manifest, long priority) {
-        return ArtifactIds.ofBytes(Canonical.canonicalize(Wire.toTree(manifest))) + ":" + priority;
+    /**
+     * A submission's request hash: its manifest's id (the hash of the manifest's canonical form, which
+     * the planner computed and {@link #accept} checks against the stored bytes) and its priority.
+     */
+    private static String hash(Planner.Planned planned, long priority) {
+        return planned.manifestId().value() + ":" + priority;
     }
 
     private SubmitRunResponse accept(
@@ -501,7 +505,8 @@ public final class EmbeddedOrchestrator implements Orchestrator {
                 planned.manifest().runConfig(),
                 JsonContext.empty(),
                 Optional.of(runId));
-        launch(runId, start);
+        // a run accepted without sinks has none stored: no need to read them back before it starts
+        launch(runId, start, sinks.isEmpty() ? Optional.of(List.of()) : Optional.empty());
         return new SubmitRunResponse(runId.toString());
     }
 
@@ -536,6 +541,11 @@ public final class EmbeddedOrchestrator implements Orchestrator {
      * returning, so it can be cancelled at once.
      */
     private void launch(RunId runId, StartRun start) {
+        launch(runId, start, Optional.empty());
+    }
+
+    /** {@link #launch(RunId, StartRun)} with the run's sinks when the caller knows them (else they are read). */
+    private void launch(RunId runId, StartRun start, Optional<List<EventSinkConfig>> sinks) {
         if (closed) {
             return;
         }
@@ -544,7 +554,7 @@ public final class EmbeddedOrchestrator implements Orchestrator {
             return;
         }
         try {
-            options.runListener().driving(runId.toString(), storedSinks(runId));
+            options.runListener().driving(runId.toString(), sinks.orElseGet(() -> storedSinks(runId)));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "the run listener failed for run " + runId + ": " + e);
         }
@@ -1081,6 +1091,11 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         queue.close();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         for (Thread thread : List.copyOf(drivers.values())) {
+            if (thread.getState() == Thread.State.NEW) {
+                // registered by a launch that raced this close and has not started it yet: joining
+                // it would throw; once started, it finds the stores closed and ends at once
+                continue;
+            }
             try {
                 thread.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             } catch (InterruptedException e) {
