@@ -460,10 +460,17 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
     }
 
     private static Optional<Long> sizeOf(Path path) {
+        return attributesIfExists(path).map(BasicFileAttributes::size);
+    }
+
+    /**
+     * The file's attributes, or empty when there is none: asked without an exception for the
+     * missing case, which is the common one on the put path (a new blob).
+     */
+    private static Optional<BasicFileAttributes> attributesIfExists(Path path) {
         try {
-            return Optional.of(Files.size(path));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
+            return Optional.ofNullable(
+                    path.getFileSystem().provider().readAttributesIfExists(path, BasicFileAttributes.class));
         } catch (IOException e) {
             throw FsErrors.io("inspecting", path, e);
         }
@@ -670,15 +677,8 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
      * even when a collector is deleting it at the same time.
      */
     private boolean alreadyStored(ArtifactId id, Path target, long size) {
-        BasicFileAttributes attributes;
-        try {
-            attributes = Files.readAttributes(target, BasicFileAttributes.class);
-        } catch (NoSuchFileException e) {
-            return false;
-        } catch (IOException e) {
-            throw FsErrors.io("inspecting", target, e);
-        }
-        if (attributes.size() != size || !touch(id)) {
+        Optional<BasicFileAttributes> attributes = attributesIfExists(target);
+        if (attributes.isEmpty() || attributes.get().size() != size || !touch(id)) {
             return false;
         }
         if (!knownDurable.contains(id)) {
