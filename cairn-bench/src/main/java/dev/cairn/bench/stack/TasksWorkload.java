@@ -74,6 +74,17 @@ public final class TasksWorkload implements Workload {
     /** The goal with remote workers, tasks/s. */
     public static final double GOAL_REMOTE = 2_000;
 
+    /**
+     * Warm-up of each configuration when rounds are timed: the {@code --warmup} rounds, and more until
+     * this long has passed. A server's throughput is a steady-state figure; with the default rounds
+     * (3 × 300 ms) the JIT is still compiling the request, lease and kernel paths when recording
+     * starts (a profile of such a run shows ~29 s of compilation in 35 s), so the figure would be
+     * the JVM's warm-up, not the stack's. A worker JVM started for {@code remote_4} is warmed the same
+     * way. Rounds of a fixed size ({@code --iterations}, as the tests run them) get exactly the
+     * {@code --warmup} rounds.
+     */
+    public static final Duration WARM_UP_MINIMUM = Duration.ofSeconds(8);
+
     private static final Duration RUN_LIMIT = Duration.ofMinutes(2);
 
     private final int runs;
@@ -106,12 +117,30 @@ public final class TasksWorkload implements Workload {
                 + " 1 and 4 remote worker JVMs, beside the kernel alone (goals: >= 5,000 and >= 2,000 tasks/s)";
     }
 
+    @Override
+    public String plan(BenchSettings settings) {
+        String warm = settings.iterations() == 0 && settings.warmupRounds() > 0
+                ? "at least " + settings.warmupRounds() + " warm-up rounds and " + WARM_UP_MINIMUM.toSeconds() + " s"
+                : settings.warmupRounds() + " warm-up rounds";
+        return warm + ", then " + settings.rounds() + " recorded rounds, per configuration (3), "
+                + (settings.iterations() > 0
+                        ? settings.iterations() + " runs per lane each"
+                        : settings.roundDuration().toMillis() + " ms each");
+    }
+
     /** What one configuration's rounds recorded. */
     private static final class Series {
         final List<Double> tasksPerSecond = new ArrayList<>();
         final List<Double> serverCpuUs = new ArrayList<>();
         final List<Double> workerCpuUs = new ArrayList<>();
         long tasks;
+        int warmUpRounds;
+        long warmUpNanos;
+
+        String warmUp() {
+            return warmUpRounds + " warm-up rounds ("
+                    + String.format(java.util.Locale.ROOT, "%.1f s", warmUpNanos / 1e9) + ")";
+        }
     }
 
     @Override
@@ -125,8 +154,9 @@ public final class TasksWorkload implements Workload {
         try (KernelFanoutWorkload.Baseline baseline = KernelFanoutWorkload.Baseline.open(runs, steps)) {
             try (StackNode node = StackNode.open(dir.resolve("in-process"), true, Optional.empty(), slots)) {
                 long t = System.nanoTime();
-                series.put("in_process", rounds(settings, node, List.of(), baseline, kernel, load));
-                notes.add("in_process: rounds " + seconds(t));
+                Series in = rounds(settings, node, List.of(), baseline, kernel, load);
+                series.put("in_process", in);
+                notes.add("in_process: " + in.warmUp() + ", all rounds " + seconds(t));
             }
             try (StackNode node = StackNode.open(dir.resolve("remote"), false, Optional.empty(), slots)) {
                 List<ChildWorker> workers = new ArrayList<>();
@@ -135,14 +165,16 @@ public final class TasksWorkload implements Workload {
                     workers.add(worker(dir, node, 1));
                     notes.add("remote_1: worker JVM start " + seconds(t));
                     t = System.nanoTime();
-                    series.put("remote_1", rounds(settings, node, workers, baseline, kernel, load));
-                    notes.add("remote_1: rounds " + seconds(t));
+                    Series one = rounds(settings, node, workers, baseline, kernel, load);
+                    series.put("remote_1", one);
+                    notes.add("remote_1: " + one.warmUp() + ", all rounds " + seconds(t));
                     t = System.nanoTime();
                     startInParallel(dir, node, List.of(2, 3, 4), workers);
                     notes.add("remote_4: 3 more worker JVMs start " + seconds(t));
                     t = System.nanoTime();
-                    series.put("remote_4", rounds(settings, node, workers, baseline, kernel, load));
-                    notes.add("remote_4: rounds " + seconds(t));
+                    Series four = rounds(settings, node, workers, baseline, kernel, load);
+                    series.put("remote_4", four);
+                    notes.add("remote_4: " + four.warmUp() + ", all rounds " + seconds(t));
                 } finally {
                     long t = System.nanoTime();
                     ChildWorker.closeAll(workers);
@@ -211,8 +243,11 @@ public final class TasksWorkload implements Workload {
         ObjectNode spec = spec(input, steps);
         Series out = new Series();
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        for (int r = 0; r < settings.warmupRounds() + settings.rounds(); r++) {
-            boolean recorded = r >= settings.warmupRounds();
+        long warmStart = System.nanoTime();
+        long warmUntil =
+                warmStart + (settings.iterations() == 0 && settings.warmupRounds() > 0 ? WARM_UP_MINIMUM.toNanos() : 0);
+        for (int r = 0; out.tasksPerSecond.size() < settings.rounds(); r++) {
+            boolean recorded = r >= settings.warmupRounds() && System.nanoTime() >= warmUntil;
             double k = baseline.round();
             long serverCpu = os.getProcessCpuTime();
             long workerCpu = workers.stream().mapToLong(ChildWorker::cpuNanos).sum();
@@ -229,7 +264,10 @@ public final class TasksWorkload implements Workload {
                 throw BenchException.selfCheckFailed(
                         name(), "run " + last.runId() + " ran " + ran + " of its " + steps + " steps");
             }
-            if (recorded) {
+            if (!recorded) {
+                out.warmUpRounds++;
+                out.warmUpNanos = System.nanoTime() - warmStart;
+            } else {
                 long tasks = round.runs() * steps;
                 out.tasks += tasks;
                 kernel.add(k);
