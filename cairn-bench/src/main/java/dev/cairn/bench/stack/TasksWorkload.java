@@ -19,6 +19,7 @@ import dev.cairn.contracts.api.RunDetail;
 import dev.cairn.contracts.api.StepState;
 import dev.cairn.runner.api.examples.HelloRunner;
 import java.io.ByteArrayInputStream;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -75,15 +77,22 @@ public final class TasksWorkload implements Workload {
     public static final double GOAL_REMOTE = 2_000;
 
     /**
-     * Warm-up of each configuration when rounds are timed: the {@code --warmup} rounds, and more until
-     * this long has passed. A server's throughput is a steady-state figure; with the default rounds
-     * (3 × 300 ms) the JIT is still compiling the request, lease and kernel paths when recording
-     * starts (a profile of such a run shows ~29 s of compilation in 35 s), so the figure would be
-     * the JVM's warm-up, not the stack's. A worker JVM started for {@code remote_4} is warmed the same
-     * way. Rounds of a fixed size ({@code --iterations}, as the tests run them) get exactly the
+     * Warm-up of each configuration when rounds are timed: the {@code --warmup} rounds, then more
+     * until at least this long has passed and the server JVM's JIT has settled ({@link #JIT_SETTLED}),
+     * but no longer than {@link #WARM_UP_MAXIMUM}. A server's throughput is a steady-state figure:
+     * with the default rounds (3 × 300 ms) the JIT was still compiling the request, lease and kernel
+     * paths when recording started (a flight recording showed the compiler threads busy for the
+     * first ~25 s, 29 s of compilation in a 35 s run), so the figure was the JVM's warm-up, not the
+     * stack's. Rounds of a fixed size ({@code --iterations}, as the tests run them) get exactly the
      * {@code --warmup} rounds.
      */
     public static final Duration WARM_UP_MINIMUM = Duration.ofSeconds(8);
+
+    /** The longest warm-up of a configuration; recording starts then even if the JIT is still busy. */
+    public static final Duration WARM_UP_MAXIMUM = Duration.ofSeconds(60);
+
+    /** The JIT has settled when it compiled for at most this share of a warm-up round's wall time. */
+    public static final double JIT_SETTLED = 0.05;
 
     private static final Duration RUN_LIMIT = Duration.ofMinutes(2);
 
@@ -120,7 +129,8 @@ public final class TasksWorkload implements Workload {
     @Override
     public String plan(BenchSettings settings) {
         String warm = settings.iterations() == 0 && settings.warmupRounds() > 0
-                ? "at least " + settings.warmupRounds() + " warm-up rounds and " + WARM_UP_MINIMUM.toSeconds() + " s"
+                ? "at least " + settings.warmupRounds() + " warm-up rounds and " + WARM_UP_MINIMUM.toSeconds()
+                        + " s, until the JIT settles (at most " + WARM_UP_MAXIMUM.toSeconds() + " s)"
                 : settings.warmupRounds() + " warm-up rounds";
         return warm + ", then " + settings.rounds() + " recorded rounds, per configuration (3), "
                 + (settings.iterations() > 0
@@ -136,10 +146,16 @@ public final class TasksWorkload implements Workload {
         long tasks;
         int warmUpRounds;
         long warmUpNanos;
+        double lastWarmUpJitShare = Double.NaN;
 
         String warmUp() {
             return warmUpRounds + " warm-up rounds ("
-                    + String.format(java.util.Locale.ROOT, "%.1f s", warmUpNanos / 1e9) + ")";
+                    + String.format(
+                            Locale.ROOT,
+                            "%.1f s; the server's JIT compiled for %.0f %% of the last one's wall time",
+                            warmUpNanos / 1e9,
+                            100 * lastWarmUpJitShare)
+                    + ")";
         }
     }
 
@@ -244,10 +260,17 @@ public final class TasksWorkload implements Workload {
         Series out = new Series();
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long warmStart = System.nanoTime();
-        long warmUntil =
-                warmStart + (settings.iterations() == 0 && settings.warmupRounds() > 0 ? WARM_UP_MINIMUM.toNanos() : 0);
+        boolean timed = settings.iterations() == 0 && settings.warmupRounds() > 0;
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean settled = !timed || jit == null || !jit.isCompilationTimeMonitoringSupported();
+        long jitBefore = settled ? 0 : jit.getTotalCompilationTime();
         for (int r = 0; out.tasksPerSecond.size() < settings.rounds(); r++) {
-            boolean recorded = r >= settings.warmupRounds() && System.nanoTime() >= warmUntil;
+            long warmed = System.nanoTime() - warmStart;
+            boolean recorded = r >= settings.warmupRounds()
+                    && (!timed
+                            || warmed >= WARM_UP_MAXIMUM.toNanos()
+                            || (warmed >= WARM_UP_MINIMUM.toNanos() && settled));
+            long iteration = System.nanoTime();
             double k = baseline.round();
             long serverCpu = os.getProcessCpuTime();
             long workerCpu = workers.stream().mapToLong(ChildWorker::cpuNanos).sum();
@@ -267,6 +290,12 @@ public final class TasksWorkload implements Workload {
             if (!recorded) {
                 out.warmUpRounds++;
                 out.warmUpNanos = System.nanoTime() - warmStart;
+                if (!settled) {
+                    long jitNow = jit.getTotalCompilationTime();
+                    out.lastWarmUpJitShare = (jitNow - jitBefore) / ((System.nanoTime() - iteration) / 1e6);
+                    settled = out.lastWarmUpJitShare <= JIT_SETTLED;
+                    jitBefore = jitNow;
+                }
             } else {
                 long tasks = round.runs() * steps;
                 out.tasks += tasks;
