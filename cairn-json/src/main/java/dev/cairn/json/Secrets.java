@@ -307,12 +307,25 @@ public final class Secrets {
 
     /** Non-empty, and not a placeholder such as {@code ****} or {@code <redacted>}. */
     private static boolean isSecretValue(String s) {
-        if (s.isEmpty() || s.chars().allMatch(c -> c == '*')) {
+        int n = s.length();
+        if (n == 0) {
             return false;
         }
-        String bare = s.replaceAll("^[\\[<(]|[\\]>)]$", "");
-        return !bare.equalsIgnoreCase("redacted");
+        boolean stars = true;
+        for (int i = 0; i < n && stars; i++) {
+            stars = s.charAt(i) == '*';
+        }
+        if (stars) {
+            return false;
+        }
+        // "redacted", optionally with one opening bracket of [<( and one closing of ]>) around it.
+        // (Formerly a regex replace on every string value; a quarter of the scan's CPU.)
+        int from = "[<(".indexOf(s.charAt(0)) >= 0 ? 1 : 0;
+        int to = n - from > 0 && "]>)".indexOf(s.charAt(n - 1)) >= 0 ? n - 1 : n;
+        return !(to - from == REDACTED.length() && s.regionMatches(true, from, REDACTED, 0, REDACTED.length()));
     }
+
+    private static final String REDACTED = "redacted";
 
     private static boolean containsIgnoreCase(String s, String word) {
         int n = word.length();

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.json.Secrets.Finding;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class SecretsTest {
@@ -217,5 +218,63 @@ class SecretsTest {
         List<Finding> findings = Secrets.findings(root);
         assertThat(findings).hasSize(1);
         assertThat(findings.getFirst().pointer()).endsWith("/n/secret");
+    }
+
+    /** The placeholder rule as first written (a regex replace), kept as the oracle of the fast one. */
+    private static boolean placeholderByRegex(String s) {
+        if (s.isEmpty() || s.chars().allMatch(c -> c == '*')) {
+            return true;
+        }
+        return s.replaceAll("^[\\[<(]|[\\]>)]$", "").equalsIgnoreCase("redacted");
+    }
+
+    @Test
+    void placeholdersAreRecognisedExactlyAsTheRegexRuleDid() {
+        long seed = System.nanoTime();
+        System.out.println("SecretsTest placeholder seed " + seed);
+        Random random = new Random(seed);
+        String alphabet = "[<(]>)*redactREDACTx \n\r";
+        List<String> fixed = List.of(
+                "",
+                "*",
+                "****",
+                "redacted",
+                "REDACTED",
+                "[redacted]",
+                "<Redacted>",
+                "(redacted)",
+                "[redacted",
+                "redacted]",
+                "((redacted))",
+                "[redacted]\n",
+                "redacted\n",
+                "(",
+                "]",
+                "[]",
+                "*x*",
+                "hunter2");
+        for (int i = 0; i < 20_000 + fixed.size(); i++) {
+            String value;
+            if (i < fixed.size()) {
+                value = fixed.get(i);
+            } else {
+                StringBuilder b = new StringBuilder();
+                if (random.nextBoolean()) {
+                    b.append("[<(".charAt(random.nextInt(3)));
+                }
+                if (random.nextInt(4) > 0) {
+                    b.append(random.nextBoolean() ? "redacted" : "ReDaCtEd");
+                }
+                for (int n = random.nextInt(3); n > 0; n--) {
+                    b.insert(random.nextInt(b.length() + 1), alphabet.charAt(random.nextInt(alphabet.length())));
+                }
+                if (random.nextBoolean()) {
+                    b.append("]>)*\n".charAt(random.nextInt(5)));
+                }
+                value = b.toString();
+            }
+            boolean flagged = !Secrets.findings(with("password", value)).isEmpty();
+            assertThat(flagged).as("seed %d, value <%s>", seed, value).isEqualTo(!placeholderByRegex(value));
+        }
     }
 }

@@ -61,8 +61,8 @@ import java.util.function.Consumer;
  * returning: a blob whose put returned survives a crash of the process or the machine, and a crash
  * never leaves a partial file under a final name. {@link #putJournaled} of a small blob (up to 1 MiB)
  * holds it in memory; {@link #sync()} appends all of them to this process's journal ({@code
- * <root>/journal/<pid>-<start>.<n>.journal}) and flushes it once, and they become files (flushed,
- * renamed, directories flushed) at the next <em>checkpoint</em>: when the journal passes {@link
+ * <root>/journal/<pid>-<start>.<n>.journal}) and flushes it once, and they become files (written and
+ * renamed, then flushed all at once, before the journal is deleted) at the next <em>checkpoint</em>: when the journal passes {@link
  * FsStoreOptions#journalBytes()}, and on {@link #close()}. Opening the store writes out the
  * journals of processes that are gone, up to the first torn record (a sync that never returned),
  * then deletes them. {@link #putDeferred} (and a larger journaled blob) writes a temporary file, and {@code sync()}
@@ -843,8 +843,16 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
     }
 
     /**
-     * Writes the journaled blobs out as files (flushed, renamed, shard directories flushed), then
-     * deletes this store's journal files. On failure the journal stays, and so do the blobs in it.
+     * Writes the journaled blobs out as files, flushes them, then deletes this store's journal files.
+     * On failure the journal stays, and so do the blobs in it.
+     *
+     * <p>The files are written and renamed into place first, unflushed: until the journal is deleted
+     * it holds every one of these blobs durably, and opening the store after a crash writes out the
+     * journal again, replacing any file a crash left short. Then one {@code syncfs} flushes them all
+     * ({@link FileSystemSync}); where that is unavailable or fails, each file and each shard
+     * directory is flushed (in parallel). Only then is the journal deleted. (Formerly each file was
+     * flushed before its rename: thousands of {@code fsync}s, each a filesystem journal commit, while
+     * the sync that ran the checkpoint, and every commit behind it, waited.)
      */
     private void checkpoint() {
         if (journaled.isEmpty() && journalFiles.isEmpty()) {
@@ -852,17 +860,23 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
         }
         List<Map.Entry<ArtifactId, byte[]>> blobs = List.copyOf(journaled.entrySet());
         List<Optional<StorageException>> written = inParallel(blobs.stream()
-                .map(entry -> (Action) () -> writeOut(entry.getKey(), entry.getValue(), true))
+                .map(entry -> (Action) () -> writeOut(entry.getKey(), entry.getValue(), true, false))
                 .toList());
-        Set<Path> directories = new LinkedHashSet<>();
-        blobs.forEach(entry -> directories.add(pathOf(entry.getKey()).getParent()));
         List<StorageException> failures = new ArrayList<>();
         written.forEach(r -> r.ifPresent(failures::add));
-        if (failures.isEmpty()) {
-            inParallel(directories.stream()
-                            .map(dir -> (Action) () -> flushDirectory(dir))
+        if (failures.isEmpty() && !blobs.isEmpty() && !FileSystemSync.sync(objects)) {
+            Set<Path> directories = new LinkedHashSet<>();
+            blobs.forEach(entry -> directories.add(pathOf(entry.getKey()).getParent()));
+            inParallel(blobs.stream()
+                            .map(entry -> (Action) () -> flushFile(pathOf(entry.getKey())))
                             .toList())
                     .forEach(r -> r.ifPresent(failures::add));
+            if (failures.isEmpty()) {
+                inParallel(directories.stream()
+                                .map(dir -> (Action) () -> flushDirectory(dir))
+                                .toList())
+                        .forEach(r -> r.ifPresent(failures::add));
+            }
         }
         if (!failures.isEmpty()) {
             StorageException first = failures.get(0);
@@ -888,19 +902,21 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
     }
 
     /**
-     * Writes a blob's file and flushes it, unless {@code trustSize} and a file of its size is there
-     * (then flushes that).
+     * Writes a blob's file, flushed when {@code flush}, unless {@code trustSize} and a file of its
+     * size is there (then flushes that when {@code flush}).
      */
-    private void writeOut(ArtifactId id, byte[] bytes, boolean trustSize) {
+    private void writeOut(ArtifactId id, byte[] bytes, boolean trustSize, boolean flush) {
         Path target = pathOf(id);
         Optional<Long> size = sizeOf(target);
         if (trustSize && size.isPresent() && size.get() == bytes.length) {
-            flushFile(target);
+            if (flush) {
+                flushFile(target);
+            }
             return;
         }
         Path temp = newTemp();
         try {
-            writeTemp(temp, bytes, true);
+            writeTemp(temp, bytes, flush);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             deleteQuietly(temp);
@@ -1278,7 +1294,7 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
             if (intact) {
                 flushFile(target);
             } else {
-                writeOut(id, bytes, false); // a file of the right size with wrong bytes is replaced too
+                writeOut(id, bytes, false, true); // a file of the right size with wrong bytes is replaced too
             }
         }
     }

@@ -10,7 +10,8 @@ import java.util.Random;
 /**
  * A second process for {@link FsProcessTest}: {@code put <root> <seed>} stores blob after blob
  * (plain, streamed, or deferred and synced) until it is killed, printing {@code ack <i> <id>} once
- * blob {@code i} is durable.
+ * blob {@code i} is durable. {@code put <root> <seed> <journal bytes>} journals every blob, with a
+ * journal that small, so that checkpoints follow one another.
  */
 public final class FsChild {
 
@@ -20,13 +21,18 @@ public final class FsChild {
         Path root = Path.of(args[1]);
         long seed = Long.parseLong(args[2]);
         PrintStream out = System.out;
-        FsArtifactStore store = FsArtifactStore.open(root);
+        boolean journalOnly = args.length > 3;
+        FsArtifactStore store = journalOnly
+                ? FsArtifactStore.open(FsStoreOptions.builder(root)
+                        .journalBytes(Long.parseLong(args[3]))
+                        .build())
+                : FsArtifactStore.open(root);
         out.println("ready " + ProcessHandle.current().pid());
         out.flush();
         for (int i = 0; ; i++) {
             byte[] bytes = blob(seed, i);
             ArtifactId id;
-            switch (i % 4) {
+            switch (journalOnly ? 3 : i % 4) {
                 case 0 -> id = store.put(new ArtifactKind.ContextSnapshot(), bytes);
                 case 1 -> id = store.putStream(new ArtifactKind.Output(), new ByteArrayInputStream(bytes));
                 case 2 -> {

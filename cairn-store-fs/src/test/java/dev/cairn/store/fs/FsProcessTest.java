@@ -11,6 +11,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -26,21 +27,32 @@ class FsProcessTest {
 
     @Test
     void aProcessKilledMidPutLosesNothingItAcknowledgedAndLeavesNoPartialBlob() throws Exception {
+        killMidPut(Seeds.seed("FsProcessTest.killedMidPut"), List.of());
+    }
+
+    /** A 96 KiB journal: a checkpoint every few blobs, so that kills land in checkpoints too. */
+    @Test
+    void aProcessKilledMidCheckpointLosesNothingItAcknowledgedAndLeavesNoPartialBlob() throws Exception {
+        killMidPut(Seeds.seed("FsProcessTest.killedMidCheckpoint"), List.of(Integer.toString(96 * 1024)));
+    }
+
+    private void killMidPut(long seed, List<String> extraArgs) throws Exception {
         Path root = dir.resolve("artifacts");
-        long seed = Seeds.seed("FsProcessTest.killedMidPut");
         Random random = new Random(seed);
         for (int round = 0; round < 3; round++) {
             long childSeed = random.nextLong();
             int killAfter = 20 + random.nextInt(150);
-            Process child = new ProcessBuilder(
-                            Path.of(System.getProperty("java.home"), "bin", "java")
-                                    .toString(),
-                            "-cp",
-                            System.getProperty("java.class.path"),
-                            FsChild.class.getName(),
-                            "put",
-                            root.toString(),
-                            Long.toString(childSeed))
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    FsChild.class.getName(),
+                    "put",
+                    root.toString(),
+                    Long.toString(childSeed)));
+            command.addAll(extraArgs);
+            Process child = new ProcessBuilder(command)
                     .redirectError(dir.resolve("child.err").toFile())
                     .start();
             int acknowledged = 0;
