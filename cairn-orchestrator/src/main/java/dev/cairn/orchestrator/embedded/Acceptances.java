@@ -30,6 +30,9 @@ final class Acceptances {
     /** How long a submitter waits for its run's first append before it accepts the run itself. */
     static final long WAIT_MILLIS = 250;
 
+    /** {@link #WAIT_MILLIS}, which tests change to take either path for certain. */
+    static volatile long waitMillis = WAIT_MILLIS;
+
     private final ConcurrentHashMap<String, Pending> open = new ConcurrentHashMap<>();
 
     /** The acceptance of a run whose engine is about to start. */
@@ -100,12 +103,12 @@ final class Acceptances {
         }
 
         /**
-         * Waits until the acceptance is settled, the engine stopped or {@link #WAIT_MILLIS} passed;
+         * Waits until the acceptance is settled, the engine stopped or {@link #waitMillis} passed;
          * true when it is settled.
          */
         boolean awaitAppend() {
             try {
-                CompletableFuture.anyOf(done, wake).get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                CompletableFuture.anyOf(done, wake).get(waitMillis, TimeUnit.MILLISECONDS);
             } catch (TimeoutException | ExecutionException e) {
                 // timed out, or the append failed: done tells
             } catch (InterruptedException e) {
