@@ -463,8 +463,7 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         // journaled, not yet synced: the kernel's sync before the run's first append covers them (or
         // acceptAlone's), before any row names them
         planned.spec().ifPresent(bytes -> artifacts.putJournaled(new ArtifactKind.Other("pipeline_spec"), bytes));
-        ArtifactId manifestId = artifacts.putJournaled(
-                new ArtifactKind.Manifest(), Canonical.canonicalize(Wire.toTree(planned.manifest())));
+        ArtifactId manifestId = artifacts.putJournaled(new ArtifactKind.Manifest(), planned.manifestBytes());
         if (!manifestId.equals(planned.manifestId())) {
             throw new IllegalStateException("the manifest's id is not the hash of its canonical form");
         }
