@@ -151,13 +151,22 @@ final class Planner {
         PipelineSpec spec;
         BoundPipeline bound;
         try {
-            SpecDocument document = parser.read(text, SPEC_SOURCE).orThrow();
+            // the request's tree read once; the text is read again only for errors with positions
+            SpecDocument document =
+                    parser.read(request.spec(), text, SPEC_SOURCE).orThrow();
             spec = document.spec();
             if (request.dryRun()) {
                 spec = spec.withDryRun(true);
             }
-            bound = new SpecDocument(spec, document.sources(), document.sourceName(), Optional.empty())
-                    .bind(request.params());
+            try {
+                bound = new SpecDocument(spec, document.sources(), document.sourceName(), Optional.empty())
+                        .bind(request.params());
+            } catch (SpecException e) {
+                SpecDocument positioned = parser.read(text, SPEC_SOURCE).orThrow();
+                new SpecDocument(spec, positioned.sources(), positioned.sourceName(), Optional.empty())
+                        .bind(request.params());
+                throw e; // not reached: the same spec binds the same way
+            }
         } catch (SpecException e) {
             throw OrchestratorException.invalidSpec(e);
         }
