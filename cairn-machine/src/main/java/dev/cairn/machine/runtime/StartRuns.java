@@ -48,8 +48,13 @@ public final class StartRuns {
         return new ArtifactId(ArtifactIds.ofBytes(canonicalBytes(manifest)));
     }
 
-    /** The manifest's RFC 8785 canonical JSON, the bytes stored as its artifact. */
-    static byte[] canonicalBytes(RunManifest manifest) {
+    /**
+     * The manifest's RFC 8785 canonical JSON, the bytes stored as its artifact (their SHA-256 is
+     * {@link #manifestId}).
+     *
+     * @throws RunException {@code manifest_not_canonical} when it has no canonical form
+     */
+    public static byte[] canonicalBytes(RunManifest manifest) {
         try {
             return Canonical.canonicalize(Wire.toTree(manifest));
         } catch (JsonException e) {

@@ -129,6 +129,7 @@ public final class EmbeddedOrchestrator implements Orchestrator {
     private final Signal appended = new Signal();
     private final Signal logged = new Signal();
     private final ConcurrentHashMap<RunId, Thread> drivers = new ConcurrentHashMap<>();
+    private final Acceptances acceptances = new Acceptances();
     private final LeaseService leases;
     private final Thread sweeper;
     private volatile boolean closed;
@@ -183,7 +184,8 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         this.queue = new TaskQueue(db, options, logged, both);
         this.leases = new CountingLeases(queue, metrics);
         this.stores = new Stores(
-                new ProjectingEventStore(events, queue, options.clock(), appended, staging), artifacts.journaling());
+                new ProjectingEventStore(events, queue, options.clock(), appended, staging, acceptances),
+                artifacts.journaling());
         this.planner = new Planner(artifacts);
         TransitionListener transitions = metrics;
         this.engine = Engine.builder()
@@ -458,14 +460,13 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         if (existing.isPresent()) {
             return same(existing.get(), requestHash);
         }
-        // deferred, then one sync: both blobs share one flush (the store's journal) before acceptance
+        // journaled, not yet synced: the kernel's sync before the run's first append covers them (or
+        // acceptAlone's), before any row names them
         planned.spec().ifPresent(bytes -> artifacts.putJournaled(new ArtifactKind.Other("pipeline_spec"), bytes));
-        ArtifactId manifestId = artifacts.putJournaled(
-                new ArtifactKind.Manifest(), Canonical.canonicalize(Wire.toTree(planned.manifest())));
+        ArtifactId manifestId = artifacts.putJournaled(new ArtifactKind.Manifest(), planned.manifestBytes());
         if (!manifestId.equals(planned.manifestId())) {
             throw new IllegalStateException("the manifest's id is not the hash of its canonical form");
         }
-        artifacts.sync();
         long now = options.clock().nowMillis();
         RunIndex.Acceptance acceptance = new RunIndex.Acceptance(
                 runId.toString(),
@@ -480,24 +481,11 @@ public final class EmbeddedOrchestrator implements Orchestrator {
                 priority,
                 planned.timeout().map(t -> now + t.toMillis()),
                 planned.steps());
-        Optional<RunInfo> raced = db.write(tx -> {
-            Optional<RunInfo> before = RunIndex.run(tx, acceptance.runId());
-            if (before.isEmpty()) {
-                RunIndex.accept(tx, acceptance);
-                for (int i = 0; i < sinks.size(); i++) {
-                    tx.update(
-                            "INSERT INTO run_sinks (run_id, position, config) VALUES (?, ?, ?)",
-                            acceptance.runId(),
-                            i,
-                            EventsConfigs.toTree(sinks.get(i)).toString());
-                }
-            }
-            return before;
-        });
-        if (raced.isPresent()) {
-            return same(raced.get(), requestHash);
-        }
-        metrics.accepted(planned.kind());
+        Acceptances.Pending pending = new Acceptances.Pending(
+                acceptance,
+                sinks.stream()
+                        .map(sink -> EventsConfigs.toTree(sink).toString())
+                        .toList());
         StartRun start = new StartRun(
                 planned.manifest(),
                 manifestId,
@@ -505,9 +493,51 @@ public final class EmbeddedOrchestrator implements Orchestrator {
                 planned.manifest().runConfig(),
                 JsonContext.empty(),
                 Optional.of(runId));
-        // a run accepted without sinks has none stored: no need to read them back before it starts
-        launch(runId, start, sinks.isEmpty() ? Optional.of(List.of()) : Optional.empty());
+        // The engine starts at once; its first append writes the acceptance in the same transaction
+        // (Acceptances). The answer waits for that commit (P1): the run is durable when it is given.
+        // its sinks are known here: no need to read them back (they are not stored yet)
+        Optional<RunInfo> raced;
+        if (launch(runId, start, Optional.of(sinks), pending)) {
+            try {
+                if (pending.awaitAppend() || !pending.claimForSubmitter()) {
+                    raced = pending.await();
+                } else {
+                    // the engine is slow to reach its first append, or stopped before it
+                    raced = acceptAlone(pending);
+                }
+            } finally {
+                acceptances.remove(pending);
+            }
+        } else {
+            // another execution drives this run id (a concurrent submission of it), or we are closing
+            acceptances.get(runId.toString()).ifPresent(other -> {
+                try {
+                    other.await();
+                } catch (RuntimeException e) {
+                    // its submitter reports it
+                }
+            });
+            Optional<RunInfo> stored = db.read(r -> RunIndex.run(r, runId.toString()));
+            raced = stored.isPresent() ? stored : acceptAlone(pending);
+        }
+        if (raced.isPresent()) {
+            return same(raced.get(), requestHash);
+        }
+        metrics.accepted(planned.kind());
         return new SubmitRunResponse(runId.toString());
+    }
+
+    /** Writes {@code pending}'s acceptance in a transaction of its own (its blobs synced first). */
+    private Optional<RunInfo> acceptAlone(Acceptances.Pending pending) {
+        try {
+            artifacts.sync();
+            Optional<RunInfo> raced = db.write(pending::write);
+            pending.settled(raced);
+            return raced;
+        } catch (RuntimeException e) {
+            pending.failed(e);
+            throw e;
+        }
     }
 
     private static SubmitRunResponse same(RunInfo existing, String requestHash) {
@@ -541,17 +571,23 @@ public final class EmbeddedOrchestrator implements Orchestrator {
      * returning, so it can be cancelled at once.
      */
     private void launch(RunId runId, StartRun start) {
-        launch(runId, start, Optional.empty());
+        launch(runId, start, Optional.empty(), null);
     }
 
     /** {@link #launch(RunId, StartRun)} with the run's sinks when the caller knows them (else they are read). */
-    private void launch(RunId runId, StartRun start, Optional<List<EventSinkConfig>> sinks) {
+    private boolean launch(
+            RunId runId, StartRun start, Optional<List<EventSinkConfig>> sinks, Acceptances.Pending acceptance) {
         if (closed) {
-            return;
+            return false;
         }
         Thread thread = Thread.ofVirtual().name("cairn-run-" + runId).unstarted(() -> drive(runId, start));
         if (drivers.putIfAbsent(runId, thread) != null) {
-            return;
+            return false;
+        }
+        // registered before the thread starts: only this execution appends to the run's log now
+        if (acceptance != null && !acceptances.register(acceptance)) {
+            drivers.remove(runId, thread);
+            return false;
         }
         try {
             options.runListener().driving(runId.toString(), sinks.orElseGet(() -> storedSinks(runId)));
@@ -559,6 +595,7 @@ public final class EmbeddedOrchestrator implements Orchestrator {
             LOG.log(Level.WARNING, "the run listener failed for run " + runId + ": " + e);
         }
         thread.start();
+        return true;
     }
 
     private void drive(RunId runId, StartRun start) {
@@ -581,6 +618,8 @@ public final class EmbeddedOrchestrator implements Orchestrator {
             }
         } finally {
             drivers.remove(runId, Thread.currentThread());
+            // a submitter still waiting for this run's first append accepts the run itself
+            acceptances.get(runId.toString()).ifPresent(Acceptances.Pending::wake);
         }
         if (stopped && !closed) {
             // A cancel interrupts the run's handlers; one interrupted inside the kernel's durability

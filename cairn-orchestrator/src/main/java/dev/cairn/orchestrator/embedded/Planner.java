@@ -105,6 +105,7 @@ final class Planner {
      * @param kind {@code pipeline} or {@code runners}
      * @param manifest its manifest
      * @param manifestId the manifest's content id
+     * @param manifestBytes the manifest's canonical JSON (computed once: it is stored and hashed)
      * @param plan its plan
      * @param steps its states, in plan order
      * @param spec the canonical spec to store (pipelines)
@@ -118,6 +119,7 @@ final class Planner {
             String kind,
             RunManifest manifest,
             ArtifactId manifestId,
+            byte[] manifestBytes,
             ExecutionPlan plan,
             List<StepPlan> steps,
             Optional<byte[]> spec,
@@ -149,13 +151,22 @@ final class Planner {
         PipelineSpec spec;
         BoundPipeline bound;
         try {
-            SpecDocument document = parser.read(text, SPEC_SOURCE).orThrow();
+            // the request's tree read once; the text is read again only for errors with positions
+            SpecDocument document =
+                    parser.read(request.spec(), text, SPEC_SOURCE).orThrow();
             spec = document.spec();
             if (request.dryRun()) {
                 spec = spec.withDryRun(true);
             }
-            bound = new SpecDocument(spec, document.sources(), document.sourceName(), Optional.empty())
-                    .bind(request.params());
+            try {
+                bound = new SpecDocument(spec, document.sources(), document.sourceName(), Optional.empty())
+                        .bind(request.params());
+            } catch (SpecException e) {
+                SpecDocument positioned = parser.read(text, SPEC_SOURCE).orThrow();
+                new SpecDocument(spec, positioned.sources(), positioned.sourceName(), Optional.empty())
+                        .bind(request.params());
+                throw e; // not reached: the same spec binds the same way
+            }
         } catch (SpecException e) {
             throw OrchestratorException.invalidSpec(e);
         }
@@ -168,10 +179,12 @@ final class Planner {
         RunManifest manifest = new RunManifest(
                 spec.op(), spec.version(), inputParams, kernelConfig(bound.runConfig()), BuildProvenance.empty());
         List<StepPlan> steps = steps(bound);
+        byte[] manifestBytes = StartRuns.canonicalBytes(manifest);
         return new Planned(
                 "pipeline",
                 manifest,
-                StartRuns.manifestId(manifest),
+                new ArtifactId(ArtifactIds.ofBytes(manifestBytes)),
+                manifestBytes,
                 plan(spec.op().value(), steps, edges(bound, steps), bound.export()),
                 steps,
                 Optional.of(specBytes),
@@ -413,10 +426,12 @@ final class Planner {
                 .retryPolicy(KERNEL_RETRY)
                 .build();
         RunManifest manifest = new RunManifest(new OpId(RUNNERS_OP), "1", inputParams, config, BuildProvenance.empty());
+        byte[] manifestBytes = StartRuns.canonicalBytes(manifest);
         return new Planned(
                 RUNNERS_OP,
                 manifest,
-                StartRuns.manifestId(manifest),
+                new ArtifactId(ArtifactIds.ofBytes(manifestBytes)),
+                manifestBytes,
                 plan(RUNNERS_OP, steps, List.of()),
                 steps,
                 Optional.empty(),
@@ -451,10 +466,12 @@ final class Planner {
             try {
                 BoundPipeline bound = parser.parse(text, SPEC_SOURCE).bind(values);
                 List<StepPlan> steps = steps(bound);
+                byte[] manifestBytes = StartRuns.canonicalBytes(manifest);
                 return new Planned(
                         "pipeline",
                         manifest,
-                        StartRuns.manifestId(manifest),
+                        new ArtifactId(ArtifactIds.ofBytes(manifestBytes)),
+                        manifestBytes,
                         plan(bound.spec().op().value(), steps, edges(bound, steps), bound.export()),
                         steps,
                         Optional.empty(),

@@ -1,9 +1,11 @@
 package dev.cairn.orchestrator.embedded;
 
+import dev.cairn.machine.errors.StorageException;
 import dev.cairn.machine.events.EventEnvelope;
 import dev.cairn.machine.ids.RunId;
 import dev.cairn.machine.stores.EventStore;
 import dev.cairn.machine.time.Clock;
+import dev.cairn.orchestrator.embedded.RunIndex.RunInfo;
 import dev.cairn.orchestrator.embedded.RunProjection.RunRow;
 import dev.cairn.store.sqlite.EventAppend;
 import dev.cairn.store.sqlite.SqliteDatabase;
@@ -30,15 +32,22 @@ final class ProjectingEventStore implements EventStore {
     private final Clock clock;
     private final Signal appended;
     private final DispatchStaging staging;
+    private final Acceptances acceptances;
 
     ProjectingEventStore(
-            SqliteEventStore events, TaskQueue queue, Clock clock, Signal appended, DispatchStaging staging) {
+            SqliteEventStore events,
+            TaskQueue queue,
+            Clock clock,
+            Signal appended,
+            DispatchStaging staging,
+            Acceptances acceptances) {
         this.events = Objects.requireNonNull(events, "events");
         this.db = events.database();
         this.queue = Objects.requireNonNull(queue, "queue");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.appended = Objects.requireNonNull(appended, "appended");
         this.staging = Objects.requireNonNull(staging, "staging");
+        this.acceptances = Objects.requireNonNull(acceptances, "acceptances");
     }
 
     @Override
@@ -54,9 +63,29 @@ final class ProjectingEventStore implements EventStore {
         long now = clock.nowMillis();
         List<DispatchStaging.Staged> taken = new ArrayList<>();
         Map<DispatchStaging.Staged, TaskQueue.Dispatch> dispatched = new HashMap<>();
+        // a run's first append carries its acceptance when the submitter left it to it (Acceptances)
+        Acceptances.Pending carried = null;
+        if (expectedSeq == 0 && !batch.isEmpty()) {
+            Optional<Acceptances.Pending> pending = acceptances.get(run);
+            if (pending.isPresent()) {
+                if (pending.get().claimForAppend()) {
+                    carried = pending.get();
+                } else if (pending.get().await().isPresent()) {
+                    // the submitter accepted it itself: the log follows its commit; another run holds the id
+                    throw StorageException.concurrency(runId, expectedSeq, -1);
+                }
+            }
+        }
+        Acceptances.Pending carries = carried;
         long head;
         try {
             head = db.write(tx -> {
+                if (carries != null) {
+                    Optional<RunInfo> before = carries.write(tx);
+                    if (before.isPresent()) {
+                        throw new AlreadyAccepted(before.get());
+                    }
+                }
                 long newHead = tx.append(append);
                 if (batch.isEmpty()) {
                     return newHead;
@@ -93,14 +122,34 @@ final class ProjectingEventStore implements EventStore {
                 }
                 return newHead;
             });
+        } catch (AlreadyAccepted e) {
+            taken.forEach(s -> s.done(Optional.empty()));
+            carries.settled(Optional.of(e.run));
+            throw StorageException.concurrency(runId, expectedSeq, -1);
         } catch (RuntimeException e) {
             taken.forEach(s -> s.done(Optional.empty()));
+            if (carries != null) {
+                carries.failed(e);
+            }
             throw e;
+        }
+        if (carries != null) {
+            carries.settled(Optional.empty());
         }
         queue.finish(moves);
         taken.forEach(s -> s.done(Optional.ofNullable(dispatched.get(s))));
         appended.fire();
         return head;
+    }
+
+    /** A carried acceptance found its run id taken: nothing of the transaction is written. */
+    private static final class AlreadyAccepted extends RuntimeException {
+        final RunInfo run;
+
+        AlreadyAccepted(RunInfo run) {
+            super("run " + run.runId() + " is already accepted", null, false, false);
+            this.run = run;
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.cairn.orchestrator.spec;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.cairn.json.Secrets;
 import java.io.IOException;
@@ -87,6 +88,42 @@ public final class SpecParser {
             return tooLarge(sourceName, bytes);
         }
         return readText(text, sourceName, Optional.empty());
+    }
+
+    /**
+     * Reads a spec already parsed as JSON (a request's body), {@code text} being its JSON text: the
+     * same checks and the same result as {@link #read(String, String)} of {@code text}, without
+     * reading the text again when the spec is valid. An invalid spec is read from {@code text}, so its
+     * errors carry their lines and columns there; a valid one's positions are all the document's
+     * start (bind it with {@link #read(String, String)}'s document for positioned binding errors).
+     */
+    public SpecResult<SpecDocument> read(JsonNode tree, String text, String sourceName) {
+        Objects.requireNonNull(tree, "tree");
+        Objects.requireNonNull(text, "text");
+        if (utf8Length(text) > limits.maxBytes() || SpecFormat.detect(sourceName, text) != SpecFormat.JSON) {
+            return read(text, sourceName);
+        }
+        SourceTree source = JsonNodeTreeReader.read(tree, limits);
+        if (source == null) {
+            return read(text, sourceName);
+        }
+        Problems rules = new Problems();
+        Optional<PipelineSpec> spec;
+        List<Problems.Problem> schema;
+        try {
+            spec = new SpecChecker(rules, source.map()).check(source.root());
+            schema = SchemaCheck.validate(source.root());
+        } catch (RuntimeException e) {
+            return read(text, sourceName);
+        }
+        if (spec.isEmpty()
+                || !rules.isEmpty()
+                || !schema.isEmpty()
+                || !source.poisoned().isEmpty()) {
+            return read(text, sourceName);
+        }
+        return new SpecResult.Valid<>(
+                new SpecDocument(spec.get(), Optional.of(source.map()), sourceName, Optional.empty()));
     }
 
     /** Reads a spec, or throws a {@link SpecException} with every error. */

@@ -1,0 +1,160 @@
+package dev.cairn.orchestrator.embedded;
+
+import dev.cairn.orchestrator.embedded.RunIndex.RunInfo;
+import dev.cairn.store.sqlite.SqlTransaction;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Acceptances waiting to ride along with their run's first append: a submission's {@code runs}
+ * row (and its step and sink rows) is written in the same SQLite transaction as the run's {@code
+ * RunStarted} and first barrier (one commit, one fsync, instead of two in a row before the first
+ * step can start). The submitter answers once that transaction is durable (P1), so a crash before it
+ * leaves neither the acceptance nor the log, and the submitter had no answer: it submits again.
+ *
+ * <p>Exactly one side writes an acceptance, decided by {@link Pending#claim}: the run's first
+ * append ({@link ProjectingEventStore}) or, when the engine does not get there soon enough or stops
+ * before it, the submitter itself, in a transaction of its own as before; the run's first append then
+ * waits for that commit. The blobs the acceptance names (spec, manifest) are journaled before the
+ * engine starts and made durable by the kernel's sync before its first append.
+ */
+final class Acceptances {
+
+    /** How long a submitter waits for its run's first append before it accepts the run itself. */
+    static final long WAIT_MILLIS = 250;
+
+    /** {@link #WAIT_MILLIS}, which tests change to take either path for certain. */
+    static volatile long waitMillis = WAIT_MILLIS;
+
+    private final ConcurrentHashMap<String, Pending> open = new ConcurrentHashMap<>();
+
+    /** The acceptance of a run whose engine is about to start. */
+    static final class Pending {
+        private static final int OPEN = 0;
+        private static final int APPEND = 1;
+        private static final int SUBMITTER = 2;
+
+        final RunIndex.Acceptance acceptance;
+        final List<String> sinks;
+        private final AtomicInteger owner = new AtomicInteger(OPEN);
+        // empty: accepted; present: the run another submission accepted first
+        private final CompletableFuture<Optional<RunInfo>> done = new CompletableFuture<>();
+        private final CompletableFuture<Void> wake = new CompletableFuture<>();
+
+        Pending(RunIndex.Acceptance acceptance, List<String> sinks) {
+            this.acceptance = Objects.requireNonNull(acceptance, "acceptance");
+            this.sinks = List.copyOf(sinks);
+        }
+
+        /** Claims the acceptance for the run's first append; false when the submitter took it. */
+        boolean claimForAppend() {
+            return owner.compareAndSet(OPEN, APPEND);
+        }
+
+        /** Claims the acceptance for the submitter; false when the run's first append took it. */
+        boolean claimForSubmitter() {
+            return owner.compareAndSet(OPEN, SUBMITTER);
+        }
+
+        /**
+         * Writes the acceptance in {@code tx}; returns the run already stored under this id (nothing
+         * written then), if any.
+         */
+        Optional<RunInfo> write(SqlTransaction tx) {
+            Optional<RunInfo> before = RunIndex.run(tx, acceptance.runId());
+            if (before.isEmpty()) {
+                RunIndex.accept(tx, acceptance);
+                for (int i = 0; i < sinks.size(); i++) {
+                    tx.update(
+                            "INSERT INTO run_sinks (run_id, position, config) VALUES (?, ?, ?)",
+                            acceptance.runId(),
+                            i,
+                            sinks.get(i));
+                }
+            }
+            return before;
+        }
+
+        /** The acceptance is committed ({@code raced} empty) or another run held the id. */
+        void settled(Optional<RunInfo> raced) {
+            done.complete(raced);
+        }
+
+        /** Writing the acceptance failed. */
+        void failed(Throwable e) {
+            done.completeExceptionally(e);
+        }
+
+        /** The engine stopped: a submitter still waiting accepts the run itself. */
+        void wake() {
+            wake.complete(null);
+        }
+
+        /** Waits for the submitter's own acceptance (after it claimed it) and returns its outcome. */
+        Optional<RunInfo> await() {
+            return join(done);
+        }
+
+        /**
+         * Waits until the acceptance is settled, the engine stopped or {@link #waitMillis} passed;
+         * true when it is settled.
+         */
+        boolean awaitAppend() {
+            try {
+                CompletableFuture.anyOf(done, wake).get(waitMillis, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                // timed out, or the append failed: done tells
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return done.isDone();
+        }
+
+        private static <T> T join(CompletableFuture<T> future) {
+            boolean interrupted = false;
+            try {
+                while (true) {
+                    try {
+                        return future.get();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    } catch (ExecutionException e) {
+                        if (e.getCause() instanceof RuntimeException r) {
+                            throw r;
+                        }
+                        if (e.getCause() instanceof Error err) {
+                            throw err;
+                        }
+                        throw new IllegalStateException(e.getCause());
+                    }
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    /** Registers {@code pending}; false when another acceptance of the same run is pending. */
+    boolean register(Pending pending) {
+        return open.putIfAbsent(pending.acceptance.runId(), pending) == null;
+    }
+
+    /** The pending acceptance of {@code runId}, if any. */
+    Optional<Pending> get(String runId) {
+        return Optional.ofNullable(open.get(runId));
+    }
+
+    /** Forgets {@code pending} (its submitter has its answer). */
+    void remove(Pending pending) {
+        open.remove(pending.acceptance.runId(), pending);
+    }
+}
