@@ -76,7 +76,7 @@ final class TaskTransport implements IoTransport {
         }
         DispatchStaging.Staged mine = staged.get();
         staged.remove();
-        TaskQueue.TaskInfo task;
+        TaskQueue.Ended ended;
         try {
             Optional<TaskQueue.Dispatch> committed = Optional.empty();
             if (mine != null && mine.stateId.equals(context.stateId()) && mine.runId.equals(context.runId())) {
@@ -87,7 +87,7 @@ final class TaskTransport implements IoTransport {
             TaskQueue.Dispatch dispatch = committed.isPresent()
                     ? committed.get()
                     : queue.dispatch(context.runId(), context.stateId(), context.attempt(), request);
-            task = queue.await(dispatch.taskId());
+            ended = queue.await(dispatch.taskId());
         } catch (StorageException e) {
             if (Thread.currentThread().isInterrupted()) {
                 throw IoException.interrupted();
@@ -97,13 +97,14 @@ final class TaskTransport implements IoTransport {
                             "task_store_failed", ErrorCategory.STORAGE, false, "the task queue failed: " + e.code()),
                     e);
         }
-        TaskOutcome outcome = Wire.read(task.outcome().orElseThrow(), TaskOutcome.class);
+        TaskQueue.TaskInfo task = ended.task();
+        TaskOutcome outcome = ended.outcome();
         if (outcome instanceof TaskOutcome.Cancelled) {
             taskCancelled.accept(context.runId());
         }
         List<TaskEvent> history;
         try {
-            history = queue.history(task.taskId());
+            history = ended.history().isPresent() ? ended.history().get() : queue.history(task.taskId());
         } catch (StorageException e) {
             history = List.of(); // the outcome matters; its history is reported on a best-effort basis
         }
