@@ -145,8 +145,16 @@ final class TaskQueue implements LeaseService {
                 r.getLong(23));
     }
 
-    /** How a dispatch found its task. */
-    record Dispatch(UUID taskId, int failures, boolean created) {}
+    /**
+     * How a dispatch found its task. {@code waiter}, present when the dispatch created the task, is
+     * the future its end completes: registered inside the creating transaction, so before any grant
+     * of the task, it cannot miss the end, and {@link #await} need not read the row first.
+     */
+    record Dispatch(UUID taskId, int failures, boolean created, Optional<CompletableFuture<Ended>> waiter) {
+        Dispatch(UUID taskId, int failures, boolean created) {
+            this(taskId, failures, created, Optional.empty());
+        }
+    }
 
     private static final String READY =
             "SELECT task_id, attempts FROM tasks t WHERE t.status = 'queued' AND t.available_at <= ?"
@@ -371,7 +379,10 @@ final class TaskQueue implements LeaseService {
                 now);
         moves.enqueued();
         moves.dispatched.put(taskId, spec);
-        return new Dispatch(taskId, failures, true);
+        // registered before the commit: the completion's transaction commits after this one, so its
+        // finish finds the waiter (left behind harmlessly when this transaction does not commit)
+        CompletableFuture<Ended> waiter = waiters.computeIfAbsent(taskId, k -> new CompletableFuture<>());
+        return new Dispatch(taskId, failures, true, Optional.of(waiter));
     }
 
     /**
@@ -379,7 +390,23 @@ final class TaskQueue implements LeaseService {
      * when this process ended it by a completion, else as read back. Interrupting the caller stops
      * the wait ({@link IoException#interrupted()}); closing the queue fails it.
      */
-    Ended await(UUID taskId) {
+    Ended await(Dispatch dispatch) {
+        UUID taskId = dispatch.taskId();
+        if (dispatch.waiter().isPresent()) {
+            try {
+                Ended ended = dispatch.waiter().get().get(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                if (ended != null) {
+                    return ended;
+                }
+            } catch (TimeoutException e) {
+                // read the row below: a safety net under the in-process signal
+            } catch (ExecutionException e) {
+                throw closedIo();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw IoException.interrupted();
+            }
+        }
         while (true) {
             CompletableFuture<Ended> waiter = waiters.computeIfAbsent(taskId, k -> new CompletableFuture<>());
             if (closed) {
