@@ -91,10 +91,18 @@ final class OrchestratorMetrics implements TaskQueue.Listener, TransitionListene
     }
 
     private void count(String name, Lifecycle.Move<?> move) {
-        Counter.builder(name)
-                .tag("from", move.from().name().toLowerCase(Locale.ROOT))
-                .tag("to", move.to().name().toLowerCase(Locale.ROOT))
-                .register(registry)
+        // registered once per (name, from, to): a lookup in the registry on every move costs more
+        // than the move's own bookkeeping on the task path
+        transitions
+                .computeIfAbsent(new MoveKey(name, move.from(), move.to()), k -> Counter.builder(name)
+                        .tag("from", move.from().name().toLowerCase(Locale.ROOT))
+                        .tag("to", move.to().name().toLowerCase(Locale.ROOT))
+                        .register(registry))
                 .increment();
     }
+
+    private record MoveKey(String name, Enum<?> from, Enum<?> to) {}
+
+    private final java.util.concurrent.ConcurrentHashMap<MoveKey, Counter> transitions =
+            new java.util.concurrent.ConcurrentHashMap<>();
 }

@@ -145,14 +145,23 @@ final class TaskQueue implements LeaseService {
                 r.getLong(23));
     }
 
-    /** How a dispatch found its task. */
-    record Dispatch(UUID taskId, int failures, boolean created) {}
+    /**
+     * How a dispatch found its task. {@code waiter}, present when the dispatch created the task, is
+     * the future its end completes: registered inside the creating transaction, so before any grant
+     * of the task, it cannot miss the end, and {@link #await} need not read the row first.
+     */
+    record Dispatch(UUID taskId, int failures, boolean created, Optional<CompletableFuture<Ended>> waiter) {
+        Dispatch(UUID taskId, int failures, boolean created) {
+            this(taskId, failures, created, Optional.empty());
+        }
+    }
 
-    private static final String READY = "SELECT task_id FROM tasks t WHERE t.status = 'queued' AND t.available_at <= ?"
-            + " AND t.capability IN (SELECT value FROM json_each(?))"
-            + " AND NOT EXISTS (SELECT 1 FROM json_each(t.labels) l"
-            + " WHERE json_extract(?, '$.\"' || l.key || '\"') IS NOT l.value)"
-            + " ORDER BY t.priority DESC, t.ord LIMIT ?";
+    private static final String READY =
+            "SELECT task_id, attempts FROM tasks t WHERE t.status = 'queued' AND t.available_at <= ?"
+                    + " AND t.capability IN (SELECT value FROM json_each(?))"
+                    + " AND NOT EXISTS (SELECT 1 FROM json_each(t.labels) l"
+                    + " WHERE json_extract(?, '$.\"' || l.key || '\"') IS NOT l.value)"
+                    + " ORDER BY t.priority DESC, t.ord LIMIT ?";
 
     private static final long POLL_MILLIS = 1000;
 
@@ -162,7 +171,19 @@ final class TaskQueue implements LeaseService {
     private final Listener listener;
     private final Signal queued = new Signal();
     private final Signal logs;
-    private final ConcurrentHashMap<UUID, CompletableFuture<Void>> waiters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<UUID, CompletableFuture<Ended>> waiters = new ConcurrentHashMap<>();
+    /**
+     * The TaskSpec of each task this process dispatched and that has not ended, as dispatched: a grant
+     * takes it from here instead of reading and parsing the {@code spec} column (which stays the
+     * source of truth, read when a task is not here, e.g. after a restart).
+     */
+    private final ConcurrentHashMap<UUID, TaskSpec> specs = new ConcurrentHashMap<>();
+    /**
+     * What this process saw of the leases of each task it granted: lets the history of a task that
+     * had one clean lease be told without reading it back ({@link Trace}).
+     */
+    private final ConcurrentHashMap<UUID, Trace> traces = new ConcurrentHashMap<>();
+
     private volatile boolean closed;
 
     TaskQueue(SqliteDatabase db, OrchestratorOptions options, Signal logs, Listener listener) {
@@ -179,6 +200,8 @@ final class TaskQueue implements LeaseService {
     final class Moves {
         private final List<Runnable> after = new ArrayList<>();
         private final Set<UUID> ended = new LinkedHashSet<>();
+        private final java.util.Map<UUID, Ended> endedWith = new java.util.HashMap<>();
+        private final java.util.Map<UUID, TaskSpec> dispatched = new java.util.HashMap<>();
         private boolean requeued;
         private boolean logged;
 
@@ -205,6 +228,48 @@ final class TaskQueue implements LeaseService {
         void logged() {
             logged = true;
         }
+
+        /** The task ended as {@code ended} says: its waiter is handed that instead of reading the row. */
+        void endedWith(Ended ended) {
+            endedWith.put(ended.task().taskId(), ended);
+        }
+    }
+
+    /**
+     * An ended task as the transaction that ended it left it: the row, its outcome, and its history
+     * when the queue could tell it from what it saw (else empty: {@link #history} reads it).
+     */
+    record Ended(TaskInfo task, TaskOutcome outcome, Optional<List<TaskEvent>> history) {}
+
+    /**
+     * One lease of a task as this process granted it, kept up to date by the writer thread inside
+     * the transactions that change the lease (so it follows their commit order), until the task
+     * ends. {@code clean} turns false for anything the history of a single clean lease does not
+     * tell (a refusal, a cell log line, an expiry or a revocation, a failed write): such a task's
+     * history is read from the tables, which stay the source of truth.
+     */
+    private static final class Trace {
+        final long epoch;
+        final String worker;
+        final long granted;
+        long expires;
+        boolean clean = true;
+
+        Trace(long epoch, String worker, long granted, long expires) {
+            this.epoch = epoch;
+            this.worker = worker;
+            this.granted = granted;
+            this.expires = expires;
+        }
+    }
+
+    private void taint(UUID taskId) {
+        Trace trace = traces.get(taskId);
+        if (trace != null) {
+            synchronized (trace) {
+                trace.clean = false;
+            }
+        }
     }
 
     Moves moves() {
@@ -213,11 +278,14 @@ final class TaskQueue implements LeaseService {
 
     /** Tells listeners and waiters what a committed transaction did. */
     void finish(Moves moves) {
+        specs.putAll(moves.dispatched);
         moves.after.forEach(Runnable::run);
         for (UUID id : moves.ended) {
-            CompletableFuture<Void> waiter = waiters.remove(id);
+            specs.remove(id);
+            traces.remove(id);
+            CompletableFuture<Ended> waiter = waiters.remove(id);
             if (waiter != null) {
-                waiter.complete(null);
+                waiter.complete(moves.endedWith.get(id));
             }
         }
         if (moves.requeued) {
@@ -310,16 +378,37 @@ final class TaskQueue implements LeaseService {
                 timeout,
                 now);
         moves.enqueued();
-        return new Dispatch(taskId, failures, true);
+        moves.dispatched.put(taskId, spec);
+        // registered before the commit: the completion's transaction commits after this one, so its
+        // finish finds the waiter (left behind harmlessly when this transaction does not commit)
+        CompletableFuture<Ended> waiter = waiters.computeIfAbsent(taskId, k -> new CompletableFuture<>());
+        return new Dispatch(taskId, failures, true, Optional.of(waiter));
     }
 
     /**
-     * Waits until the task has ended and returns it. Interrupting the caller stops the wait ({@link
-     * IoException#interrupted()}); closing the queue fails it.
+     * Waits until the task has ended and returns it: as the transaction that ended it handed it over
+     * when this process ended it by a completion, else as read back. Interrupting the caller stops
+     * the wait ({@link IoException#interrupted()}); closing the queue fails it.
      */
-    TaskInfo await(UUID taskId) {
+    Ended await(Dispatch dispatch) {
+        UUID taskId = dispatch.taskId();
+        if (dispatch.waiter().isPresent()) {
+            try {
+                Ended ended = dispatch.waiter().get().get(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                if (ended != null) {
+                    return ended;
+                }
+            } catch (TimeoutException e) {
+                // read the row below: a safety net under the in-process signal
+            } catch (ExecutionException e) {
+                throw closedIo();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw IoException.interrupted();
+            }
+        }
         while (true) {
-            CompletableFuture<Void> waiter = waiters.computeIfAbsent(taskId, k -> new CompletableFuture<>());
+            CompletableFuture<Ended> waiter = waiters.computeIfAbsent(taskId, k -> new CompletableFuture<>());
             if (closed) {
                 throw closedIo();
             }
@@ -334,10 +423,13 @@ final class TaskQueue implements LeaseService {
             }
             if (task.status().terminal()) {
                 waiters.remove(taskId, waiter);
-                return task;
+                return new Ended(task, Wire.read(task.outcome().orElseThrow(), TaskOutcome.class), Optional.empty());
             }
             try {
-                waiter.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                Ended ended = waiter.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                if (ended != null) {
+                    return ended;
+                }
             } catch (TimeoutException e) {
                 // poll the row again: a safety net under the in-process signal
             } catch (ExecutionException e) {
@@ -410,12 +502,21 @@ final class TaskQueue implements LeaseService {
         Moves moves = new Moves();
         long expires = now + options.leaseTtl().toMillis();
         List<LeaseEnvelope> granted;
+        List<UUID> traced = new ArrayList<>();
+        record Ready(String id, long attempts) {}
         try {
             granted = db.write(tx -> {
                 List<LeaseEnvelope> out = new ArrayList<>();
-                for (String id : tx.query(READY, row -> row.getString(1), now, capabilities, labels, request.max())) {
-                    TaskInfo task = task(tx, UUID.fromString(id)).orElseThrow();
-                    long epoch = task.attempts() + 1;
+                for (Ready ready1 : tx.query(
+                        READY,
+                        row -> new Ready(row.getString(1), row.getLong(2)),
+                        now,
+                        capabilities,
+                        labels,
+                        request.max())) {
+                    String id = ready1.id();
+                    UUID taskId = UUID.fromString(id);
+                    long epoch = ready1.attempts() + 1;
                     tx.update(
                             "UPDATE tasks SET status = ?, attempts = ?, worker_id = ?, leased_at = ?,"
                                     + " lease_expires_at = ?, first_leased_at = coalesce(first_leased_at, ?)"
@@ -436,11 +537,22 @@ final class TaskQueue implements LeaseService {
                             LeaseStatus.ACTIVE.column(),
                             now,
                             expires);
-                    moves.task(task.taskId(), TaskStatus.QUEUED, TaskStatus.LEASED);
-                    String spec = tx.queryOne("SELECT spec FROM tasks WHERE task_id = ?", r -> r.getString(1), id)
-                            .orElseThrow();
+                    moves.task(taskId, TaskStatus.QUEUED, TaskStatus.LEASED);
+                    if (epoch == 1) {
+                        traces.put(taskId, new Trace(epoch, request.workerId(), now, expires));
+                    } else {
+                        traces.remove(taskId); // granted before: its history is read from the tables
+                    }
+                    traced.add(taskId);
+                    TaskSpec spec = specs.get(taskId);
+                    if (spec == null) {
+                        spec = Wire.read(
+                                tx.queryOne("SELECT spec FROM tasks WHERE task_id = ?", r -> r.getString(1), id)
+                                        .orElseThrow(),
+                                TaskSpec.class);
+                    }
                     Instant until = Instant.ofEpochMilli(expires);
-                    TaskSpec leased = Wire.read(spec, TaskSpec.class).toBuilder()
+                    TaskSpec leased = spec.toBuilder()
                             .attempts(epoch)
                             .status("leased")
                             .leaseExpiresAt(until)
@@ -452,8 +564,12 @@ final class TaskQueue implements LeaseService {
                 }
                 return out;
             });
-        } catch (StorageException e) {
-            throw unavailable(e);
+        } catch (RuntimeException e) {
+            traced.forEach(this::taint); // the grants may not have been made
+            if (e instanceof StorageException se) {
+                throw unavailable(se);
+            }
+            throw e;
         }
         finish(moves);
         return granted;
@@ -491,6 +607,9 @@ final class TaskQueue implements LeaseService {
                 }
                 if (!heartbeat.logs().isEmpty()) {
                     moves.logged();
+                    if (heartbeat.logs().stream().anyMatch(l -> CELL_STREAM.equals(l.stream()))) {
+                        taint(task.taskId()); // a cell record: the history reads the log
+                    }
                 }
                 if (completedByHolder) {
                     // a late heartbeat of the holder that completed it: keep its lines, nothing to renew
@@ -508,9 +627,20 @@ final class TaskQueue implements LeaseService {
                         now,
                         task.taskId().toString(),
                         lease.epoch());
+                Trace trace = traces.get(task.taskId());
+                if (trace != null) {
+                    synchronized (trace) {
+                        if (trace.epoch == lease.epoch()) {
+                            trace.expires = expires;
+                        } else {
+                            trace.clean = false;
+                        }
+                    }
+                }
                 return new HeartbeatAnswer(task.cancelRequested(), Instant.ofEpochMilli(expires));
             });
         } catch (StorageException e) {
+            taint(lease.taskId()); // the renewal may or may not have been made
             throw unavailable(e);
         } catch (LeaseException e) {
             refused(e, lease, "heartbeat", now);
@@ -527,6 +657,7 @@ final class TaskQueue implements LeaseService {
         long now = clock.nowMillis();
         LeaseRef lease = completion.lease();
         Moves moves = new Moves();
+        List<Ending> endings = new ArrayList<>(1);
         try {
             db.write(tx -> {
                 TaskInfo task = current(tx, lease);
@@ -542,8 +673,24 @@ final class TaskQueue implements LeaseService {
                             case TaskOutcome.Failed f -> TaskStatus.FAILED;
                             case TaskOutcome.Cancelled c -> TaskStatus.CANCELLED;
                         };
-                end(tx, task, to, completion.outcome(), Optional.of(lease.epoch()), now, moves);
+                TaskInfo ended = end(tx, task, to, completion.outcome(), Optional.of(lease.epoch()), now, moves);
                 endLease(tx, task, lease.epoch(), LeaseStatus.COMPLETED, now, moves);
+                Optional<Grant> single = Optional.empty();
+                Trace trace = traces.get(task.taskId());
+                if (trace != null) {
+                    synchronized (trace) {
+                        if (trace.clean && trace.epoch == 1 && lease.epoch() == 1) {
+                            single = Optional.of(new Grant(
+                                    trace.epoch,
+                                    trace.worker,
+                                    LeaseStatus.COMPLETED.column(),
+                                    trace.granted,
+                                    Optional.of(now),
+                                    trace.expires));
+                        }
+                    }
+                }
+                endings.add(new Ending(ended, completion.outcome(), single));
                 return null;
             });
         } catch (StorageException e) {
@@ -552,14 +699,23 @@ final class TaskQueue implements LeaseService {
             refused(e, lease, "completion", now);
             throw e;
         }
+        for (Ending ending : endings) {
+            // told outside the writer thread: the history of a single clean lease, as the tables hold it
+            Optional<List<TaskEvent>> history = ending.single()
+                    .map(grant -> history(ending.task(), ending.outcome(), List.of(grant), List.of(), List.of()));
+            moves.endedWith(new Ended(ending.task(), ending.outcome(), history));
+        }
         finish(moves);
     }
+
+    private record Ending(TaskInfo task, TaskOutcome outcome, Optional<Grant> single) {}
 
     /** Records a stale-lease refusal (fencing) for the task's lifecycle events; best effort. */
     private void refused(LeaseException e, LeaseRef lease, String what, long now) {
         if (!LeaseException.STALE_LEASE.equals(e.code())) {
             return;
         }
+        taint(lease.taskId()); // its history holds the refusal
         try {
             db.write(tx -> {
                 Optional<TaskInfo> task = task(tx, lease.taskId());
@@ -589,16 +745,7 @@ final class TaskQueue implements LeaseService {
     List<TaskEvent> history(UUID taskId) {
         return db.read(r -> {
             TaskInfo task = task(r, taskId).orElseThrow();
-            List<long[]> order = new ArrayList<>();
-            List<TaskEvent> events = new ArrayList<>();
-            events.add(event(
-                    task,
-                    CairnEventTypes.Names.TASK_QUEUED,
-                    task.createdAt(),
-                    p -> p.put("capability", task.capability())));
-            order.add(new long[] {task.createdAt(), 0});
-            record Grant(long epoch, String worker, String status, long granted, Optional<Long> ended, long expires) {}
-            for (Grant lease : r.query(
+            List<Grant> grants = r.query(
                     "SELECT epoch, worker_id, status, granted_at, ended_at, expires_at FROM leases WHERE task_id = ?"
                             + " ORDER BY epoch",
                     row -> new Grant(
@@ -608,92 +755,118 @@ final class TaskQueue implements LeaseService {
                             row.getLong(4),
                             RunIndex.optLong(row, 5),
                             row.getLong(6)),
-                    taskId.toString())) {
-                long epoch = lease.epoch();
-                String worker = lease.worker();
-                String status = lease.status();
-                long granted = lease.granted();
-                int attempt = attempt(task.stateAttempt(), epoch);
-                events.add(event(task, CairnEventTypes.Names.TASK_LEASED, granted, p -> p.put("lease_epoch", epoch)
-                        .put("attempt", attempt)
-                        .put("runner", worker)
-                        .put(
-                                "lease_expires_at",
-                                Instant.ofEpochMilli(lease.expires()).toString())));
-                order.add(new long[] {granted, 10 * epoch + 1});
-                if (status.equals("expired") || status.equals("revoked")) {
-                    long ended = lease.ended().orElse(granted);
-                    events.add(event(
-                            task, CairnEventTypes.Names.TASK_LEASE_EXPIRED, ended, p -> p.put("lease_epoch", epoch)
-                                    .put("attempt", attempt)
-                                    .put("runner", worker)
-                                    .put("lease_status", status)));
-                    order.add(new long[] {ended, 10 * epoch + 2});
-                }
-            }
-            record Refusal(long epoch, long current, String what, long ts) {}
-            for (Refusal refusal : r.query(
+                    taskId.toString());
+            List<Refusal> refusals = r.query(
                     "SELECT epoch, current, what, ts_millis FROM lease_refusals WHERE task_id = ? ORDER BY rowid",
                     row -> new Refusal(row.getLong(1), row.getLong(2), row.getString(3), row.getLong(4)),
-                    taskId.toString())) {
-                long ts = refusal.ts();
-                long epoch = refusal.epoch();
-                long current = refusal.current();
-                String what = refusal.what();
-                events.add(
-                        event(task, CairnEventTypes.Names.TASK_COMPLETION_REFUSED, ts, p -> p.put("lease_epoch", epoch)
-                                .put("current_epoch", current)
-                                .put("what", what)
-                                .put("code", LeaseException.STALE_LEASE)));
-                order.add(new long[] {ts, 10 * current + 3});
-            }
-            record Line(long ts, String message) {}
-            for (Line line : r.query(
+                    taskId.toString());
+            List<Line> lines = r.query(
                     "SELECT ts_millis, message FROM logs WHERE task_id = ? AND stream = ? ORDER BY cursor",
                     row -> new Line(row.getLong(1), row.getString(2)),
                     taskId.toString(),
-                    CELL_STREAM)) {
-                Optional<TaskEvent> cell = cellEvent(task, line.ts(), line.message());
-                if (cell.isPresent()) {
-                    events.add(cell.get());
-                    order.add(new long[] {line.ts(), 10 * task.attempts() + 4});
-                }
-            }
-            if (task.endedAt().isPresent()) {
-                String name =
-                        switch (task.status()) {
-                            case SUCCEEDED -> CairnEventTypes.Names.TASK_COMPLETED;
-                            case FAILED -> CairnEventTypes.Names.TASK_FAILED;
-                            default -> CairnEventTypes.Names.TASK_CANCELLED;
-                        };
-                TaskOutcome outcome =
-                        task.outcome().map(o -> Wire.read(o, TaskOutcome.class)).orElse(null);
-                events.add(event(task, name, task.endedAt().get(), p -> {
-                    task.endedEpoch().ifPresent(e -> p.put("lease_epoch", e));
-                    task.workerId().ifPresent(w -> p.put("runner", w));
-                    if (outcome instanceof TaskOutcome.Failed f) {
-                        p.put("code", f.code());
-                        p.put("message", f.message());
-                        p.put("retryable", f.retryable());
-                    }
-                }));
-                order.add(new long[] {task.endedAt().get(), Long.MAX_VALUE});
-            }
-            Integer[] index = new Integer[events.size()];
-            for (int i = 0; i < index.length; i++) {
-                index[i] = i;
-            }
-            java.util.Arrays.sort(
-                    index,
-                    java.util.Comparator.<Integer>comparingLong(i -> order.get(i)[0])
-                            .thenComparingLong(i -> order.get(i)[1])
-                            .thenComparingInt(i -> i));
-            List<TaskEvent> sorted = new ArrayList<>();
-            for (Integer i : index) {
-                sorted.add(events.get(i));
-            }
-            return sorted;
+                    CELL_STREAM);
+            return history(task, null, grants, refusals, lines);
         });
+    }
+
+    /** A {@code leases} row. */
+    private record Grant(long epoch, String worker, String status, long granted, Optional<Long> ended, long expires) {}
+
+    /** A {@code lease_refusals} row. */
+    private record Refusal(long epoch, long current, String what, long ts) {}
+
+    /** A log line of the {@value #CELL_STREAM} stream. */
+    private record Line(long ts, String message) {}
+
+    /**
+     * The history of {@code task} from its rows (in their tables' order); {@code outcome} is the
+     * task's outcome when the caller has it parsed already, else null.
+     */
+    private static List<TaskEvent> history(
+            TaskInfo task, TaskOutcome given, List<Grant> grants, List<Refusal> refusals, List<Line> lines) {
+        List<long[]> order = new ArrayList<>();
+        List<TaskEvent> events = new ArrayList<>();
+        events.add(event(
+                task,
+                CairnEventTypes.Names.TASK_QUEUED,
+                task.createdAt(),
+                p -> p.put("capability", task.capability())));
+        order.add(new long[] {task.createdAt(), 0});
+        for (Grant lease : grants) {
+            long epoch = lease.epoch();
+            String worker = lease.worker();
+            String status = lease.status();
+            long granted = lease.granted();
+            int attempt = attempt(task.stateAttempt(), epoch);
+            events.add(event(task, CairnEventTypes.Names.TASK_LEASED, granted, p -> p.put("lease_epoch", epoch)
+                    .put("attempt", attempt)
+                    .put("runner", worker)
+                    .put(
+                            "lease_expires_at",
+                            Instant.ofEpochMilli(lease.expires()).toString())));
+            order.add(new long[] {granted, 10 * epoch + 1});
+            if (status.equals("expired") || status.equals("revoked")) {
+                long ended = lease.ended().orElse(granted);
+                events.add(event(task, CairnEventTypes.Names.TASK_LEASE_EXPIRED, ended, p -> p.put("lease_epoch", epoch)
+                        .put("attempt", attempt)
+                        .put("runner", worker)
+                        .put("lease_status", status)));
+                order.add(new long[] {ended, 10 * epoch + 2});
+            }
+        }
+        for (Refusal refusal : refusals) {
+            long ts = refusal.ts();
+            long epoch = refusal.epoch();
+            long current = refusal.current();
+            String what = refusal.what();
+            events.add(event(task, CairnEventTypes.Names.TASK_COMPLETION_REFUSED, ts, p -> p.put("lease_epoch", epoch)
+                    .put("current_epoch", current)
+                    .put("what", what)
+                    .put("code", LeaseException.STALE_LEASE)));
+            order.add(new long[] {ts, 10 * current + 3});
+        }
+        for (Line line : lines) {
+            Optional<TaskEvent> cell = cellEvent(task, line.ts(), line.message());
+            if (cell.isPresent()) {
+                events.add(cell.get());
+                order.add(new long[] {line.ts(), 10 * task.attempts() + 4});
+            }
+        }
+        if (task.endedAt().isPresent()) {
+            String name =
+                    switch (task.status()) {
+                        case SUCCEEDED -> CairnEventTypes.Names.TASK_COMPLETED;
+                        case FAILED -> CairnEventTypes.Names.TASK_FAILED;
+                        default -> CairnEventTypes.Names.TASK_CANCELLED;
+                    };
+            TaskOutcome outcome = given != null
+                    ? given
+                    : task.outcome().map(o -> Wire.read(o, TaskOutcome.class)).orElse(null);
+            events.add(event(task, name, task.endedAt().get(), p -> {
+                task.endedEpoch().ifPresent(e -> p.put("lease_epoch", e));
+                task.workerId().ifPresent(w -> p.put("runner", w));
+                if (outcome instanceof TaskOutcome.Failed f) {
+                    p.put("code", f.code());
+                    p.put("message", f.message());
+                    p.put("retryable", f.retryable());
+                }
+            }));
+            order.add(new long[] {task.endedAt().get(), Long.MAX_VALUE});
+        }
+        Integer[] index = new Integer[events.size()];
+        for (int i = 0; i < index.length; i++) {
+            index[i] = i;
+        }
+        java.util.Arrays.sort(
+                index,
+                java.util.Comparator.<Integer>comparingLong(i -> order.get(i)[0])
+                        .thenComparingLong(i -> order.get(i)[1])
+                        .thenComparingInt(i -> i));
+        List<TaskEvent> sorted = new ArrayList<>();
+        for (Integer i : index) {
+            sorted.add(events.get(i));
+        }
+        return sorted;
     }
 
     /** The log stream on which runners report cell lifecycle records. */
@@ -757,7 +930,7 @@ final class TaskQueue implements LeaseService {
         return task;
     }
 
-    private static void end(
+    private static TaskInfo end(
             SqlTransaction tx,
             TaskInfo task,
             TaskStatus to,
@@ -766,14 +939,39 @@ final class TaskQueue implements LeaseService {
             long now,
             Moves moves) {
         moves.task(task.taskId(), task.status(), to);
+        String written = Wire.write(outcome);
         tx.update(
                 "UPDATE tasks SET status = ?, outcome = ?, ended_epoch = ?, ended_at = ?, lease_expires_at = NULL"
                         + " WHERE task_id = ?",
                 to.column(),
-                Wire.write(outcome),
+                written,
                 epoch.orElse(null),
                 now,
                 task.taskId().toString());
+        return new TaskInfo(
+                task.taskId(),
+                task.runId(),
+                task.stateId(),
+                task.stepId(),
+                task.failures(),
+                task.stateAttempt(),
+                task.capability(),
+                to,
+                task.attempts(),
+                task.maxAttempts(),
+                task.availableAt(),
+                task.timeoutMs(),
+                task.workerId(),
+                task.leasedAt(),
+                Optional.empty(),
+                task.cancelRequested(),
+                task.progress(),
+                Optional.of(written),
+                epoch,
+                task.createdAt(),
+                task.firstLeasedAt(),
+                Optional.of(now),
+                task.priority());
     }
 
     private static void endLease(SqlTransaction tx, TaskInfo task, long epoch, LeaseStatus to, long now, Moves moves) {
@@ -825,6 +1023,7 @@ final class TaskQueue implements LeaseService {
                     "SELECT " + TASK_COLUMNS + " FROM tasks WHERE status = 'leased' AND leased_at + timeout_ms <= ?",
                     TaskQueue::taskInfo,
                     now)) {
+                taint(task.taskId());
                 end(
                         tx,
                         task,
@@ -846,6 +1045,7 @@ final class TaskQueue implements LeaseService {
                     "SELECT " + TASK_COLUMNS + " FROM tasks WHERE status = 'leased' AND lease_expires_at <= ?",
                     TaskQueue::taskInfo,
                     now)) {
+                taint(task.taskId());
                 endLease(tx, task, task.attempts(), LeaseStatus.EXPIRED, now, moves);
                 if (task.cancelRequested()) {
                     end(tx, task, TaskStatus.CANCELLED, new TaskOutcome.Cancelled(), Optional.empty(), now, moves);
@@ -907,6 +1107,8 @@ final class TaskQueue implements LeaseService {
     /** Stops serving: waiting dispatches fail, lease calls answer {@code lease_service_unavailable}. */
     void close() {
         closed = true;
+        specs.clear();
+        traces.clear();
         queued.fire();
         waiters.values().forEach(w -> w.completeExceptionally(new IllegalStateException("closed")));
         waiters.clear();

@@ -61,10 +61,17 @@ final class TaskTransport implements IoTransport {
 
     @Override
     public JsonNode call(IoCall call, IoCallContext context) {
+        DispatchStaging.Staged mine = staged.get();
+        staged.remove();
+        boolean ours = mine != null && mine.stateId.equals(context.stateId()) && mine.runId.equals(context.runId());
         TaskRequest request;
         try {
-            request = Wire.fromTree(call.request(), TaskRequest.class);
+            // the request read before the barrier, when it was this call's
+            request = ours ? mine.request : Wire.fromTree(call.request(), TaskRequest.class);
         } catch (JsonException e) {
+            if (mine != null) {
+                staging.resolve(mine);
+            }
             throw IoException.other(
                     ErrorInfo.of(
                             "invalid_task_request",
@@ -74,12 +81,10 @@ final class TaskTransport implements IoTransport {
                                     + ")"),
                     e);
         }
-        DispatchStaging.Staged mine = staged.get();
-        staged.remove();
-        TaskQueue.TaskInfo task;
+        TaskQueue.Ended ended;
         try {
             Optional<TaskQueue.Dispatch> committed = Optional.empty();
-            if (mine != null && mine.stateId.equals(context.stateId()) && mine.runId.equals(context.runId())) {
+            if (ours) {
                 committed = staging.resolve(mine);
             } else if (mine != null) {
                 staging.resolve(mine);
@@ -87,7 +92,7 @@ final class TaskTransport implements IoTransport {
             TaskQueue.Dispatch dispatch = committed.isPresent()
                     ? committed.get()
                     : queue.dispatch(context.runId(), context.stateId(), context.attempt(), request);
-            task = queue.await(dispatch.taskId());
+            ended = queue.await(dispatch);
         } catch (StorageException e) {
             if (Thread.currentThread().isInterrupted()) {
                 throw IoException.interrupted();
@@ -97,13 +102,14 @@ final class TaskTransport implements IoTransport {
                             "task_store_failed", ErrorCategory.STORAGE, false, "the task queue failed: " + e.code()),
                     e);
         }
-        TaskOutcome outcome = Wire.read(task.outcome().orElseThrow(), TaskOutcome.class);
+        TaskQueue.TaskInfo task = ended.task();
+        TaskOutcome outcome = ended.outcome();
         if (outcome instanceof TaskOutcome.Cancelled) {
             taskCancelled.accept(context.runId());
         }
         List<TaskEvent> history;
         try {
-            history = queue.history(task.taskId());
+            history = ended.history().isPresent() ? ended.history().get() : queue.history(task.taskId());
         } catch (StorageException e) {
             history = List.of(); // the outcome matters; its history is reported on a best-effort basis
         }

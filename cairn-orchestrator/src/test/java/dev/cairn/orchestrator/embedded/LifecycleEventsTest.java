@@ -132,6 +132,56 @@ class LifecycleEventsTest {
         }
     }
 
+    /**
+     * A task with one clean lease (renewed by a heartbeat, then completed) has its history told by
+     * the queue from what it saw, not read back: it must be the history the tables hold, read by a
+     * queue that saw nothing (a fresh one over the same database).
+     */
+    @Test
+    void theHistoryOfASingleCleanLeaseIsTheOneTheTablesHold() throws Exception {
+        List<Event.Domain> recorded;
+        java.util.UUID taskId;
+        try (Harness h = new Harness(dir)) {
+            LeaseService leases = h.orchestrator.leases();
+            String runId = h.submit(LeaseProtocolTest.ONE_STEP);
+            LeaseEnvelope lease = LeaseProtocolTest.take(leases, "a", Map.of());
+            h.clock.advance(Duration.ofSeconds(12));
+            leases.heartbeat(new Heartbeat(
+                    LeaseRef.of(lease),
+                    Optional.empty(),
+                    List.of(new LogLine(h.clock.nowMillis(), LogLevel.INFO, "stdout", "working"))));
+            h.clock.advance(Duration.ofSeconds(3));
+            leases.complete(new Completion(LeaseRef.of(lease), LeaseProtocolTest.ok("a")));
+            assertThat(h.awaitEnd(runId).state()).isEqualTo(RunState.COMPLETED);
+            recorded = domain(h, runId).stream()
+                    .filter(d -> d.event().name().startsWith("task_"))
+                    .toList();
+            taskId = h.orchestrator.tasks(runId).getFirst().taskId();
+        }
+        try (dev.cairn.store.sqlite.SqliteDatabase db = dev.cairn.store.sqlite.SqliteDatabase.open(
+                dev.cairn.store.sqlite.SqliteOptions.builder(dir.resolve("cairn.db"))
+                        .migrationModule("orchestrator")
+                        .build())) {
+            TaskQueue fresh = new TaskQueue(
+                    db, OrchestratorOptions.builder().home(dir).build(), new Signal(), TaskQueue.Listener.none());
+            List<TaskEvent> tables = fresh.history(taskId);
+            assertThat(recorded.stream().map(d -> d.event().name()).toList())
+                    .containsExactly("task_queued", "task_leased", "task_completed");
+            assertThat(recorded.stream()
+                            .map(d -> new TaskEvent(
+                                    d.event().name(), reread(d.event().payload())))
+                            .toList())
+                    .isEqualTo(tables.stream()
+                            .map(e -> new TaskEvent(e.name(), reread(e.payload())))
+                            .toList());
+            assertThat(tables.get(1).payload().path("lease_expires_at").asText())
+                    .as("the expiry the heartbeat renewed")
+                    .isEqualTo(java.time.Instant.ofEpochMilli(
+                                    tables.get(2).payload().path("ts_millis").asLong() - 3_000 + 30_000)
+                            .toString());
+        }
+    }
+
     @Test
     void aCellWhoseSetupFailedIsACellFailedEventWithTheReason() throws Exception {
         try (Harness h = new Harness(dir)) {
@@ -173,6 +223,11 @@ class LifecycleEventsTest {
                     .isEqualTo(CairnEventTypes.CELL_FAILED)
                     .isEqualTo("dev.cairn.cell.failed.v1");
         }
+    }
+
+    /** The JSON as text and back: number node types no longer tell where it came from. */
+    private static JsonNode reread(JsonNode json) {
+        return dev.cairn.json.wire.Wire.read(json.toString(), JsonNode.class);
     }
 
     private static JsonNode payload(List<Event.Domain> events, String name) {
