@@ -393,18 +393,9 @@ final class TaskQueue implements LeaseService {
     Ended await(Dispatch dispatch) {
         UUID taskId = dispatch.taskId();
         if (dispatch.waiter().isPresent()) {
-            try {
-                Ended ended = dispatch.waiter().get().get(POLL_MILLIS, TimeUnit.MILLISECONDS);
-                if (ended != null) {
-                    return ended;
-                }
-            } catch (TimeoutException e) {
-                // read the row below: a safety net under the in-process signal
-            } catch (ExecutionException e) {
-                throw closedIo();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw IoException.interrupted();
+            Ended ended = waitFor(dispatch.waiter().get()); // else read the row below
+            if (ended != null) {
+                return ended;
             }
         }
         while (true) {
@@ -425,19 +416,28 @@ final class TaskQueue implements LeaseService {
                 waiters.remove(taskId, waiter);
                 return new Ended(task, Wire.read(task.outcome().orElseThrow(), TaskOutcome.class), Optional.empty());
             }
-            try {
-                Ended ended = waiter.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
-                if (ended != null) {
-                    return ended;
-                }
-            } catch (TimeoutException e) {
-                // poll the row again: a safety net under the in-process signal
-            } catch (ExecutionException e) {
-                throw closedIo();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw IoException.interrupted();
+            Ended ended = waitFor(waiter); // else poll the row again
+            if (ended != null) {
+                return ended;
             }
+        }
+    }
+
+    /**
+     * Waits up to {@value #POLL_MILLIS} ms for a task's end to be handed over; null when it was not
+     * (the wait timed out, or the end came without a handover): the caller reads the row, a safety
+     * net under the in-process signal.
+     */
+    private static Ended waitFor(CompletableFuture<Ended> waiter) {
+        try {
+            return waiter.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return null;
+        } catch (ExecutionException e) {
+            throw closedIo();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw IoException.interrupted();
         }
     }
 
