@@ -2,10 +2,12 @@ package dev.cairn.orchestrator.embedded;
 
 import dev.cairn.orchestrator.embedded.RunIndex.RunInfo;
 import dev.cairn.store.sqlite.SqlTransaction;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -26,12 +28,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * engine starts and made durable by the kernel's sync before its first append.
  */
 final class Acceptances {
-
-    /** How long a submitter waits for its run's first append before it accepts the run itself. */
-    static final long WAIT_MILLIS = 250;
-
-    /** {@link #WAIT_MILLIS}, which tests change to take either path for certain. */
-    static volatile long waitMillis = WAIT_MILLIS;
 
     private final ConcurrentHashMap<String, Pending> open = new ConcurrentHashMap<>();
 
@@ -103,12 +99,12 @@ final class Acceptances {
         }
 
         /**
-         * Waits until the acceptance is settled, the engine stopped or {@link #waitMillis} passed;
-         * true when it is settled.
+         * Waits until the acceptance is settled, the engine stopped or {@code wait} passed (the
+         * orchestrator's {@code acceptance_wait}); true when it is settled.
          */
-        boolean awaitAppend() {
+        boolean awaitAppend(Duration wait) {
             try {
-                CompletableFuture.anyOf(done, wake).get(waitMillis, TimeUnit.MILLISECONDS);
+                CompletableFuture.anyOf(done, wake).get(wait.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException | ExecutionException e) {
                 // timed out, or the append failed: done tells
             } catch (InterruptedException e) {
@@ -117,28 +113,18 @@ final class Acceptances {
             return done.isDone();
         }
 
+        /** {@code future}'s value, waiting without giving up on an interrupt (the flag stays set). */
         private static <T> T join(CompletableFuture<T> future) {
-            boolean interrupted = false;
             try {
-                while (true) {
-                    try {
-                        return future.get();
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    } catch (ExecutionException e) {
-                        if (e.getCause() instanceof RuntimeException r) {
-                            throw r;
-                        }
-                        if (e.getCause() instanceof Error err) {
-                            throw err;
-                        }
-                        throw new IllegalStateException(e.getCause());
-                    }
+                return future.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
                 }
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
+                if (e.getCause() instanceof Error err) {
+                    throw err;
                 }
+                throw new IllegalStateException(e.getCause());
             }
         }
     }

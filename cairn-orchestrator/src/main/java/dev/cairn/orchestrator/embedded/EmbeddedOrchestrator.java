@@ -499,7 +499,7 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         Optional<RunInfo> raced;
         if (launch(runId, start, Optional.of(sinks), pending)) {
             try {
-                if (pending.awaitAppend() || !pending.claimForSubmitter()) {
+                if (pending.awaitAppend(options.acceptanceWait()) || !pending.claimForSubmitter()) {
                     raced = pending.await();
                 } else {
                     // the engine is slow to reach its first append, or stopped before it

@@ -58,6 +58,9 @@ import java.util.function.Function;
  *     orchestrator's database when it opens (the node's {@code InferenceTransport}); present means
  *     the home has inference configured, so pipeline steps may ask for it ({@code inference:});
  *     default absent: such steps are refused at submission with {@code inference_unavailable}
+ * @param acceptanceWait how long a submission waits for its run's first append to carry its
+ *     acceptance before it writes the acceptance in a commit of its own (see {@code Acceptances});
+ *     {@link Duration#ZERO} always writes it alone; default {@value #DEFAULT_ACCEPTANCE_WAIT_MILLIS} ms
  */
 public record OrchestratorOptions(
         Path home,
@@ -78,7 +81,8 @@ public record OrchestratorOptions(
         ExportSink defaultExportSink,
         Path exportBase,
         RunListener runListener,
-        Optional<Function<SqliteDatabase, IoTransport>> inference) {
+        Optional<Function<SqliteDatabase, IoTransport>> inference,
+        Duration acceptanceWait) {
 
     /** The IO namespace {@link #inference()} is registered under. */
     public static final String INFERENCE_NAMESPACE = "inference";
@@ -88,6 +92,9 @@ public record OrchestratorOptions(
 
     /** Default {@link #leaseTtl}, in seconds. */
     public static final long DEFAULT_LEASE_TTL_SECONDS = 30;
+
+    /** Default {@link #acceptanceWait}, in milliseconds. */
+    public static final long DEFAULT_ACCEPTANCE_WAIT_MILLIS = 250;
 
     /** Default {@link #maxLeaseAttempts}. */
     public static final int DEFAULT_MAX_LEASE_ATTEMPTS = 3;
@@ -122,6 +129,10 @@ public record OrchestratorOptions(
         Objects.requireNonNull(exportBase, "export_base");
         Objects.requireNonNull(runListener, "run_listener");
         Objects.requireNonNull(inference, "inference");
+        Objects.requireNonNull(acceptanceWait, "acceptance_wait");
+        if (acceptanceWait.isNegative()) {
+            throw new IllegalArgumentException("acceptance_wait must not be negative, got " + acceptanceWait);
+        }
     }
 
     private static void positive(Duration value, String field) {
@@ -148,6 +159,7 @@ public record OrchestratorOptions(
         private Sleeper sleeper = Sleeper.system();
         private Entropy entropy = Entropy.secure();
         private Duration leaseTtl = Duration.ofSeconds(DEFAULT_LEASE_TTL_SECONDS);
+        private Duration acceptanceWait = Duration.ofMillis(DEFAULT_ACCEPTANCE_WAIT_MILLIS);
         private int maxLeaseAttempts = DEFAULT_MAX_LEASE_ATTEMPTS;
         private Duration timeoutGrace = Duration.ofSeconds(30);
         private Duration sweepInterval = Duration.ofSeconds(1);
@@ -244,6 +256,11 @@ public record OrchestratorOptions(
             return this;
         }
 
+        public Builder acceptanceWait(Duration value) {
+            this.acceptanceWait = value;
+            return this;
+        }
+
         public Builder sweepInterval(Duration value) {
             this.sweepInterval = value;
             return this;
@@ -286,7 +303,8 @@ public record OrchestratorOptions(
                     defaultExportSink,
                     exportBase,
                     runListener,
-                    Optional.ofNullable(inference));
+                    Optional.ofNullable(inference),
+                    acceptanceWait);
         }
     }
 }

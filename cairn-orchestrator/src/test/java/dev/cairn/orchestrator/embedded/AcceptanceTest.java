@@ -18,7 +18,6 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,11 +40,6 @@ class AcceptanceTest {
     @TempDir
     Path dir;
 
-    @AfterEach
-    void restoreWait() {
-        Acceptances.waitMillis = Acceptances.WAIT_MILLIS;
-    }
-
     private static List<KernelEvent> kernelEvents(EmbeddedOrchestrator o, String runId) {
         return o.events(runId, 0, 100, Duration.ZERO).stream()
                 .map(EventEnvelope::event)
@@ -56,8 +50,8 @@ class AcceptanceTest {
 
     @Test
     void theAnswerComesWithTheRunStartedInTheSameCommitAsItsAcceptance() throws Exception {
-        Acceptances.waitMillis = Harness.WAIT.toMillis(); // the engine's first append carries it, for certain
-        try (Harness h = new Harness(dir, b -> b.resumeOnOpen(false))) {
+        // the engine's first append carries the acceptance, for certain
+        try (Harness h = new Harness(dir, b -> b.resumeOnOpen(false).acceptanceWait(Harness.WAIT))) {
             String runId = h.submit(ONE_COMMAND, Map.of());
             // answered: the run's row and its RunStarted are both durable already
             assertThat(h.orchestrator.detail(runId).state()).isIn(RunState.RUNNING, RunState.QUEUED);
@@ -70,8 +64,8 @@ class AcceptanceTest {
 
     @Test
     void aSubmitterThatDoesNotWaitForTheEngineAcceptsTheRunItselfAndTheRunStillStarts() throws Exception {
-        Acceptances.waitMillis = 0; // the submitter claims the acceptance before the engine's first append
-        try (Harness h = new Harness(dir)) {
+        // the submitter claims the acceptance before the engine's first append
+        try (Harness h = new Harness(dir, b -> b.acceptanceWait(Duration.ZERO))) {
             h.commandWorker("w", Map.of());
             List<String> runs = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
