@@ -149,12 +149,13 @@ public final class TasksWorkload implements Workload {
         double lastWarmUpJitShare = Double.NaN;
 
         String warmUp() {
-            return warmUpRounds + " warm-up rounds ("
-                    + String.format(
+            String jit = Double.isNaN(lastWarmUpJitShare)
+                    ? ""
+                    : String.format(
                             Locale.ROOT,
-                            "%.1f s; the server's JIT compiled for %.0f %% of the last one's wall time",
-                            warmUpNanos / 1e9,
-                            100 * lastWarmUpJitShare)
+                            "; the server's JIT compiled for %.0f %% of the last one's wall time",
+                            100 * lastWarmUpJitShare);
+            return warmUpRounds + " warm-up rounds (" + String.format(Locale.ROOT, "%.1f s", warmUpNanos / 1e9) + jit
                     + ")";
         }
     }
@@ -402,11 +403,16 @@ public final class TasksWorkload implements Workload {
         return new BenchReport(
                 name(),
                 BenchReport.Environment.current(),
+                // the warm-up rounds that ran (the most of any configuration; `notes` has each),
+                // which the JIT's settling may have made more than --warmup asked for
                 new BenchReport.Settings(
-                        settings.warmupRounds(),
+                        series.values().stream()
+                                .mapToInt(x -> x.warmUpRounds)
+                                .max()
+                                .orElse(settings.warmupRounds()),
                         settings.rounds(),
                         settings.roundDuration().toMillis(),
-                        1,
+                        settings.iterations(),
                         "wall"),
                 List.of(
                         Input.count("runs_in_flight", runs),

@@ -79,11 +79,18 @@ class StackWorkloadsTest {
     void tasksReportsTasksPerSecondInProcessAndWithOneAndFourWorkersBesideTheKernel() {
         BenchReport report = new TasksWorkload(4, 3, 2)
                 .run(BenchSettings.builder()
-                        .warmupRounds(0)
+                        .warmupRounds(1)
                         .rounds(1)
                         .roundDuration(Duration.ofMillis(20))
                         .iterations(2)
                         .build());
+        // rounds of a fixed size: exactly the warm-up asked for, no waiting for the JIT
+        assertThat(report.settings().warmupRounds()).isEqualTo(1);
+        assertThat(report.settings().iterations()).isEqualTo(2);
+        assertThat(report.notes())
+                .filteredOn(n -> n.contains("warm-up rounds"))
+                .hasSize(3)
+                .allSatisfy(n -> assertThat(n).contains(": 1 warm-up rounds"));
 
         JsonNode json = oneLine(report);
         assertThat(names(json.get("figures")))
