@@ -91,8 +91,16 @@ public final class TasksWorkload implements Workload {
     /** The longest warm-up of a configuration; recording starts then even if the JIT is still busy. */
     public static final Duration WARM_UP_MAXIMUM = Duration.ofSeconds(60);
 
-    /** The JIT has settled when it compiled for at most this share of a warm-up round's wall time. */
+    /**
+     * The JIT has settled when it compiled for at most this share of the wall time of each of the
+     * last {@link #JIT_SETTLED_ROUNDS} warm-up rounds (one quiet round was not enough: compilation
+     * comes in waves, and recording that began in a lull measured 670 tasks/s where the settled
+     * server does 1,100–1,350).
+     */
     public static final double JIT_SETTLED = 0.05;
+
+    /** How many warm-up rounds in a row must see the JIT quiet ({@link #JIT_SETTLED}). */
+    public static final int JIT_SETTLED_ROUNDS = 5;
 
     private static final Duration RUN_LIMIT = Duration.ofMinutes(2);
 
@@ -265,6 +273,7 @@ public final class TasksWorkload implements Workload {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         boolean settled = !timed || jit == null || !jit.isCompilationTimeMonitoringSupported();
         long jitBefore = settled ? 0 : jit.getTotalCompilationTime();
+        int quiet = 0;
         for (int r = 0; out.tasksPerSecond.size() < settings.rounds(); r++) {
             long warmed = System.nanoTime() - warmStart;
             boolean recorded = r >= settings.warmupRounds()
@@ -294,7 +303,8 @@ public final class TasksWorkload implements Workload {
                 if (!settled) {
                     long jitNow = jit.getTotalCompilationTime();
                     out.lastWarmUpJitShare = (jitNow - jitBefore) / ((System.nanoTime() - iteration) / 1e6);
-                    settled = out.lastWarmUpJitShare <= JIT_SETTLED;
+                    quiet = out.lastWarmUpJitShare <= JIT_SETTLED ? quiet + 1 : 0;
+                    settled = quiet >= JIT_SETTLED_ROUNDS;
                     jitBefore = jitNow;
                 }
             } else {
