@@ -126,7 +126,7 @@ public final class EmbeddedOrchestrator implements Orchestrator {
     private final Planner planner;
     private final Engine engine;
     private final OrchestratorMetrics metrics;
-    private final Signal appended = new Signal();
+    private final RunSignals appended = new RunSignals();
     private final Signal logged = new Signal();
     private final ConcurrentHashMap<RunId, Thread> drivers = new ConcurrentHashMap<>();
     private final Acceptances acceptances = new Acceptances();
@@ -904,15 +904,18 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         checkPage(afterSeq, limit, wait, "after_seq");
         requireRun(id);
         long deadline = System.nanoTime() + wait.toNanos();
-        while (true) {
-            ensureOpen();
-            long seen = appended.version();
-            List<EventEnvelope> page = events.readRange(id, afterSeq + 1, Optional.empty(), limit);
-            if (!page.isEmpty() || requireRun(id).terminal()) {
-                return page;
-            }
-            if (!await(appended, seen, deadline)) {
-                return List.of();
+        // followed before the first read, so that an append committed after the read wakes the wait
+        try (RunSignals.Follow follow = appended.follow(id.toString())) {
+            while (true) {
+                ensureOpen();
+                long seen = follow.signal().version();
+                List<EventEnvelope> page = events.readRange(id, afterSeq + 1, Optional.empty(), limit);
+                if (!page.isEmpty() || requireRun(id).terminal()) {
+                    return page;
+                }
+                if (!await(follow.signal(), seen, deadline)) {
+                    return List.of();
+                }
             }
         }
     }

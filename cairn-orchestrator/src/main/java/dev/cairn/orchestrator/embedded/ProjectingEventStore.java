@@ -30,7 +30,7 @@ final class ProjectingEventStore implements EventStore {
     private final SqliteDatabase db;
     private final TaskQueue queue;
     private final Clock clock;
-    private final Signal appended;
+    private final RunSignals appended;
     private final DispatchStaging staging;
     private final Acceptances acceptances;
 
@@ -38,7 +38,7 @@ final class ProjectingEventStore implements EventStore {
             SqliteEventStore events,
             TaskQueue queue,
             Clock clock,
-            Signal appended,
+            RunSignals appended,
             DispatchStaging staging,
             Acceptances acceptances) {
         this.events = Objects.requireNonNull(events, "events");
@@ -138,7 +138,7 @@ final class ProjectingEventStore implements EventStore {
         }
         queue.finish(moves);
         taken.forEach(s -> s.done(Optional.ofNullable(dispatched.get(s))));
-        appended.fire();
+        appended.fire(run);
         return head;
     }
 
