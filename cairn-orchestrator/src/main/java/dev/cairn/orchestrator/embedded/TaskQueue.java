@@ -218,6 +218,8 @@ final class TaskQueue implements LeaseService {
      * it too high, which only costs a look that finds nothing.
      */
     private final ConcurrentHashMap<String, AtomicLong> queuedCounts = new ConcurrentHashMap<>();
+    /** How many tasks were granted inside their dispatch's transaction (tests tell pushes by it). */
+    private final java.util.concurrent.atomic.LongAdder pushed = new java.util.concurrent.atomic.LongAdder();
 
     private volatile boolean closed;
 
@@ -376,6 +378,7 @@ final class TaskQueue implements LeaseService {
         }
         for (Push push : moves.pushes) {
             push.waiter().deliver(push.envelope());
+            pushed.increment();
         }
         if (moves.requeued) {
             wakeIdle();
@@ -694,6 +697,16 @@ final class TaskQueue implements LeaseService {
                 return pushed; // granted to this acquire before it stopped waiting
             }
         }
+    }
+
+    /** How many acquires wait for work now. */
+    int idleAcquires() {
+        return idle.size();
+    }
+
+    /** How many tasks were granted inside their dispatch's transaction since this queue opened. */
+    long pushedGrants() {
+        return pushed.sum();
     }
 
     /** Wakes every waiting acquire: something was queued, or the queue closes. */
