@@ -123,10 +123,12 @@ final class ProjectingEventStore implements EventStore {
                 return newHead;
             });
         } catch (AlreadyAccepted e) {
+            queue.abandon(moves);
             taken.forEach(s -> s.done(Optional.empty()));
             carries.settled(Optional.of(e.run));
             throw StorageException.concurrency(runId, expectedSeq, -1);
         } catch (RuntimeException e) {
+            queue.abandon(moves); // gives back what its dispatches reserved in waiting acquires
             taken.forEach(s -> s.done(Optional.empty()));
             if (carries != null) {
                 carries.failed(e);

@@ -41,9 +41,12 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The task queue and its leases, in the orchestrator's SQLite database: the {@link LeaseService}
@@ -156,12 +159,33 @@ final class TaskQueue implements LeaseService {
         }
     }
 
-    private static final String READY =
-            "SELECT task_id, attempts FROM tasks t WHERE t.status = 'queued' AND t.available_at <= ?"
-                    + " AND t.capability IN (SELECT value FROM json_each(?))"
-                    + " AND NOT EXISTS (SELECT 1 FROM json_each(t.labels) l"
-                    + " WHERE json_extract(?, '$.\"' || l.key || '\"') IS NOT l.value)"
-                    + " ORDER BY t.priority DESC, t.ord LIMIT ?";
+    /**
+     * The ready tasks a node may take, best first, for a node serving {@code capabilities}
+     * capabilities (bound one by one, after {@code available_at}) and carrying labels or not: a node
+     * without labels takes only tasks that require none, which needs no {@code json_each}; a node
+     * with labels binds them as a JSON object, and a task qualifies when every label it requires has
+     * the same value there.
+     */
+    static String ready(int capabilities, boolean labelled) {
+        StringBuilder sql = new StringBuilder(
+                "SELECT task_id, attempts, capability FROM tasks t WHERE t.status = 'queued' AND t.available_at <= ?"
+                        + " AND t.capability IN (?");
+        sql.append(", ?".repeat(capabilities - 1)).append(')');
+        sql.append(
+                labelled
+                        ? " AND NOT EXISTS (SELECT 1 FROM json_each(t.labels) l"
+                                + " WHERE json_extract(?, '$.\"' || l.key || '\"') IS NOT l.value)"
+                        : " AND t.labels = '{}'");
+        return sql.append(" ORDER BY t.priority DESC, t.ord LIMIT ?").toString();
+    }
+
+    /**
+     * Whether a queued task of a capability would be offered before a new task of priority {@code ?}
+     * (ready, at least as high a priority: FIFO within one); labels are left out, which can only keep
+     * a task from being pushed, never push it past one the waiter could take.
+     */
+    private static final String AHEAD = "SELECT 1 FROM tasks WHERE status = 'queued' AND capability = ?"
+            + " AND available_at <= ? AND priority >= ? LIMIT 1";
 
     private static final long POLL_MILLIS = 1000;
 
@@ -184,6 +208,19 @@ final class TaskQueue implements LeaseService {
      */
     private final ConcurrentHashMap<UUID, Trace> traces = new ConcurrentHashMap<>();
 
+    /** Acquires waiting for work, oldest first: a dispatch hands its task to one ({@link Waiter}). */
+    private final ConcurrentLinkedQueue<Waiter> idle = new ConcurrentLinkedQueue<>();
+    /**
+     * Per capability, at least the number of its {@code queued} tasks, never fewer: raised inside the
+     * transaction that queues a task (so before anyone can see it), lowered only after the commit of
+     * the one that takes a task off the queue. A zero lets an acquire skip the queue entirely and a
+     * dispatch push without looking for a task ahead of it; a transaction that does not commit leaves
+     * it too high, which only costs a look that finds nothing.
+     */
+    private final ConcurrentHashMap<String, AtomicLong> queuedCounts = new ConcurrentHashMap<>();
+    /** How many tasks were granted inside their dispatch's transaction (tests tell pushes by it). */
+    private final java.util.concurrent.atomic.LongAdder pushed = new java.util.concurrent.atomic.LongAdder();
+
     private volatile boolean closed;
 
     TaskQueue(SqliteDatabase db, OrchestratorOptions options, Signal logs, Listener listener) {
@@ -192,6 +229,27 @@ final class TaskQueue implements LeaseService {
         this.clock = options.clock();
         this.logs = Objects.requireNonNull(logs, "logs");
         this.listener = Objects.requireNonNull(listener, "listener");
+        // before any write of this process: the tasks queued when it opened
+        db.read(r -> r.query(
+                        "SELECT capability, count(*) FROM tasks WHERE status = 'queued' GROUP BY capability",
+                        row -> java.util.Map.entry(row.getString(1), row.getLong(2))))
+                .forEach(e -> counted(e.getKey()).set(e.getValue()));
+    }
+
+    private AtomicLong counted(String capability) {
+        return queuedCounts.computeIfAbsent(capability, k -> new AtomicLong());
+    }
+
+    /** At least how many tasks of these capabilities are queued (zero: none is). */
+    private long queuedOf(List<String> capabilities) {
+        long n = 0;
+        for (String capability : capabilities) {
+            AtomicLong count = queuedCounts.get(capability);
+            if (count != null) {
+                n += count.get();
+            }
+        }
+        return n;
     }
 
     // ------------------------------------------------------------------ moves, applied after commit
@@ -202,17 +260,36 @@ final class TaskQueue implements LeaseService {
         private final Set<UUID> ended = new LinkedHashSet<>();
         private final java.util.Map<UUID, Ended> endedWith = new java.util.HashMap<>();
         private final java.util.Map<UUID, TaskSpec> dispatched = new java.util.HashMap<>();
+        private final List<Push> pushes = new ArrayList<>();
+        private final List<String> dequeued = new ArrayList<>();
         private boolean requeued;
         private boolean logged;
 
+        /** A move of a task that neither leaves nor enters the queue (else the 4-argument form). */
         void task(UUID taskId, TaskStatus from, TaskStatus to) {
+            if (from == TaskStatus.QUEUED || to == TaskStatus.QUEUED) {
+                throw new IllegalArgumentException("a move off or onto the queue names the task's capability");
+            }
+            told(taskId, from, to);
+        }
+
+        /** A move of a task of {@code capability}; one onto the queue is counted at once. */
+        void task(UUID taskId, String capability, TaskStatus from, TaskStatus to) {
+            told(taskId, from, to);
+            if (to == TaskStatus.QUEUED) {
+                counted(capability).incrementAndGet();
+                requeued = true;
+            }
+            if (from == TaskStatus.QUEUED) {
+                dequeued.add(capability); // counted off once committed
+            }
+        }
+
+        private void told(UUID taskId, TaskStatus from, TaskStatus to) {
             Lifecycle.Move<TaskStatus> move = TaskStatus.TABLE.check(from, to);
             after.add(() -> listener.onTask(taskId, move));
             if (to.terminal()) {
                 ended.add(taskId);
-            }
-            if (to == TaskStatus.QUEUED) {
-                requeued = true;
             }
         }
 
@@ -221,8 +298,16 @@ final class TaskQueue implements LeaseService {
             after.add(() -> listener.onLease(taskId, epoch, move));
         }
 
-        void enqueued() {
+        /** A new task of {@code capability} is on the queue (counted at once). */
+        void enqueued(String capability) {
+            counted(capability).incrementAndGet();
             requeued = true;
+        }
+
+        /** A new task went to a waiting acquire instead: the move a grant of it would tell. */
+        void pushed(Push push) {
+            told(push.taskId(), TaskStatus.QUEUED, TaskStatus.LEASED);
+            pushes.add(push);
         }
 
         void logged() {
@@ -279,6 +364,9 @@ final class TaskQueue implements LeaseService {
     /** Tells listeners and waiters what a committed transaction did. */
     void finish(Moves moves) {
         specs.putAll(moves.dispatched);
+        for (String capability : moves.dequeued) {
+            counted(capability).decrementAndGet();
+        }
         moves.after.forEach(Runnable::run);
         for (UUID id : moves.ended) {
             specs.remove(id);
@@ -288,11 +376,54 @@ final class TaskQueue implements LeaseService {
                 waiter.complete(moves.endedWith.get(id));
             }
         }
+        for (Push push : moves.pushes) {
+            push.waiter().deliver(push.envelope());
+            pushed.increment();
+        }
         if (moves.requeued) {
-            queued.fire();
+            wakeIdle();
         }
         if (moves.logged) {
             logs.fire();
+        }
+    }
+
+    /**
+     * What a transaction that threw did, for the caller of {@link #dispatchIn} to call instead of
+     * {@link #finish}: the room it reserved in waiting acquires is given back, so they look again.
+     * A write that threw may still have committed (its caller was interrupted while the batch
+     * committed); the pushed lease's row tells, and then the moves are finished as committed ones
+     * are, so no lease is left that nobody was handed.
+     */
+    void abandon(Moves moves) {
+        if (moves.pushes.isEmpty()) {
+            return; // nothing reserved; what else the transaction did is told as before (not at all)
+        }
+        Push first = moves.pushes.getFirst();
+        boolean interrupted = Thread.interrupted();
+        boolean committed;
+        try {
+            committed = db.read(r -> r.queryOne(
+                            "SELECT 1 FROM leases WHERE task_id = ? AND epoch = 1 AND worker_id = ? AND granted_at = ?",
+                            row -> row.getLong(1),
+                            first.taskId().toString(),
+                            first.waiter().worker,
+                            first.leasedAt()))
+                    .isPresent();
+        } catch (RuntimeException e) {
+            committed = false; // cannot tell: a lease, if made, expires and its task is queued again
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (committed) {
+            finish(moves);
+            return;
+        }
+        for (Push push : moves.pushes) {
+            taint(push.taskId());
+            push.waiter().release();
         }
     }
 
@@ -307,7 +438,13 @@ final class TaskQueue implements LeaseService {
     Dispatch dispatch(RunId runId, StateId stateId, int stateAttempt, TaskRequest request) {
         long now = clock.nowMillis();
         Moves moves = new Moves();
-        Dispatch dispatch = db.write(tx -> dispatchIn(tx, runId, stateId, stateAttempt, request, now, moves));
+        Dispatch dispatch;
+        try {
+            dispatch = db.write(tx -> dispatchIn(tx, runId, stateId, stateAttempt, request, now, moves));
+        } catch (RuntimeException e) {
+            abandon(moves);
+            throw e;
+        }
         finish(moves);
         return dispatch;
     }
@@ -358,31 +495,77 @@ final class TaskQueue implements LeaseService {
                 .mode(request.mode())
                 .build();
         long timeout = request.timeout().plus(options.timeoutGrace()).toMillis();
-        tx.update(
-                "INSERT INTO tasks (task_id, run_id, state_id, step_id, failures, state_attempt, capability,"
-                        + " labels, priority, spec, status, max_attempts, available_at, timeout_ms, created_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                taskId.toString(),
-                run,
-                stateId.value(),
-                request.stepId(),
-                failures,
-                stateAttempt,
-                request.capability(),
-                Wire.write(labels),
-                priority,
-                Wire.write(spec),
-                TaskStatus.QUEUED.column(),
-                options.maxLeaseAttempts(),
-                availableAt,
-                timeout,
-                now);
-        moves.enqueued();
+        String id = taskId.toString();
+        Waiter waiter = availableAt <= now ? claimWaiter(tx, request, priority, now) : null;
+        if (waiter == null) {
+            tx.update(
+                    "INSERT INTO tasks (task_id, run_id, state_id, step_id, failures, state_attempt, capability,"
+                            + " labels, priority, spec, status, max_attempts, available_at, timeout_ms, created_at)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    id,
+                    run,
+                    stateId.value(),
+                    request.stepId(),
+                    failures,
+                    stateAttempt,
+                    request.capability(),
+                    Wire.write(labels),
+                    priority,
+                    Wire.write(spec),
+                    TaskStatus.QUEUED.column(),
+                    options.maxLeaseAttempts(),
+                    availableAt,
+                    timeout,
+                    now);
+            moves.enqueued(request.capability());
+        } else {
+            // granted to the waiting acquire in this transaction: the rows a grant would leave
+            long expires = now + options.leaseTtl().toMillis();
+            LeaseEnvelope envelope = envelope(spec, 1, expires);
+            String labelsColumn = Wire.write(labels);
+            String specColumn = Wire.write(spec);
+            boolean written = false;
+            try {
+                tx.update(
+                        "INSERT INTO tasks (task_id, run_id, state_id, step_id, failures, state_attempt, capability,"
+                                + " labels, priority, spec, status, attempts, max_attempts, available_at, timeout_ms,"
+                                + " worker_id, leased_at, lease_expires_at, created_at, first_leased_at)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        id,
+                        run,
+                        stateId.value(),
+                        request.stepId(),
+                        failures,
+                        stateAttempt,
+                        request.capability(),
+                        labelsColumn,
+                        priority,
+                        specColumn,
+                        TaskStatus.LEASED.column(),
+                        1L,
+                        options.maxLeaseAttempts(),
+                        availableAt,
+                        timeout,
+                        waiter.worker,
+                        now,
+                        expires,
+                        now,
+                        now);
+                insertLease(tx, id, 1, waiter.worker, now, expires);
+                written = true;
+            } finally {
+                if (!written) {
+                    waiter.release(); // the caller reports the failure; nothing was pushed
+                }
+            }
+            traces.put(taskId, new Trace(1, waiter.worker, now, expires));
+            moves.pushed(new Push(waiter, taskId, envelope, now));
+        }
         moves.dispatched.put(taskId, spec);
         // registered before the commit: the completion's transaction commits after this one, so its
         // finish finds the waiter (left behind harmlessly when this transaction does not commit)
-        CompletableFuture<Ended> waiter = waiters.computeIfAbsent(taskId, k -> new CompletableFuture<>());
-        return new Dispatch(taskId, failures, true, Optional.of(waiter));
+        CompletableFuture<Ended> end = waiters.computeIfAbsent(taskId, k -> new CompletableFuture<>());
+        return new Dispatch(taskId, failures, true, Optional.of(end));
     }
 
     /**
@@ -462,61 +645,278 @@ final class TaskQueue implements LeaseService {
 
     // ------------------------------------------------------------------ LeaseService
 
+    /**
+     * Grants ready tasks, best first; when there are none, waits up to {@code max_wait} for a task to
+     * be queued (and then takes it) or for a dispatch to hand it one ({@link Waiter}): a dispatch that
+     * finds this acquire waiting grants its new task to it inside the dispatch's own transaction, and
+     * this returns the lease once that commits, without another query or transaction.
+     */
     @Override
     public List<LeaseEnvelope> acquire(AcquireRequest request) {
         Objects.requireNonNull(request, "request");
         long deadline = System.nanoTime() + request.maxWait().toNanos();
-        String capabilities = Wire.write(request.capabilities());
-        String labels = Wire.write(new TreeMap<>(request.labels()));
+        Selection selection = new Selection(request);
         while (true) {
             ensureOpen();
             long seen = queued.version();
-            List<LeaseEnvelope> granted = grant(request, capabilities, labels);
+            List<LeaseEnvelope> granted = grant(request, selection);
             if (!granted.isEmpty()) {
                 return granted;
             }
-            long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
                 return List.of();
             }
+            Waiter waiter = new Waiter(request, Thread.currentThread());
+            idle.add(waiter);
+            boolean interrupted = false;
             try {
-                queued.awaitMillis(seen, Math.min(remaining, POLL_MILLIS));
-            } catch (InterruptedException e) {
+                long until = System.nanoTime() + Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS));
+                while (!waiter.handed() && queued.version() == seen && !closed) {
+                    long left = until - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    LockSupport.parkNanos(this, left);
+                    if (Thread.interrupted()) {
+                        interrupted = true;
+                        break;
+                    }
+                }
+            } finally {
+                idle.remove(waiter);
+            }
+            List<LeaseEnvelope> pushed = waiter.close();
+            if (interrupted) {
                 Thread.currentThread().interrupt();
-                throw LeaseException.unavailable("interrupted while waiting for work");
+                if (pushed.isEmpty()) {
+                    throw LeaseException.unavailable("interrupted while waiting for work");
+                }
+            }
+            if (!pushed.isEmpty()) {
+                return pushed; // granted to this acquire before it stopped waiting
             }
         }
     }
 
-    private List<LeaseEnvelope> grant(AcquireRequest request, String capabilities, String labels) {
-        long now = clock.nowMillis();
-        List<String> ready;
-        try {
-            ready = db.read(r -> r.query(READY, row -> row.getString(1), now, capabilities, labels, request.max()));
-        } catch (StorageException e) {
-            throw unavailable(e);
+    /** How many acquires wait for work now. */
+    int idleAcquires() {
+        return idle.size();
+    }
+
+    /** How many tasks were granted inside their dispatch's transaction since this queue opened. */
+    long pushedGrants() {
+        return pushed.sum();
+    }
+
+    /** Wakes every waiting acquire: something was queued, or the queue closes. */
+    private void wakeIdle() {
+        queued.fire();
+        for (Waiter waiter : idle) {
+            LockSupport.unpark(waiter.thread);
         }
-        if (ready.isEmpty()) {
-            return List.of();
+    }
+
+    /**
+     * An acquire waiting for work, which a dispatch may grant its new task to. Its room (the
+     * request's {@code max}) is reserved by {@link #claim} inside the dispatch's transaction, before
+     * the write; after the commit the lease is {@linkplain #deliver delivered}, or the room given
+     * back ({@link #release}) when the transaction did not commit. The acquire stops taking claims
+     * with {@link #close}: claims and the close are decided on one atomic word, so a claim either
+     * came first (and the acquire waits for its outcome and returns its lease) or fails (and the
+     * task stays queued); a lease is never handed to an acquire that has returned.
+     */
+    static final class Waiter {
+        private static final long RESERVED = 1L; // bits 0..19: slots claimed and not given back
+        private static final long PENDING = 1L << 20; // bits 20..39: claims not settled yet
+        private static final long MASK = (1L << 20) - 1;
+        private static final long CLOSED = 1L << 40;
+        /** How long a closing acquire waits for claims to settle (one commit, normally). */
+        private static final long SETTLE_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+        final String worker;
+        private final Set<String> capabilities;
+        private final java.util.Map<String, String> labels;
+        private final int max;
+        final Thread thread;
+        private final AtomicLong state = new AtomicLong();
+        private final ConcurrentLinkedQueue<LeaseEnvelope> delivered = new ConcurrentLinkedQueue<>();
+
+        Waiter(AcquireRequest request, Thread thread) {
+            this.worker = request.workerId();
+            this.capabilities = Set.copyOf(request.capabilities());
+            this.labels = request.labels();
+            this.max = request.max();
+            this.thread = thread;
+        }
+
+        /** Whether a task of {@code capability} requiring {@code required} labels may go to this node. */
+        boolean serves(String capability, java.util.Map<String, String> required) {
+            if (!capabilities.contains(capability)) {
+                return false;
+            }
+            for (java.util.Map.Entry<String, String> label : required.entrySet()) {
+                if (!label.getValue().equals(labels.get(label.getKey()))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Reserves one slot; false when the acquire stopped waiting or has no room left. */
+        boolean claim() {
+            while (true) {
+                long s = state.get();
+                if ((s & CLOSED) != 0 || (s & MASK) >= max) {
+                    return false;
+                }
+                if (state.compareAndSet(s, s + RESERVED + PENDING)) {
+                    return true;
+                }
+            }
+        }
+
+        /** The claim's transaction committed: the lease is this acquire's. */
+        void deliver(LeaseEnvelope envelope) {
+            delivered.add(envelope);
+            state.addAndGet(-PENDING);
+            LockSupport.unpark(thread);
+        }
+
+        /** The claim's transaction did not commit: its slot is free again. */
+        void release() {
+            state.addAndGet(-PENDING - RESERVED);
+            LockSupport.unpark(thread);
+        }
+
+        /** Whether a lease was delivered. */
+        boolean handed() {
+            return !delivered.isEmpty();
+        }
+
+        /**
+         * Takes no more claims, waits for those made to settle (one commit), and returns the leases
+         * delivered. A claim that has not settled after {@value #SETTLE_NANOS} ns (its dispatch's
+         * caller failed without telling) is given up: its lease, if it was made, expires.
+         */
+        List<LeaseEnvelope> close() {
+            long s = state.getAndUpdate(v -> v | CLOSED);
+            if ((s >> 20 & MASK) != 0) {
+                boolean interrupted = false;
+                long until = System.nanoTime() + SETTLE_NANOS;
+                while ((state.get() >> 20 & MASK) != 0) {
+                    long left = until - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    LockSupport.parkNanos(this, left);
+                    interrupted |= Thread.interrupted();
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return delivered.isEmpty() ? List.of() : List.copyOf(delivered);
+        }
+    }
+
+    /** A task granted inside its dispatch's transaction to a waiting acquire, told after the commit. */
+    record Push(Waiter waiter, UUID taskId, LeaseEnvelope envelope, long leasedAt) {}
+
+    /**
+     * A waiting acquire that may take a new task of {@code request}'s, its slot claimed; null when
+     * none may: none serves it, or a queued task the waiter could take comes first (so a waiter only
+     * gets what a look at the queue would give it; the waiter found nothing ready when it last
+     * looked, and a task queued since wakes it to look again).
+     */
+    private Waiter claimWaiter(SqlTransaction tx, TaskRequest request, long priority, long now) {
+        if (idle.isEmpty() || closed) {
+            return null;
+        }
+        String capability = request.capability();
+        boolean candidate = false;
+        for (Waiter waiter : idle) {
+            if (waiter.serves(capability, request.labels())) {
+                candidate = true;
+                break;
+            }
+        }
+        if (!candidate) {
+            return null;
+        }
+        AtomicLong count = queuedCounts.get(capability);
+        if (count != null
+                && count.get() > 0
+                && tx.queryOne(AHEAD, r -> r.getLong(1), capability, now, priority)
+                        .isPresent()) {
+            return null;
+        }
+        for (Waiter waiter : idle) {
+            if (waiter.serves(capability, request.labels()) && waiter.claim()) {
+                return waiter;
+            }
+        }
+        return null;
+    }
+
+    /** The grant's READY query and its bound arguments but the time and the limit, per acquire. */
+    private static final class Selection {
+        final String sql;
+        final Object[] args;
+        /** False once a write found nothing though the count said some was queued: then read first. */
+        boolean trustCount = true;
+
+        Selection(AcquireRequest request) {
+            boolean labelled = !request.labels().isEmpty();
+            this.sql = ready(request.capabilities().size(), labelled);
+            List<Object> bound = new ArrayList<>();
+            bound.add(0L); // now
+            bound.addAll(request.capabilities());
+            if (labelled) {
+                bound.add(Wire.write(new TreeMap<>(request.labels())));
+            }
+            bound.add(request.max());
+            this.args = bound.toArray();
+        }
+
+        Object[] at(long now) {
+            Object[] a = args.clone();
+            a[0] = now;
+            return a;
+        }
+    }
+
+    private record Ready(String id, long attempts, String capability) {}
+
+    private List<LeaseEnvelope> grant(AcquireRequest request, Selection selection) {
+        if (queuedOf(request.capabilities()) == 0) {
+            return List.of(); // nothing of these capabilities is queued: no read, no write
+        }
+        long now = clock.nowMillis();
+        Object[] args = selection.at(now);
+        if (!selection.trustCount) {
+            List<String> ready;
+            try {
+                ready = db.read(r -> r.query(selection.sql, row -> row.getString(1), args));
+            } catch (StorageException e) {
+                throw unavailable(e);
+            }
+            if (ready.isEmpty()) {
+                return List.of();
+            }
         }
         Moves moves = new Moves();
         long expires = now + options.leaseTtl().toMillis();
         List<LeaseEnvelope> granted;
         List<UUID> traced = new ArrayList<>();
-        record Ready(String id, long attempts) {}
         try {
             granted = db.write(tx -> {
                 List<LeaseEnvelope> out = new ArrayList<>();
-                for (Ready ready1 : tx.query(
-                        READY,
-                        row -> new Ready(row.getString(1), row.getLong(2)),
-                        now,
-                        capabilities,
-                        labels,
-                        request.max())) {
-                    String id = ready1.id();
+                for (Ready ready : tx.query(
+                        selection.sql, row -> new Ready(row.getString(1), row.getLong(2), row.getString(3)), args)) {
+                    String id = ready.id();
                     UUID taskId = UUID.fromString(id);
-                    long epoch = ready1.attempts() + 1;
+                    long epoch = ready.attempts() + 1;
                     tx.update(
                             "UPDATE tasks SET status = ?, attempts = ?, worker_id = ?, leased_at = ?,"
                                     + " lease_expires_at = ?, first_leased_at = coalesce(first_leased_at, ?)"
@@ -528,16 +928,8 @@ final class TaskQueue implements LeaseService {
                             expires,
                             now,
                             id);
-                    tx.update(
-                            "INSERT INTO leases (task_id, epoch, worker_id, status, granted_at, expires_at)"
-                                    + " VALUES (?, ?, ?, ?, ?, ?)",
-                            id,
-                            epoch,
-                            request.workerId(),
-                            LeaseStatus.ACTIVE.column(),
-                            now,
-                            expires);
-                    moves.task(taskId, TaskStatus.QUEUED, TaskStatus.LEASED);
+                    insertLease(tx, id, epoch, request.workerId(), now, expires);
+                    moves.task(taskId, ready.capability(), TaskStatus.QUEUED, TaskStatus.LEASED);
                     if (epoch == 1) {
                         traces.put(taskId, new Trace(epoch, request.workerId(), now, expires));
                     } else {
@@ -551,16 +943,7 @@ final class TaskQueue implements LeaseService {
                                         .orElseThrow(),
                                 TaskSpec.class);
                     }
-                    Instant until = Instant.ofEpochMilli(expires);
-                    TaskSpec leased = spec.toBuilder()
-                            .attempts(epoch)
-                            .status("leased")
-                            .leaseExpiresAt(until)
-                            .build();
-                    out.add(LeaseEnvelope.builder(leased)
-                            .leaseExpiresAt(until)
-                            .status("leased")
-                            .build());
+                    out.add(envelope(spec, epoch, expires));
                 }
                 return out;
             });
@@ -572,7 +955,37 @@ final class TaskQueue implements LeaseService {
             throw e;
         }
         finish(moves);
+        if (granted.isEmpty()) {
+            selection.trustCount = false; // queued but not ready (a backoff), or counted too high
+        }
         return granted;
+    }
+
+    private static void insertLease(
+            SqlTransaction tx, String taskId, long epoch, String worker, long now, long expires) {
+        tx.update(
+                "INSERT INTO leases (task_id, epoch, worker_id, status, granted_at, expires_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?)",
+                taskId,
+                epoch,
+                worker,
+                LeaseStatus.ACTIVE.column(),
+                now,
+                expires);
+    }
+
+    /** The envelope of grant {@code epoch} of a task dispatched as {@code spec}. */
+    private static LeaseEnvelope envelope(TaskSpec spec, long epoch, long expires) {
+        Instant until = Instant.ofEpochMilli(expires);
+        TaskSpec leased = spec.toBuilder()
+                .attempts(epoch)
+                .status("leased")
+                .leaseExpiresAt(until)
+                .build();
+        return LeaseEnvelope.builder(leased)
+                .leaseExpiresAt(until)
+                .status("leased")
+                .build();
     }
 
     @Override
@@ -938,7 +1351,7 @@ final class TaskQueue implements LeaseService {
             Optional<Long> epoch,
             long now,
             Moves moves) {
-        moves.task(task.taskId(), task.status(), to);
+        moves.task(task.taskId(), task.capability(), task.status(), to);
         String written = Wire.write(outcome);
         tx.update(
                 "UPDATE tasks SET status = ?, outcome = ?, ended_epoch = ?, ended_at = ?, lease_expires_at = NULL"
@@ -1050,7 +1463,7 @@ final class TaskQueue implements LeaseService {
                 if (task.cancelRequested()) {
                     end(tx, task, TaskStatus.CANCELLED, new TaskOutcome.Cancelled(), Optional.empty(), now, moves);
                 } else if (task.attempts() < task.maxAttempts()) {
-                    moves.task(task.taskId(), TaskStatus.LEASED, TaskStatus.QUEUED);
+                    moves.task(task.taskId(), task.capability(), TaskStatus.LEASED, TaskStatus.QUEUED);
                     tx.update(
                             "UPDATE tasks SET status = ?, worker_id = NULL, leased_at = NULL, lease_expires_at = NULL"
                                     + " WHERE task_id = ?",
@@ -1101,7 +1514,7 @@ final class TaskQueue implements LeaseService {
 
     /** Wakes long polls waiting for work (a change of routing data outside the queue). */
     void poke() {
-        queued.fire();
+        wakeIdle();
     }
 
     /** Stops serving: waiting dispatches fail, lease calls answer {@code lease_service_unavailable}. */
@@ -1109,7 +1522,7 @@ final class TaskQueue implements LeaseService {
         closed = true;
         specs.clear();
         traces.clear();
-        queued.fire();
+        wakeIdle();
         waiters.values().forEach(w -> w.completeExceptionally(new IllegalStateException("closed")));
         waiters.clear();
     }
