@@ -32,6 +32,8 @@ public final class Contracts {
             "AcquireRequest",
             "ArtifactUploaded",
             "Completion",
+            "CompletionBatch",
+            "CompletionResults",
             "ErrorEnvelope",
             "Health",
             "Heartbeat",

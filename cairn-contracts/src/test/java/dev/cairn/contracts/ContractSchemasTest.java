@@ -3,6 +3,8 @@ package dev.cairn.contracts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.contracts.api.ArtifactUploaded;
+import dev.cairn.contracts.api.CompletionBatch;
+import dev.cairn.contracts.api.CompletionResults;
 import dev.cairn.contracts.api.Health;
 import dev.cairn.contracts.api.LeaseBatch;
 import dev.cairn.contracts.api.LogPage;
@@ -34,6 +36,8 @@ class ContractSchemasTest {
             AcquireRequest.class,
             ArtifactUploaded.class,
             Completion.class,
+            CompletionBatch.class,
+            CompletionResults.class,
             ErrorEnvelope.class,
             Health.class,
             Heartbeat.class,

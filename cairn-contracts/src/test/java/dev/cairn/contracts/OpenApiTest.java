@@ -145,6 +145,15 @@ class OpenApiTest {
             new Route(
                     "/v1/leases/acquire", "post", "acquireLeases", "AcquireRequest", "200", JSON, "LeaseBatch", RUNNER),
             new Route(
+                    "/v1/leases/complete",
+                    "post",
+                    "completeLeases",
+                    "CompletionBatch",
+                    "200",
+                    JSON,
+                    "CompletionResults",
+                    RUNNER),
+            new Route(
                     "/v1/leases/{taskId}/heartbeat",
                     "post",
                     "heartbeatLease",

@@ -226,6 +226,42 @@ class MalformedRequestsE2eTest {
                         404,
                         "unknown_task")
                 .as(Auth.RUNNER));
+        String item = "{\"lease\":{\"task_id\":\"" + unknownTask + "\",\"epoch\":1},\"outcome\":\"Cancelled\"}";
+        rows.add(Row.json(
+                        "an empty batch of completions",
+                        "POST",
+                        "/v1/leases/complete",
+                        "{\"completions\":[]}",
+                        400,
+                        "invalid_field")
+                .as(Auth.RUNNER));
+        rows.add(Row.json(
+                        "more than 256 completions",
+                        "POST",
+                        "/v1/leases/complete",
+                        "{\"completions\":[" + String.join(",", java.util.Collections.nCopies(257, item)) + "]}",
+                        400,
+                        "invalid_field")
+                .as(Auth.RUNNER));
+        rows.add(Row.json(
+                        "a completion without an outcome in a batch",
+                        "POST",
+                        "/v1/leases/complete",
+                        "{\"completions\":[" + item + ",{\"lease\":{\"task_id\":\"" + unknownTask
+                                + "\",\"epoch\":1}}]}",
+                        400,
+                        "missing_field")
+                .as(Auth.RUNNER));
+        rows.add(Row.json(
+                        "a batch that is a bare list",
+                        "POST",
+                        "/v1/leases/complete",
+                        "[" + item + "]",
+                        400,
+                        "wire_format")
+                .as(Auth.RUNNER));
+        rows.add(Row.json(
+                "a client token on the batch completion route", "POST", "/v1/leases/complete", "{}", 403, "forbidden"));
         rows.add(Row.json(
                         "a lease path that is not the body's task",
                         "POST",

@@ -1,5 +1,7 @@
 package dev.cairn.server;
 
+import dev.cairn.contracts.api.CompletionBatch;
+import dev.cairn.contracts.api.CompletionResults;
 import dev.cairn.contracts.api.LeaseBatch;
 import dev.cairn.orchestrator.api.Orchestrator;
 import dev.cairn.runner.api.lease.AcquireRequest;
@@ -11,7 +13,8 @@ import java.util.UUID;
 
 /**
  * The lease API of remote runner nodes: {@link LeaseService} over HTTP. The task id of a
- * heartbeat's or completion's path must be the one of its body's lease. An acquire waits up to its
+ * heartbeat's or completion's path must be the one of its body's lease; {@code POST
+ * /v1/leases/complete} takes a batch of completions and answers each. An acquire waits up to its
  * {@code max_wait} for work (long poll); a stopping server cuts that wait short and answers 503
  * {@code shutting_down}, which a node retries elsewhere or later.
  */
@@ -27,6 +30,7 @@ final class LeaseRoutes {
 
     void register(Router router) {
         router.add("POST", "/v1/leases/acquire", Access.RUNNER, this::acquire);
+        router.add("POST", "/v1/leases/complete", Access.RUNNER, this::completeBatch);
         router.add("POST", "/v1/leases/{taskId}/heartbeat", Access.RUNNER, this::heartbeat);
         router.add("POST", "/v1/leases/{taskId}/complete", Access.RUNNER, this::complete);
     }
@@ -67,6 +71,17 @@ final class LeaseRoutes {
         sameTask(taskId, completion.lease());
         orchestrator.leases().complete(completion);
         ex.empty(204);
+    }
+
+    /**
+     * {@code POST /v1/leases/complete}: records the batch in one write transaction and answers each
+     * completion on its own ({@code done}, {@code stale_lease}, {@code unknown_task}); a failure of
+     * the whole batch is answered as a single completion's would be (503 when retryable).
+     */
+    private void completeBatch(Exchange ex) throws Exception {
+        ex.noQuery();
+        CompletionBatch batch = ex.readJson(CompletionBatch.class);
+        ex.json(200, new CompletionResults(orchestrator.leases().complete(batch.completions())));
     }
 
     private static UUID taskId(Exchange ex) {

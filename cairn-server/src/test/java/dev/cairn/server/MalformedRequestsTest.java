@@ -468,6 +468,30 @@ class MalformedRequestsTest {
                                 lease.replace("\"Cancelled\"", "\"Done\""),
                                 "wire_format",
                                 "/outcome")
+                        .json(
+                                "an empty batch of completions",
+                                "POST",
+                                "/v1/leases/complete",
+                                As.RUNNER,
+                                "{\"completions\":[]}",
+                                "invalid_field",
+                                null)
+                        .json(
+                                "a batch item with epoch zero",
+                                "POST",
+                                "/v1/leases/complete",
+                                As.RUNNER,
+                                "{\"completions\":[" + lease + "," + lease.replace("\"epoch\":1", "\"epoch\":0") + "]}",
+                                "wire_format",
+                                "/completions/1/lease")
+                        .json(
+                                "a batch item with an unknown outcome",
+                                "POST",
+                                "/v1/leases/complete",
+                                As.RUNNER,
+                                "{\"completions\":[" + lease.replace("\"Cancelled\"", "\"Done\"") + "]}",
+                                "wire_format",
+                                "/completions/0/outcome")
                         .add(
                                 "unknown task",
                                 "POST",

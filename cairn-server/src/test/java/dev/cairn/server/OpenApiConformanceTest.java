@@ -90,6 +90,7 @@ class OpenApiConformanceTest {
         tests.add(DynamicTest.dynamicTest("events and logs", OpenApiConformanceTest::eventsAndLogs));
         tests.add(DynamicTest.dynamicTest("artifacts", OpenApiConformanceTest::artifacts));
         tests.add(DynamicTest.dynamicTest("leases", OpenApiConformanceTest::leases));
+        tests.add(DynamicTest.dynamicTest("batch completions", OpenApiConformanceTest::batchCompletions));
         tests.add(DynamicTest.dynamicTest("operations", OpenApiConformanceTest::operations));
         tests.add(DynamicTest.dynamicTest(
                 "every operation of openapi.yaml was exercised", OpenApiConformanceTest::everyOperationExercised));
@@ -445,6 +446,113 @@ class OpenApiConformanceTest {
                         .state()
                         .name())
                 .isEqualTo("COMPLETED");
+    }
+
+    private static JsonNode acquirePackage() {
+        String acquire = "{\"worker_id\":\"w2\",\"capabilities\":[\"package\"],\"max\":4,"
+                + "\"max_wait\":{\"secs\":0,\"nanos\":0}}";
+        return check(
+                        "POST",
+                        "/v1/leases/acquire",
+                        runner("POST", "/v1/leases/acquire").json(acquire))
+                .json()
+                .get("leases");
+    }
+
+    private static String completion(String taskId, long epoch) {
+        return "{\"lease\":{\"task_id\":\"" + taskId + "\",\"epoch\":" + epoch + "},\"outcome\":{\"Succeeded\":"
+                + "{\"result\":{\"exit_code\":0},\"outputs\":[]}}}";
+    }
+
+    private static Http.Response completeBatch(Http.Call call, String... completions) {
+        return check(
+                "POST", "/v1/leases/complete", call.json("{\"completions\":[" + String.join(",", completions) + "]}"));
+    }
+
+    /**
+     * One batch holding a stale epoch, a good one, an unknown task, the current epoch of the stale
+     * one's task and a repeat: each answered on its own, in order, and the good ones recorded.
+     */
+    private static void batchCompletions() {
+        String first = submitRun("package");
+        JsonNode leased = acquirePackage();
+        assertThat(leased).hasSize(1);
+        String a = leased.at("/0/task/id").asText();
+        server.clock().advance(Duration.ofSeconds(31)); // the lease expires and the task is granted again
+        JsonNode again = acquirePackage();
+        assertThat(again.at("/0/task/id").asText()).isEqualTo(a);
+        assertThat(again.at("/0/task/attempts").asLong()).isEqualTo(2);
+        String second = submitRun("package");
+        JsonNode other = acquirePackage();
+        assertThat(other).hasSize(1);
+        String b = other.at("/0/task/id").asText();
+        String unknown = "0b0c5e33-3f0a-4c1e-9a8a-0c4d6a1e2f30";
+
+        Http.Response answered = completeBatch(
+                runner("POST", "/v1/leases/complete"),
+                completion(a, 1),
+                completion(b, 1),
+                completion(unknown, 1),
+                completion(a, 2),
+                completion(b, 1));
+        assertThat(answered.status()).isEqualTo(200);
+        JsonNode results = answered.json().get("results");
+        assertThat(results).hasSize(5);
+        List<String> statuses = new ArrayList<>();
+        results.forEach(r -> statuses.add(r.get("status").asText()));
+        assertThat(statuses).containsExactly("stale_lease", "done", "unknown_task", "done", "done");
+        assertThat(results.at("/0/lease/task_id").asText()).isEqualTo(a);
+        assertThat(results.at("/0/message").asText()).contains("epoch 1").contains("current epoch 2");
+        assertThat(results.at("/2/message").asText()).contains(unknown);
+        assertThat(results.at("/1/message").isMissingNode()
+                        || results.at("/1/message").isNull())
+                .isTrue();
+        for (String runId : List.of(first, second)) {
+            assertThat(server.orchestrator()
+                            .detail(runId)
+                            .steps()
+                            .getFirst()
+                            .state()
+                            .name())
+                    .isEqualTo("COMPLETED");
+        }
+
+        // bad input: typed errors, never a 5xx
+        Http.Response empty = completeBatch(runner("POST", "/v1/leases/complete"));
+        assertThat(empty.status()).isEqualTo(400);
+        assertThat(empty.code()).isEqualTo("invalid_field");
+        String[] tooMany = new String[257];
+        java.util.Arrays.fill(tooMany, completion(b, 1));
+        Http.Response many = completeBatch(runner("POST", "/v1/leases/complete"), tooMany);
+        assertThat(many.status()).isEqualTo(400);
+        assertThat(many.code()).isEqualTo("invalid_field");
+        Http.Response malformed = completeBatch(
+                runner("POST", "/v1/leases/complete"),
+                completion(b, 1),
+                "{\"lease\":{\"task_id\":\"" + b + "\",\"epoch\":1}}");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.code()).isEqualTo("missing_field");
+        assertThat(malformed.json().at("/details/pointer").asText()).isEqualTo("/completions/1/outcome");
+        Http.Response badEpoch = completeBatch(runner("POST", "/v1/leases/complete"), completion(b, 0));
+        assertThat(badEpoch.status()).isEqualTo(400);
+        assertThat(check(
+                                "POST",
+                                "/v1/leases/complete",
+                                runner("POST", "/v1/leases/complete").json("[" + completion(b, 1) + "]"))
+                        .status())
+                .isEqualTo(400);
+        assertThat(check(
+                                "POST",
+                                "/v1/leases/complete",
+                                client("POST", "/v1/leases/complete").json("{}"))
+                        .code())
+                .isEqualTo("forbidden");
+        assertThat(check(
+                                "POST",
+                                "/v1/leases/complete",
+                                http.post("/v1/leases/complete").json("{}"))
+                        .status())
+                .isEqualTo(401);
     }
 
     private static void operations() {

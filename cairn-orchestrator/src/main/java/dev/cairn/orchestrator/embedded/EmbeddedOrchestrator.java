@@ -45,6 +45,8 @@ import dev.cairn.runner.api.LeaseEnvelope;
 import dev.cairn.runner.api.LogLevel;
 import dev.cairn.runner.api.lease.AcquireRequest;
 import dev.cairn.runner.api.lease.Completion;
+import dev.cairn.runner.api.lease.CompletionResult;
+import dev.cairn.runner.api.lease.CompletionStatus;
 import dev.cairn.runner.api.lease.Heartbeat;
 import dev.cairn.runner.api.lease.HeartbeatAnswer;
 import dev.cairn.runner.api.lease.LeaseException;
@@ -1210,6 +1212,23 @@ public final class EmbeddedOrchestrator implements Orchestrator {
                 metrics.refused(e.code());
                 throw e;
             }
+        }
+
+        @Override
+        public List<CompletionResult> complete(List<Completion> completions) {
+            List<CompletionResult> results;
+            try {
+                results = queue.complete(completions);
+            } catch (LeaseException e) {
+                metrics.refused(e.code());
+                throw e;
+            }
+            for (CompletionResult result : results) {
+                if (result.status() != CompletionStatus.DONE) {
+                    metrics.refused(result.status().code());
+                }
+            }
+            return results;
         }
     }
 }

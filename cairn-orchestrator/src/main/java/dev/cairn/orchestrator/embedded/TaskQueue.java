@@ -18,6 +18,7 @@ import dev.cairn.runner.api.LeaseEnvelope;
 import dev.cairn.runner.api.TaskSpec;
 import dev.cairn.runner.api.lease.AcquireRequest;
 import dev.cairn.runner.api.lease.Completion;
+import dev.cairn.runner.api.lease.CompletionResult;
 import dev.cairn.runner.api.lease.Heartbeat;
 import dev.cairn.runner.api.lease.HeartbeatAnswer;
 import dev.cairn.runner.api.lease.LeaseException;
@@ -1066,51 +1067,60 @@ final class TaskQueue implements LeaseService {
     @Override
     public void complete(Completion completion) {
         Objects.requireNonNull(completion, "completion");
+        LeaseException refused = completeAll(List.of(completion)).getFirst();
+        if (refused != null) {
+            throw refused;
+        }
+    }
+
+    /**
+     * Records a batch of completions in one write transaction, each answered on its own as {@link
+     * #complete(Completion)} would have answered it: a stale or unknown lease is refused (a stale one
+     * recorded in {@code lease_refusals} in the same transaction) without failing the others.
+     *
+     * @throws LeaseException {@code lease_service_unavailable} when the transaction failed (nothing
+     *     was recorded; each completion may be sent again)
+     */
+    @Override
+    public List<CompletionResult> complete(List<Completion> completions) {
+        Objects.requireNonNull(completions, "completions");
+        List<LeaseException> refusals = completeAll(completions);
+        List<CompletionResult> results = new ArrayList<>(completions.size());
+        for (int i = 0; i < completions.size(); i++) {
+            LeaseRef lease = completions.get(i).lease();
+            LeaseException refused = refusals.get(i);
+            results.add(refused == null ? CompletionResult.done(lease) : CompletionResult.refused(lease, refused));
+        }
+        return results;
+    }
+
+    /** Records {@code completions} in one transaction; per completion its refusal, or null when recorded. */
+    private List<LeaseException> completeAll(List<Completion> completions) {
+        completions.forEach(c -> Objects.requireNonNull(c, "completion"));
         ensureOpen();
         long now = clock.nowMillis();
-        LeaseRef lease = completion.lease();
         Moves moves = new Moves();
-        List<Ending> endings = new ArrayList<>(1);
+        List<Ending> endings = new ArrayList<>(completions.size());
+        List<LeaseException> refusals;
         try {
-            db.write(tx -> {
-                TaskInfo task = current(tx, lease);
-                if (task.status() != TaskStatus.LEASED) {
-                    if (task.endedEpoch().isPresent() && task.endedEpoch().get() == lease.epoch()) {
-                        return null; // the same completion again
-                    }
-                    throw LeaseException.stale(lease, task.attempts());
-                }
-                TaskStatus to =
-                        switch (completion.outcome()) {
-                            case TaskOutcome.Succeeded s -> TaskStatus.SUCCEEDED;
-                            case TaskOutcome.Failed f -> TaskStatus.FAILED;
-                            case TaskOutcome.Cancelled c -> TaskStatus.CANCELLED;
-                        };
-                TaskInfo ended = end(tx, task, to, completion.outcome(), Optional.of(lease.epoch()), now, moves);
-                endLease(tx, task, lease.epoch(), LeaseStatus.COMPLETED, now, moves);
-                Optional<Grant> single = Optional.empty();
-                Trace trace = traces.get(task.taskId());
-                if (trace != null) {
-                    synchronized (trace) {
-                        if (trace.clean && trace.epoch == 1 && lease.epoch() == 1) {
-                            single = Optional.of(new Grant(
-                                    trace.epoch,
-                                    trace.worker,
-                                    LeaseStatus.COMPLETED.column(),
-                                    trace.granted,
-                                    Optional.of(now),
-                                    trace.expires));
+            refusals = db.write(tx -> {
+                List<LeaseException> out = new ArrayList<>(completions.size());
+                for (Completion completion : completions) {
+                    try {
+                        completeIn(tx, completion, now, moves, endings);
+                        out.add(null);
+                    } catch (LeaseException e) {
+                        if (LeaseException.STALE_LEASE.equals(e.code())) {
+                            taint(completion.lease().taskId()); // its history holds the refusal
+                            recordRefusal(tx, completion.lease(), "completion", now);
                         }
+                        out.add(e);
                     }
                 }
-                endings.add(new Ending(ended, completion.outcome(), single));
-                return null;
+                return out;
             });
         } catch (StorageException e) {
             throw unavailable(e);
-        } catch (LeaseException e) {
-            refused(e, lease, "completion", now);
-            throw e;
         }
         for (Ending ending : endings) {
             // told outside the writer thread: the history of a single clean lease, as the tables hold it
@@ -1119,6 +1129,43 @@ final class TaskQueue implements LeaseService {
             moves.endedWith(new Ended(ending.task(), ending.outcome(), history));
         }
         finish(moves);
+        return refusals;
+    }
+
+    /** One completion inside the batch's transaction; throws its refusal, having changed nothing. */
+    private void completeIn(SqlTransaction tx, Completion completion, long now, Moves moves, List<Ending> endings) {
+        LeaseRef lease = completion.lease();
+        TaskInfo task = current(tx, lease);
+        if (task.status() != TaskStatus.LEASED) {
+            if (task.endedEpoch().isPresent() && task.endedEpoch().get() == lease.epoch()) {
+                return; // the same completion again
+            }
+            throw LeaseException.stale(lease, task.attempts());
+        }
+        TaskStatus to =
+                switch (completion.outcome()) {
+                    case TaskOutcome.Succeeded s -> TaskStatus.SUCCEEDED;
+                    case TaskOutcome.Failed f -> TaskStatus.FAILED;
+                    case TaskOutcome.Cancelled c -> TaskStatus.CANCELLED;
+                };
+        TaskInfo ended = end(tx, task, to, completion.outcome(), Optional.of(lease.epoch()), now, moves);
+        endLease(tx, task, lease.epoch(), LeaseStatus.COMPLETED, now, moves);
+        Optional<Grant> single = Optional.empty();
+        Trace trace = traces.get(task.taskId());
+        if (trace != null) {
+            synchronized (trace) {
+                if (trace.clean && trace.epoch == 1 && lease.epoch() == 1) {
+                    single = Optional.of(new Grant(
+                            trace.epoch,
+                            trace.worker,
+                            LeaseStatus.COMPLETED.column(),
+                            trace.granted,
+                            Optional.of(now),
+                            trace.expires));
+                }
+            }
+        }
+        endings.add(new Ending(ended, completion.outcome(), single));
     }
 
     private record Ending(TaskInfo task, TaskOutcome outcome, Optional<Grant> single) {}
@@ -1131,20 +1178,24 @@ final class TaskQueue implements LeaseService {
         taint(lease.taskId()); // its history holds the refusal
         try {
             db.write(tx -> {
-                Optional<TaskInfo> task = task(tx, lease.taskId());
-                if (task.isPresent()) {
-                    tx.update(
-                            "INSERT INTO lease_refusals (task_id, epoch, current, what, ts_millis) VALUES (?, ?, ?, ?, ?)",
-                            lease.taskId().toString(),
-                            lease.epoch(),
-                            task.get().attempts(),
-                            what,
-                            now);
-                }
+                recordRefusal(tx, lease, what, now);
                 return null;
             });
         } catch (StorageException ignored) {
             // the refusal itself stands; only its record is lost
+        }
+    }
+
+    private static void recordRefusal(SqlTransaction tx, LeaseRef lease, String what, long now) {
+        Optional<TaskInfo> task = task(tx, lease.taskId());
+        if (task.isPresent()) {
+            tx.update(
+                    "INSERT INTO lease_refusals (task_id, epoch, current, what, ts_millis) VALUES (?, ?, ?, ?, ?)",
+                    lease.taskId().toString(),
+                    lease.epoch(),
+                    task.get().attempts(),
+                    what,
+                    now);
         }
     }
 

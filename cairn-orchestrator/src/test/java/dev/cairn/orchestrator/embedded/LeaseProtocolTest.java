@@ -12,6 +12,8 @@ import dev.cairn.runner.api.LeaseEnvelope;
 import dev.cairn.runner.api.LogLevel;
 import dev.cairn.runner.api.lease.AcquireRequest;
 import dev.cairn.runner.api.lease.Completion;
+import dev.cairn.runner.api.lease.CompletionResult;
+import dev.cairn.runner.api.lease.CompletionStatus;
 import dev.cairn.runner.api.lease.Heartbeat;
 import dev.cairn.runner.api.lease.HeartbeatAnswer;
 import dev.cairn.runner.api.lease.LeaseException;
@@ -127,6 +129,69 @@ class LeaseProtocolTest {
             assertThat(Views.outcome(tasks.getFirst()).orElseThrow()).isEqualTo(ok("b"));
             assertThat(h.orchestrator.summary(runId).jobs().getFirst().results())
                     .hasSize(1);
+        }
+    }
+
+    /**
+     * A batch holding a stale epoch, a good completion, an unknown task, the current epoch of the
+     * stale one's task and a repeat: recorded together, each answered as a single completion would
+     * have been, in order; the stale one's refusal is in its task's history.
+     */
+    @Test
+    void aBatchOfCompletionsIsAnsweredOneByOne() throws Exception {
+        try (Harness h = new Harness(dir)) {
+            LeaseService leases = h.orchestrator.leases();
+            String first = h.submit(ONE_STEP);
+            LeaseRef a1 = LeaseRef.of(take(leases, "a", Map.of()));
+            h.clock.advance(Duration.ofSeconds(31));
+            h.orchestrator.sweep();
+            LeaseRef a2 = LeaseRef.of(take(leases, "b", Map.of()));
+            assertThat(a2.taskId()).isEqualTo(a1.taskId());
+            String second = h.submit(ONE_STEP);
+            LeaseRef b1 = LeaseRef.of(take(leases, "b", Map.of()));
+            LeaseRef unknown = new LeaseRef(UUID.randomUUID(), 1);
+
+            List<CompletionResult> results = leases.complete(List.of(
+                    new Completion(a1, ok("a")),
+                    new Completion(b1, ok("b")),
+                    new Completion(unknown, ok("nobody")),
+                    new Completion(a2, ok("b")),
+                    new Completion(b1, ok("b again"))));
+
+            assertThat(results).extracting(CompletionResult::lease).containsExactly(a1, b1, unknown, a2, b1);
+            assertThat(results)
+                    .extracting(CompletionResult::status)
+                    .containsExactly(
+                            CompletionStatus.STALE_LEASE,
+                            CompletionStatus.DONE,
+                            CompletionStatus.UNKNOWN_TASK,
+                            CompletionStatus.DONE,
+                            CompletionStatus.DONE);
+            assertThat(results.getFirst().refusal().orElseThrow().getMessage())
+                    .contains("epoch 1")
+                    .contains("current epoch 2");
+            assertThat(results.get(2).refusal().orElseThrow().code()).isEqualTo(LeaseException.UNKNOWN_TASK);
+            assertThat(results.get(1).refusal()).isEmpty();
+            for (String runId : List.of(first, second)) {
+                assertThat(h.awaitEnd(runId).state()).isEqualTo(RunState.COMPLETED);
+                TaskQueue.TaskInfo task = h.orchestrator.tasks(runId).getFirst();
+                assertThat(Views.outcome(task).orElseThrow()).isEqualTo(ok("b"));
+            }
+            assertThat(h.orchestrator.tasks(first).getFirst().endedEpoch()).contains(2L);
+            assertThat(h.orchestrator.events(first, 0, 1000, Duration.ZERO).stream()
+                            .map(e -> e.event())
+                            .filter(e -> e instanceof dev.cairn.machine.events.Event.Domain)
+                            .map(e -> ((dev.cairn.machine.events.Event.Domain) e)
+                                    .event()
+                                    .name())
+                            .toList())
+                    .containsSubsequence(
+                            "task_leased",
+                            "task_lease_expired",
+                            "task_leased",
+                            "task_completion_refused",
+                            "task_completed");
+            assertThat(leases.complete(List.of())).isEmpty();
         }
     }
 

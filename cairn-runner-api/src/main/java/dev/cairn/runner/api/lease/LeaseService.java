@@ -1,7 +1,9 @@
 package dev.cairn.runner.api.lease;
 
 import dev.cairn.runner.api.LeaseEnvelope;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Where a runner node takes its work. Blocking methods, meant for virtual threads; thread-safe.
@@ -32,4 +34,35 @@ public interface LeaseService {
      * @throws LeaseException {@code stale_lease}, {@code unknown_task}
      */
     void complete(Completion completion);
+
+    /**
+     * Records several completions, each answered on its own and in order: {@link
+     * CompletionStatus#DONE done}, or refused with {@code stale_lease} or {@code unknown_task}
+     * exactly when {@link #complete(Completion)} would have refused it, so that one stale epoch does
+     * not fail the others. Each is idempotent for its epoch, as a single completion is.
+     *
+     * <p>The default completes them one by one; an implementation may record them all at once (the
+     * orchestrator's queue does, in one write transaction, and a remote node sends them in one
+     * request).
+     *
+     * @return one result per completion, in the same order
+     * @throws LeaseException {@code lease_service_unavailable} when the batch could not be recorded
+     *     (some of it may have been): send it again, each completion is idempotent for its epoch
+     */
+    default List<CompletionResult> complete(List<Completion> completions) {
+        Objects.requireNonNull(completions, "completions");
+        List<CompletionResult> results = new ArrayList<>(completions.size());
+        for (Completion completion : completions) {
+            try {
+                complete(completion);
+                results.add(CompletionResult.done(completion.lease()));
+            } catch (LeaseException e) {
+                if (e.retryable()) {
+                    throw e;
+                }
+                results.add(CompletionResult.refused(completion.lease(), e));
+            }
+        }
+        return results;
+    }
 }

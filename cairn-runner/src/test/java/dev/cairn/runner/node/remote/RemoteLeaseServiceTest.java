@@ -8,6 +8,8 @@ import dev.cairn.runner.api.LeaseEnvelope;
 import dev.cairn.runner.api.LogLevel;
 import dev.cairn.runner.api.lease.AcquireRequest;
 import dev.cairn.runner.api.lease.Completion;
+import dev.cairn.runner.api.lease.CompletionResult;
+import dev.cairn.runner.api.lease.CompletionStatus;
 import dev.cairn.runner.api.lease.Heartbeat;
 import dev.cairn.runner.api.lease.HeartbeatAnswer;
 import dev.cairn.runner.api.lease.LeaseException;
@@ -184,5 +186,120 @@ class RemoteLeaseServiceTest {
         Throwable thrown = catchThrowable(() -> client.acquire(acquire(Duration.ZERO)));
         assertThat(thrown).isInstanceOfSatisfying(RemoteServiceException.class, e -> assertThat(e.status())
                 .isEqualTo(404));
+    }
+
+    private List<LeaseRef> leased(RemoteLeaseService client, int tasks) {
+        for (int i = 0; i < tasks; i++) {
+            leases.submit(Tasks.of("/test/x/v1", null));
+        }
+        List<LeaseRef> refs = new java.util.ArrayList<>();
+        while (refs.size() < tasks) {
+            client.acquire(acquire(Duration.ofSeconds(5))).forEach(l -> refs.add(LeaseRef.of(l)));
+        }
+        return refs;
+    }
+
+    private static Completion ok(LeaseRef ref) {
+        return new Completion(ref, new TaskOutcome.Succeeded(JsonNodeFactory.instance.objectNode(), List.of()));
+    }
+
+    @Test
+    void aBatchIsAnsweredCompletionByCompletion() {
+        RemoteLeaseService client = client("runner-tok");
+        List<LeaseRef> refs = leased(client, 2);
+        LeaseRef good = refs.get(0);
+        LeaseRef stale = refs.get(1);
+        leases.revoke(stale.taskId());
+        LeaseRef unknown = new LeaseRef(UUID.randomUUID(), 1);
+
+        List<CompletionResult> results = client.complete(List.of(ok(good), ok(stale), ok(unknown), ok(good)));
+
+        assertThat(results).extracting(CompletionResult::lease).containsExactly(good, stale, unknown, good);
+        assertThat(results)
+                .extracting(CompletionResult::status)
+                .containsExactly(
+                        CompletionStatus.DONE,
+                        CompletionStatus.STALE_LEASE,
+                        CompletionStatus.UNKNOWN_TASK,
+                        CompletionStatus.DONE);
+        assertThat(results.get(1).refusal().orElseThrow().getMessage()).contains("current epoch 2");
+        assertThat(leases.completions(good.taskId())).containsExactly(ok(good));
+        assertThat(leases.completions(stale.taskId())).isEmpty();
+        assertThat(server.completionBatches()).containsExactly(4);
+        assertThat(server.requests("POST /v1/leases/{taskId}/complete")).isZero();
+    }
+
+    /**
+     * Completions that arrive while a batch is in flight leave together in the next one, and each
+     * caller gets its own answer: the stale one's caller alone is refused.
+     */
+    @Test
+    void completionsArrivingWhileOneIsInFlightLeaveTogether() throws Exception {
+        RemoteLeaseService client = client("runner-tok");
+        List<LeaseRef> refs = leased(client, 6);
+        leases.revoke(refs.get(3).taskId());
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        server.holdCompletions(release);
+        java.util.Map<LeaseRef, java.util.concurrent.Future<Throwable>> calls = new java.util.LinkedHashMap<>();
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            calls.put(
+                    refs.getFirst(), threads.submit(() -> catchThrowable(() -> client.complete(ok(refs.getFirst())))));
+            while (server.requests("POST /v1/leases/complete") < 1) {
+                Thread.sleep(5); // the first completion is in flight (held by the server)
+            }
+            for (LeaseRef ref : refs.subList(1, refs.size())) {
+                calls.put(ref, threads.submit(() -> catchThrowable(() -> client.complete(ok(ref)))));
+            }
+            while (client.queuedCompletions() < refs.size() - 1) {
+                Thread.sleep(5);
+            }
+            release.countDown();
+            for (var call : calls.entrySet()) {
+                Throwable thrown = call.getValue().get();
+                if (call.getKey().equals(refs.get(3))) {
+                    assertThat(thrown).isInstanceOfSatisfying(LeaseException.class, e -> assertThat(e.code())
+                            .isEqualTo(LeaseException.STALE_LEASE));
+                } else {
+                    assertThat(thrown).as("completion of " + call.getKey()).isNull();
+                    assertThat(leases.completions(call.getKey().taskId())).containsExactly(ok(call.getKey()));
+                }
+            }
+        }
+        assertThat(server.completionBatches()).containsExactly(1, 5);
+    }
+
+    @Test
+    void aBatchIsSentAgainAfterARetryableFailure() {
+        RemoteLeaseService client = client("runner-tok");
+        LeaseRef ref = leased(client, 1).getFirst();
+        server.failNext(2, 503, "store_busy", true);
+
+        client.complete(ok(ref));
+
+        assertThat(leases.completions(ref.taskId())).containsExactly(ok(ref));
+        assertThat(server.requests("POST /v1/leases/complete")).isEqualTo(3);
+
+        server.failNext(4, 503, "store_busy", true);
+        Throwable thrown = catchThrowable(() -> client.complete(ok(ref)));
+        assertThat(thrown).isInstanceOfSatisfying(LeaseException.class, e -> assertThat(e.code())
+                .isEqualTo(LeaseException.UNAVAILABLE));
+        client.complete(ok(ref)); // the same completion again: harmless
+    }
+
+    @Test
+    void aServerWithoutTheBatchRouteGetsEachCompletionOnItsOwn() {
+        server.withoutBatchCompletions();
+        RemoteLeaseService client = client("runner-tok");
+        List<LeaseRef> refs = leased(client, 2);
+        leases.revoke(refs.get(1).taskId());
+
+        client.complete(ok(refs.get(0)));
+        Throwable stale = catchThrowable(() -> client.complete(ok(refs.get(1))));
+
+        assertThat(stale).isInstanceOfSatisfying(LeaseException.class, e -> assertThat(e.code())
+                .isEqualTo(LeaseException.STALE_LEASE));
+        assertThat(leases.completions(refs.get(0).taskId())).containsExactly(ok(refs.get(0)));
+        assertThat(server.requests("POST /v1/leases/complete")).isEqualTo(1); // asked once, then not again
+        assertThat(server.requests("POST /v1/leases/{taskId}/complete")).isEqualTo(2);
     }
 }

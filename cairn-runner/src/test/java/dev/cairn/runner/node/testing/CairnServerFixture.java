@@ -3,6 +3,8 @@ package dev.cairn.runner.node.testing;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.cairn.contracts.ErrorEnvelope;
 import dev.cairn.contracts.api.ArtifactUploaded;
+import dev.cairn.contracts.api.CompletionBatch;
+import dev.cairn.contracts.api.CompletionResults;
 import dev.cairn.contracts.api.LeaseBatch;
 import dev.cairn.json.ArtifactIds;
 import dev.cairn.json.CodedError;
@@ -57,6 +59,10 @@ public final class CairnServerFixture implements AutoCloseable {
     private final Map<String, String> headerOverrides = new ConcurrentHashMap<>();
     private final AtomicInteger failures = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
+    private final Map<String, AtomicInteger> requestsByRoute = new ConcurrentHashMap<>();
+    private final Map<String, java.util.List<Integer>> batchSizes = new ConcurrentHashMap<>();
+    private volatile boolean batchRoute = true;
+    private volatile java.util.concurrent.CountDownLatch completionsHeld;
     private volatile ErrorEnvelope failure;
     private volatile int failureStatus;
     private volatile LongConsumer uploadProgress = n -> {};
@@ -77,6 +83,7 @@ public final class CairnServerFixture implements AutoCloseable {
                 .maxPayloadSize(-1)
                 .shutdownHook(false)
                 .routing(r -> r.post("/v1/leases/acquire", guarded(this::acquire))
+                        .post("/v1/leases/complete", guarded(this::completeBatch))
                         .post("/v1/leases/{taskId}/heartbeat", guarded(this::heartbeat))
                         .post("/v1/leases/{taskId}/complete", guarded(this::complete))
                         .get("/v1/artifacts/{id}", guarded(this::download))
@@ -148,6 +155,32 @@ public final class CairnServerFixture implements AutoCloseable {
         return requests.get();
     }
 
+    /** How many requests arrived for the route {@code template} (e.g. {@code POST /v1/leases/complete}). */
+    public int requests(String template) {
+        AtomicInteger count = requestsByRoute.get(template);
+        return count == null ? 0 : count.get();
+    }
+
+    /** The sizes of the batches {@code POST /v1/leases/complete} received, in order. */
+    public java.util.List<Integer> completionBatches() {
+        java.util.List<Integer> sizes = batchSizes.get("complete");
+        return sizes == null ? java.util.List.of() : java.util.List.copyOf(sizes);
+    }
+
+    /**
+     * Holds every {@code POST /v1/leases/complete} request (before reading its body) until {@code
+     * release} is counted down.
+     */
+    public void holdCompletions(java.util.concurrent.CountDownLatch release) {
+        completionsHeld = release;
+    }
+
+    /** Answers {@code POST /v1/leases/complete} with 404 {@code not_found}, as a server without it. */
+    public CairnServerFixture withoutBatchCompletions() {
+        batchRoute = false;
+        return this;
+    }
+
     @Override
     public synchronized void close() {
         server.stop();
@@ -161,6 +194,12 @@ public final class CairnServerFixture implements AutoCloseable {
     private io.helidon.webserver.http.Handler guarded(Route route) {
         return (req, res) -> {
             requests.incrementAndGet();
+            requestsByRoute
+                    .computeIfAbsent(
+                            req.prologue().method().text() + " "
+                                    + template(req.path().path()),
+                            k -> new AtomicInteger())
+                    .incrementAndGet();
             if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 req.content().consume();
                 send(res, failureStatus, Wire.writeBytes(failure));
@@ -236,6 +275,29 @@ public final class CairnServerFixture implements AutoCloseable {
         leases.complete(completion);
         res.status(204);
         res.send();
+    }
+
+    private void completeBatch(ServerRequest req, ServerResponse res) throws Exception {
+        java.util.concurrent.CountDownLatch held = completionsHeld;
+        if (held != null) {
+            held.await();
+        }
+        if (!batchRoute) {
+            req.content().consume();
+            error(res, 404, "not_found", "no route " + req.path().path(), false);
+            return;
+        }
+        CompletionBatch batch = Wire.read(body(req), CompletionBatch.class);
+        batchSizes
+                .computeIfAbsent("complete", k -> java.util.Collections.synchronizedList(new java.util.ArrayList<>()))
+                .add(batch.completions().size());
+        send(res, 200, Wire.writeBytes(new CompletionResults(leases.complete(batch.completions()))));
+    }
+
+    /** The route template of a path: task ids and artifact ids replaced by their parameter names. */
+    private static String template(String path) {
+        return path.replaceAll("/v1/leases/[0-9a-f-]{36}/", "/v1/leases/{taskId}/")
+                .replaceAll("/v1/artifacts/[^/]+$", "/v1/artifacts/{id}");
     }
 
     private static String pathTask(ServerRequest req) {
