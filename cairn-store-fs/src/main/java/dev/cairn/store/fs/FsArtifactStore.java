@@ -71,7 +71,8 @@ import java.util.function.Consumer;
  * a journaled blob is visible to this store only (another process sharing the directory sees it
  * after the checkpoint, or after opening the store once this process is gone). Identical bytes are
  * stored once: a put of a blob already present (same size) only makes sure its directory entry is
- * durable.
+ * durable and touches it; within {@link FsStoreOptions#presenceWindow()} of this store writing or
+ * touching a blob, {@link #exists} and a put of the same bytes answer from memory.
  *
  * <p><b>Integrity.</b> Every read re-hashes the bytes: {@link #get} throws {@code
  * StorageError.Corruption} ({@code artifact_corrupt}) instead of returning bytes that do not hash to
