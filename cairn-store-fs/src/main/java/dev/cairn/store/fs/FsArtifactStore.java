@@ -471,7 +471,10 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
                 return size.get();
             } // renamed into place meanwhile
         }
-        return sizeOf(pathOf(id)).orElseThrow(() -> StorageException.artifactNotFound(id));
+        return sizeOf(pathOf(id)).orElseThrow(() -> {
+            knownDurable.remove(id);
+            return StorageException.artifactNotFound(id);
+        });
     }
 
     private static Optional<Long> sizeOf(Path path) {
@@ -592,6 +595,7 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
                     .setTimes(now, now, null);
             return true;
         } catch (NoSuchFileException e) {
+            knownDurable.remove(id); // gone: the caller will put it again, and that put must write
             return false;
         } catch (IOException e) {
             throw FsErrors.io("touching", pathOf(id), e);
@@ -621,6 +625,7 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
         try {
             Files.move(target, trash, StandardCopyOption.ATOMIC_MOVE);
         } catch (NoSuchFileException e) {
+            knownDurable.remove(id);
             return false;
         } catch (IOException e) {
             throw FsErrors.io("moving aside", target, e);
@@ -661,6 +666,7 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
             }
             bytes = Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
+            forgetIfMissing(id, path);
             return Optional.empty();
         } catch (ClosedByInterruptException e) {
             throw interrupted();
@@ -669,15 +675,28 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
         }
         String actual = ArtifactIds.ofBytes(bytes);
         if (!actual.equals(id.value())) {
+            forgetIfMissing(id, path);
             throw StorageException.artifactCorrupt(id, new ArtifactId(actual));
         }
         return Optional.of(bytes);
+    }
+
+    /**
+     * Forgets that blob {@code id} is stored when its file, {@code path}, was found missing or
+     * damaged (deleted or changed behind the store's back): the next put of its bytes then writes
+     * it again instead of trusting the presence window.
+     */
+    private void forgetIfMissing(ArtifactId id, Path path) {
+        if (path.equals(pathOf(id))) {
+            knownDurable.remove(id);
+        }
     }
 
     private Optional<InputStream> openVerified(ArtifactId id, Path path) {
         try {
             return Optional.of(new VerifyingInputStream(id, Files.newInputStream(path), ArtifactIds.sha256()));
         } catch (NoSuchFileException e) {
+            forgetIfMissing(id, path);
             return Optional.empty();
         } catch (IOException e) {
             throw FsErrors.io("opening", path, e);

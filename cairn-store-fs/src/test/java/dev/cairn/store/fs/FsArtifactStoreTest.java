@@ -496,10 +496,27 @@ class FsArtifactStoreTest {
 
             Files.delete(store.pathOf(id));
             assertThat(store.exists(id)).isTrue();
-            // Reads always go to the file: nothing is served that is not there.
+            // Reads always go to the file: nothing is served that is not there; and once the store
+            // has seen the file missing (a read, a touch), the next put writes it again.
             assertThat(catchThrowableOfType(StorageException.class, () -> store.get(id))
                             .error())
                     .isInstanceOf(StorageError.NotFound.class);
+            assertThat(store.exists(id)).isFalse();
+            assertThat(store.put(OUTPUT, HELLO)).isEqualTo(id);
+            assertThat(store.get(id)).isEqualTo(HELLO);
+
+            Files.write(store.pathOf(id), bytes("hell"));
+            assertThat(catchThrowableOfType(StorageException.class, () -> store.get(id))
+                            .error())
+                    .isInstanceOf(StorageError.Corruption.class);
+            store.put(OUTPUT, HELLO);
+            assertThat(store.get(id)).isEqualTo(HELLO);
+
+            Files.delete(store.pathOf(id));
+            assertThat(store.touch(id)).isFalse();
+            store.putDeferred(OUTPUT, HELLO);
+            store.sync();
+            assertThat(store.get(id)).isEqualTo(HELLO);
 
             // A collector of this store forgets the blob as it deletes it.
             ArtifactId other = store.put(OUTPUT, bytes("other"));
@@ -509,12 +526,6 @@ class FsArtifactStoreTest {
             assertThat(store.exists(other)).isFalse();
             store.put(OUTPUT, bytes("other"));
             assertThat(Files.exists(store.pathOf(other))).isTrue();
-        }
-        try (FsArtifactStore store = FsArtifactStore.open(alwaysLooking(root))) {
-            ArtifactId id = new ArtifactId(ArtifactIds.ofBytes(HELLO));
-            assertThat(store.exists(id)).isFalse();
-            assertThat(store.put(OUTPUT, HELLO)).isEqualTo(id);
-            assertThat(store.get(id)).isEqualTo(HELLO);
         }
     }
 
