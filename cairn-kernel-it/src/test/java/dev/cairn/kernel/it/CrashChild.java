@@ -10,6 +10,7 @@ import dev.cairn.machine.ids.RunId;
 import dev.cairn.machine.runtime.Durability;
 import dev.cairn.machine.runtime.Engine;
 import dev.cairn.store.fs.FsArtifactStore;
+import dev.cairn.store.fs.FsStoreOptions;
 import dev.cairn.store.sqlite.SqliteEventStore;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -32,6 +33,10 @@ import java.util.stream.Stream;
  * once and appends nothing). Prints {@code h i state attempt key} as handlers start, {@code done}
  * at the end.
  *
+ * <p>{@code batched} stores the way {@code cairn server} does: through {@link
+ * FsArtifactStore#journaling()}, with a {@value #JOURNAL_BYTES}-byte journal, so that checkpoints
+ * (the journaled blobs written out as files) follow one another and kills land in them too.
+ *
  * <p>A shutdown hook writes {@code exits/<pid>}: an orderly exit (or SIGTERM) leaves it, SIGKILL
  * does not.
  *
@@ -41,6 +46,9 @@ import java.util.stream.Stream;
 public final class CrashChild {
 
     private CrashChild() {}
+
+    /** The batched variant's journal: a checkpoint every few dozen blobs. */
+    static final long JOURNAL_BYTES = 16 * 1024;
 
     public static void main(String[] args) {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
@@ -71,9 +79,17 @@ public final class CrashChild {
     }
 
     private static int run(Path dir, Durability durability, long seed, int runs, PrintStream out) throws Exception {
+        boolean journaling = durability instanceof Durability.Batched;
         try (SqliteEventStore events = SqliteEventStore.open(dir.resolve("events.db"));
-                FsArtifactStore artifacts = FsArtifactStore.open(dir.resolve("artifacts"))) {
-            Stores stores = new Stores(events, artifacts);
+                FsArtifactStore artifacts = journaling
+                        ? FsArtifactStore.open(FsStoreOptions.builder(dir.resolve("artifacts"))
+                                .journalBytes(JOURNAL_BYTES)
+                                .build())
+                        : FsArtifactStore.open(dir.resolve("artifacts"))) {
+            // The batched variant stores as `cairn server` does (the journaling view: snapshots and
+            // fact payloads go to the journal), with a journal small enough that checkpoints follow
+            // one another and kills land in them too.
+            Stores stores = new Stores(events, journaling ? artifacts.journaling() : artifacts);
             long checked = 0;
             for (int i = 0; i < runs; i++) {
                 try {

@@ -56,7 +56,8 @@ import org.junit.jupiter.api.io.TempDir;
  * artifact the durable logs reference is present and intact (P1 with deferred artifacts).
  *
  * <p>Two variants run concurrently, {@code every-event} and {@code batched}, in their own
- * directories. {@code -Dcairn.seed=N} replays one seed; {@code -Dcairn.crash.kills=N} changes the
+ * directories; {@code batched} stores as {@code cairn server} does, through the artifact store's
+ * journal (a small one, so that kills land in its checkpoints too: see {@link CrashChild}). {@code -Dcairn.seed=N} replays one seed; {@code -Dcairn.crash.kills=N} changes the
  * kills per variant.
  */
 class KernelCrashTest {

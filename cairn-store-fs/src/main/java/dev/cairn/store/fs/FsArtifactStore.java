@@ -29,6 +29,7 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -70,7 +71,8 @@ import java.util.function.Consumer;
  * a journaled blob is visible to this store only (another process sharing the directory sees it
  * after the checkpoint, or after opening the store once this process is gone). Identical bytes are
  * stored once: a put of a blob already present (same size) only makes sure its directory entry is
- * durable.
+ * durable and touches it; within {@link FsStoreOptions#presenceWindow()} of this store writing or
+ * touching a blob, {@link #exists} and a put of the same bytes answer from memory.
  *
  * <p><b>Integrity.</b> Every read re-hashes the bytes: {@link #get} throws {@code
  * StorageError.Corruption} ({@code artifact_corrupt}) instead of returning bytes that do not hash to
@@ -127,7 +129,14 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
     /** Bytes appended to the journal since the last checkpoint (guarded by {@code syncLock}). */
     private long journalSize;
 
-    private final Set<ArtifactId> knownDurable = ConcurrentHashMap.newKeySet();
+    /**
+     * Blobs whose file this store knows durable (written and flushed, or found and its directory
+     * flushed), with the {@link System#nanoTime()} at or before which this store last set the
+     * file's modification time (wrote or touched it): within {@link FsStoreOptions#presenceWindow()}
+     * of that, {@link #exists} and a put of the same bytes answer without asking the filesystem.
+     */
+    private final Map<ArtifactId, Long> knownDurable = new ConcurrentHashMap<>();
+
     private final Object syncLock = new Object();
     private volatile boolean closed;
 
@@ -135,7 +144,7 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
      * A deferred blob: written to {@code temp}, not yet flushed nor renamed; or, for a small blob
      * going to the journal, held as {@code bytes} ({@code temp} is then {@code null}).
      */
-    private record Pending(Path temp, Path target, byte[] bytes) {}
+    private record Pending(Path temp, Path target, byte[] bytes, long writtenNanos) {}
 
     /** The largest deferred blob that goes to the journal; larger ones are files at once. */
     static final int JOURNAL_MAX_BLOB = 1 << 20;
@@ -197,9 +206,10 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
             return id;
         }
         Path temp = newTemp();
+        long written = System.nanoTime();
         try {
             writeTemp(temp, bytes, true);
-            publish(id, temp, target);
+            publish(id, temp, target, written);
             return id;
         } catch (RuntimeException | Error e) {
             deleteQuietly(temp);
@@ -225,6 +235,7 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
             head += n;
         }
         Path temp = newTemp();
+        long written = System.nanoTime();
         try {
             MessageDigest digest = ArtifactIds.sha256();
             long size = 0;
@@ -249,7 +260,7 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
                 deleteQuietly(temp);
                 return id;
             }
-            publish(id, temp, target);
+            publish(id, temp, target, written);
             return id;
         } catch (RuntimeException | Error e) {
             deleteQuietly(temp);
@@ -276,13 +287,14 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
             return id;
         }
         Path temp = newTemp();
+        long written = System.nanoTime();
         try {
             writeTemp(temp, bytes, false);
         } catch (RuntimeException | Error e) {
             deleteQuietly(temp);
             throw e;
         }
-        if (pending.putIfAbsent(id, new Pending(temp, target, null)) != null) {
+        if (pending.putIfAbsent(id, new Pending(temp, target, null, written)) != null) {
             deleteQuietly(temp); // another thread deferred the same bytes first
         }
         if (pending.size() >= options.maxDeferred()) {
@@ -315,7 +327,7 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
         if (alreadyStored(id, pathOf(id), bytes.length)) {
             return id;
         }
-        pending.putIfAbsent(id, new Pending(null, pathOf(id), bytes.clone()));
+        pending.putIfAbsent(id, new Pending(null, pathOf(id), bytes.clone(), 0));
         if (pending.size() >= options.maxDeferred()) {
             sync();
         }
@@ -437,7 +449,10 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
     public boolean exists(ArtifactId id) {
         Objects.requireNonNull(id, "id");
         ensureUsable();
-        return pending.containsKey(id) || journaled.containsKey(id) || Files.exists(pathOf(id));
+        return pending.containsKey(id)
+                || journaled.containsKey(id)
+                || recentlyConfirmed(id)
+                || Files.exists(pathOf(id));
     }
 
     /** The size of the blob's file, without reading it (a damaged blob may report a wrong size). */
@@ -456,7 +471,10 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
                 return size.get();
             } // renamed into place meanwhile
         }
-        return sizeOf(pathOf(id)).orElseThrow(() -> StorageException.artifactNotFound(id));
+        return sizeOf(pathOf(id)).orElseThrow(() -> {
+            knownDurable.remove(id);
+            return StorageException.artifactNotFound(id);
+        });
     }
 
     private static Optional<Long> sizeOf(Path path) {
@@ -577,6 +595,7 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
                     .setTimes(now, now, null);
             return true;
         } catch (NoSuchFileException e) {
+            knownDurable.remove(id); // gone: the caller will put it again, and that put must write
             return false;
         } catch (IOException e) {
             throw FsErrors.io("touching", pathOf(id), e);
@@ -606,6 +625,7 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
         try {
             Files.move(target, trash, StandardCopyOption.ATOMIC_MOVE);
         } catch (NoSuchFileException e) {
+            knownDurable.remove(id);
             return false;
         } catch (IOException e) {
             throw FsErrors.io("moving aside", target, e);
@@ -646,6 +666,7 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
             }
             bytes = Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
+            forgetIfMissing(id, path);
             return Optional.empty();
         } catch (ClosedByInterruptException e) {
             throw interrupted();
@@ -654,15 +675,28 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
         }
         String actual = ArtifactIds.ofBytes(bytes);
         if (!actual.equals(id.value())) {
+            forgetIfMissing(id, path);
             throw StorageException.artifactCorrupt(id, new ArtifactId(actual));
         }
         return Optional.of(bytes);
+    }
+
+    /**
+     * Forgets that blob {@code id} is stored when its file, {@code path}, was found missing or
+     * damaged (deleted or changed behind the store's back): the next put of its bytes then writes
+     * it again instead of trusting the presence window.
+     */
+    private void forgetIfMissing(ArtifactId id, Path path) {
+        if (path.equals(pathOf(id))) {
+            knownDurable.remove(id);
+        }
     }
 
     private Optional<InputStream> openVerified(ArtifactId id, Path path) {
         try {
             return Optional.of(new VerifyingInputStream(id, Files.newInputStream(path), ArtifactIds.sha256()));
         } catch (NoSuchFileException e) {
+            forgetIfMissing(id, path);
             return Optional.empty();
         } catch (IOException e) {
             throw FsErrors.io("opening", path, e);
@@ -677,15 +711,32 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
      * even when a collector is deleting it at the same time.
      */
     private boolean alreadyStored(ArtifactId id, Path target, long size) {
+        if (recentlyConfirmed(id)) {
+            return true;
+        }
         Optional<BasicFileAttributes> attributes = attributesIfExists(target);
+        long touched = System.nanoTime();
         if (attributes.isEmpty() || attributes.get().size() != size || !touch(id)) {
             return false;
         }
-        if (!knownDurable.contains(id)) {
+        if (!knownDurable.containsKey(id)) {
             flushDirectory(target.getParent());
-            rememberDurable(id);
         }
+        rememberDurable(id, touched);
         return true;
+    }
+
+    /**
+     * Whether this store wrote or touched blob {@code id}'s file, durable, less than {@link
+     * FsStoreOptions#presenceWindow()} ago: then the file is there with a modification time that
+     * recent (only a collector deletes blobs, and it spares those younger than its grace period,
+     * which is far longer; one in this store forgets the blob as it deletes it), and a put of the
+     * same bytes or an {@link #exists} need not ask the filesystem.
+     */
+    private boolean recentlyConfirmed(ArtifactId id) {
+        Long confirmed = knownDurable.get(id);
+        return confirmed != null
+                && System.nanoTime() - confirmed < options.presenceWindow().toNanos();
     }
 
     private void writeTemp(Path temp, byte[] bytes, boolean flush) {
@@ -701,8 +752,11 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
         }
     }
 
-    /** Renames a flushed temporary file to its final name and flushes the directory entry. */
-    private void publish(ArtifactId id, Path temp, Path target) {
+    /**
+     * Renames a flushed temporary file, written from {@code writtenNanos} on, to its final name and
+     * flushes the directory entry.
+     */
+    private void publish(ArtifactId id, Path temp, Path target, long writtenNanos) {
         try {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
@@ -712,7 +766,7 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
             throw FsErrors.io("renaming into place", target, e);
         }
         flushDirectory(target.getParent());
-        rememberDurable(id);
+        rememberDurable(id, writtenNanos);
     }
 
     /** The bytes of a small blob held in memory (deferred, or journaled and not yet a file). */
@@ -858,12 +912,9 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
         if (journaled.isEmpty() && journalFiles.isEmpty()) {
             return;
         }
+        long started = System.nanoTime();
         List<Map.Entry<ArtifactId, byte[]>> blobs = List.copyOf(journaled.entrySet());
-        List<Optional<StorageException>> written = inParallel(blobs.stream()
-                .map(entry -> (Action) () -> writeOut(entry.getKey(), entry.getValue(), true, false))
-                .toList());
-        List<StorageException> failures = new ArrayList<>();
-        written.forEach(r -> r.ifPresent(failures::add));
+        List<StorageException> failures = writeOutAll(blobs);
         if (failures.isEmpty() && !blobs.isEmpty() && !FileSystemSync.sync(objects)) {
             Set<Path> directories = new LinkedHashSet<>();
             blobs.forEach(entry -> directories.add(pathOf(entry.getKey()).getParent()));
@@ -896,24 +947,50 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
         journalFiles.clear();
         journalSize = 0;
         for (Map.Entry<ArtifactId, byte[]> entry : blobs) {
-            rememberDurable(entry.getKey());
+            rememberDurable(entry.getKey(), started);
             journaled.remove(entry.getKey(), entry.getValue());
         }
     }
 
     /**
-     * Writes a blob's file, flushed when {@code flush}, unless {@code trustSize} and a file of its
-     * size is there (then flushes that when {@code flush}).
+     * Writes the files of a checkpoint, unflushed: {@link FsStoreOptions#syncParallelism()} threads
+     * at most, each writing a share of the blobs in turn (a virtual thread per blob added its start
+     * and scheduling to every small file; more threads than that do not create files faster here).
+     * Returns the failures.
      */
-    private void writeOut(ArtifactId id, byte[] bytes, boolean trustSize, boolean flush) {
-        Path target = pathOf(id);
-        Optional<Long> size = sizeOf(target);
-        if (trustSize && size.isPresent() && size.get() == bytes.length) {
-            if (flush) {
-                flushFile(target);
-            }
-            return;
+    private List<StorageException> writeOutAll(List<Map.Entry<ArtifactId, byte[]>> blobs) {
+        List<StorageException> failures = Collections.synchronizedList(new ArrayList<>());
+        int shares = Math.min(options.syncParallelism(), blobs.size());
+        List<Action> actions = new ArrayList<>(shares);
+        for (int share = 0; share < shares; share++) {
+            List<Map.Entry<ArtifactId, byte[]>> part =
+                    blobs.subList(share * blobs.size() / shares, (share + 1) * blobs.size() / shares);
+            actions.add(() -> {
+                for (Map.Entry<ArtifactId, byte[]> entry : part) {
+                    try {
+                        writeOut(entry.getKey(), entry.getValue(), false);
+                    } catch (StorageException e) {
+                        failures.add(e);
+                    }
+                }
+            });
         }
+        inParallel(actions).forEach(r -> r.ifPresent(failures::add));
+        return new ArrayList<>(failures);
+    }
+
+    /**
+     * Writes a blob's file (flushed when {@code flush}) through a temporary file renamed over
+     * whatever is under its name: no look first. A checkpoint writes only blobs that were not there
+     * when they were put (a put looks), so a look would nearly always find nothing and cost a
+     * {@code statx} per blob; a copy written meanwhile by someone else has the same bytes, and
+     * replacing it is harmless (a reader that opened it keeps reading it), and a damaged copy is
+     * repaired. The rename keeps the file whole or absent for every reader, including other
+     * processes: writing under the final name directly would save the rename but let a reader see
+     * a partial file, which it would report as corrupt.
+     */
+    private void writeOut(ArtifactId id, byte[] bytes, boolean flush) {
+        Path target = pathOf(id);
         Path temp = newTemp();
         try {
             writeTemp(temp, bytes, flush);
@@ -958,7 +1035,8 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
                 .toList());
         dirs.forEach(r -> r.ifPresent(failures::add));
         if (dirs.stream().allMatch(Optional::isEmpty)) {
-            flushed.forEach(entry -> rememberDurable(entry.getKey()));
+            flushed.forEach(
+                    entry -> rememberDurable(entry.getKey(), entry.getValue().writtenNanos()));
         }
         flushed.forEach(entry -> pending.remove(entry.getKey(), entry.getValue()));
         if (!failures.isEmpty()) {
@@ -1051,11 +1129,12 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
         }
     }
 
-    private void rememberDurable(ArtifactId id) {
+    /** Notes that blob {@code id}'s file is durable, its modification time set at or after {@code confirmedNanos}. */
+    private void rememberDurable(ArtifactId id, long confirmedNanos) {
         if (knownDurable.size() >= DURABLE_CACHE_LIMIT) {
             knownDurable.clear(); // forgetting only costs a directory flush on the next sighting
         }
-        knownDurable.add(id);
+        knownDurable.put(id, confirmedNanos);
     }
 
     private static int readSource(InputStream content, byte[] chunk, int offset, int length) {
@@ -1294,7 +1373,7 @@ public final class FsArtifactStore implements ArtifactStore, AutoCloseable {
             if (intact) {
                 flushFile(target);
             } else {
-                writeOut(id, bytes, false, true); // a file of the right size with wrong bytes is replaced too
+                writeOut(id, bytes, true); // a file of the right size with wrong bytes is replaced too
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.cairn.store.fs;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -14,8 +15,13 @@ import java.util.Objects;
  * @param journalBytes how many bytes of small deferred blobs the store's journal holds before a
  *     {@code sync()} writes them out as files (a checkpoint); {@code 0} turns the journal off, so
  *     that every deferred blob is a file flushed by the {@code sync()} that makes it durable
+ * @param presenceWindow how long after writing or touching a blob's file (durably) the store answers
+ *     {@code exists} and a put of the same bytes from memory instead of asking the filesystem (and
+ *     touching the file again); a collector's grace period must be longer (its default is one hour).
+ *     {@link Duration#ZERO} always asks
  */
-public record FsStoreOptions(Path root, int maxDeferred, int syncParallelism, long journalBytes) {
+public record FsStoreOptions(
+        Path root, int maxDeferred, int syncParallelism, long journalBytes, Duration presenceWindow) {
 
     /** Default {@link #maxDeferred}. */
     public static final int DEFAULT_MAX_DEFERRED = 4096;
@@ -25,6 +31,9 @@ public record FsStoreOptions(Path root, int maxDeferred, int syncParallelism, lo
 
     /** Default {@link #journalBytes}: 16 MiB. */
     public static final long DEFAULT_JOURNAL_BYTES = 16L << 20;
+
+    /** Default {@link #presenceWindow}: 5 seconds. */
+    public static final Duration DEFAULT_PRESENCE_WINDOW = Duration.ofSeconds(5);
 
     public FsStoreOptions {
         Objects.requireNonNull(root, "root");
@@ -36,6 +45,10 @@ public record FsStoreOptions(Path root, int maxDeferred, int syncParallelism, lo
         }
         if (journalBytes < 0) {
             throw new IllegalArgumentException("journal_bytes must be at least 0, got " + journalBytes);
+        }
+        Objects.requireNonNull(presenceWindow, "presence_window");
+        if (presenceWindow.isNegative()) {
+            throw new IllegalArgumentException("presence_window must not be negative, got " + presenceWindow);
         }
     }
 
@@ -50,6 +63,7 @@ public record FsStoreOptions(Path root, int maxDeferred, int syncParallelism, lo
         private int maxDeferred = DEFAULT_MAX_DEFERRED;
         private int syncParallelism = DEFAULT_SYNC_PARALLELISM;
         private long journalBytes = DEFAULT_JOURNAL_BYTES;
+        private Duration presenceWindow = DEFAULT_PRESENCE_WINDOW;
 
         private Builder(Path root) {
             this.root = root;
@@ -70,8 +84,13 @@ public record FsStoreOptions(Path root, int maxDeferred, int syncParallelism, lo
             return this;
         }
 
+        public Builder presenceWindow(Duration presenceWindow) {
+            this.presenceWindow = presenceWindow;
+            return this;
+        }
+
         public FsStoreOptions build() {
-            return new FsStoreOptions(root, maxDeferred, syncParallelism, journalBytes);
+            return new FsStoreOptions(root, maxDeferred, syncParallelism, journalBytes, presenceWindow);
         }
     }
 }

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -143,6 +144,59 @@ class FsArtifactStoreTest {
         assertThat(Files.readAllBytes(FsArtifactStore.open(root).pathOf(id))).isEqualTo(HELLO);
     }
 
+    /**
+     * Another store on the same directory (another process, or a second instance in this one) reads
+     * the blobs of a checkpoint while it writes them out: each read finds the blob whole or not at
+     * all, never a partial file (which it would report as corrupt), and afterwards finds them all.
+     */
+    @Test
+    void aBlobReadByAnotherStoreDuringACheckpointIsWholeOrAbsent() throws Exception {
+        Path root = dir.resolve("store");
+        long seed = Long.getLong("cairn.seed", new java.util.Random().nextLong());
+        System.out.println("seed=" + seed + " (aBlobReadByAnotherStoreDuringACheckpointIsWholeOrAbsent)");
+        java.util.Random random = new java.util.Random(seed);
+        List<byte[]> blobs = new ArrayList<>();
+        List<ArtifactId> ids = new ArrayList<>();
+        FsArtifactStore writer = FsArtifactStore.open(root);
+        for (int i = 0; i < 1500; i++) {
+            byte[] bytes = new byte[1 + random.nextInt(3 * 4096)]; // across page boundaries
+            random.nextBytes(bytes);
+            blobs.add(bytes);
+            ids.add(writer.putJournaled(new ArtifactKind.FactPayload(), bytes));
+        }
+        writer.sync();
+        try (FsArtifactStore reader = FsArtifactStore.open(alwaysLooking(root))) {
+            List<String> wrong = java.util.Collections.synchronizedList(new ArrayList<>());
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicInteger whole = new java.util.concurrent.atomic.AtomicInteger();
+            Thread reading = Thread.ofPlatform().start(() -> {
+                while (!done.get()) {
+                    for (int i = 0; i < ids.size() && !done.get(); i++) {
+                        try {
+                            if (java.util.Arrays.equals(reader.get(ids.get(i)), blobs.get(i))) {
+                                whole.incrementAndGet();
+                            } else {
+                                wrong.add("blob " + i + ": other bytes");
+                            }
+                        } catch (StorageException e) {
+                            if (!(e.error() instanceof StorageError.NotFound)) {
+                                wrong.add("blob " + i + ": " + e.getMessage());
+                            }
+                        }
+                    }
+                }
+            });
+            writer.close(); // the checkpoint
+            done.set(true);
+            reading.join();
+
+            assertThat(wrong).isEmpty();
+            for (int i = 0; i < ids.size(); i++) {
+                assertThat(reader.get(ids.get(i))).as("blob %d", i).isEqualTo(blobs.get(i));
+            }
+        }
+    }
+
     @Test
     void aJournalPastItsLimitIsWrittenOutBySync() throws IOException {
         Path root = dir.resolve("store");
@@ -237,7 +291,8 @@ class FsArtifactStoreTest {
 
     @Test
     void aPutOfTheRightBytesRepairsABlobOfTheWrongSize() throws IOException {
-        try (FsArtifactStore store = FsArtifactStore.open(dir.resolve("store"))) {
+        // Past the presence window (here none), a put looks at the file again.
+        try (FsArtifactStore store = FsArtifactStore.open(alwaysLooking(dir.resolve("store")))) {
             ArtifactId id = store.put(OUTPUT, HELLO);
             Files.write(store.pathOf(id), bytes("hell"));
             assertThat(catchThrowableOfType(StorageException.class, () -> store.get(id))
@@ -413,7 +468,7 @@ class FsArtifactStoreTest {
 
     @Test
     void aPutOfAStoredBlobRenewsItsTime() throws IOException {
-        try (FsArtifactStore store = FsArtifactStore.open(dir.resolve("store"))) {
+        try (FsArtifactStore store = FsArtifactStore.open(alwaysLooking(dir.resolve("store")))) {
             ArtifactId id = store.put(OUTPUT, HELLO);
             FileTime old = FileTime.from(Instant.parse("2020-01-01T00:00:00Z"));
             Files.setLastModifiedTime(store.pathOf(id), old);
@@ -422,6 +477,60 @@ class FsArtifactStoreTest {
 
             assertThat(Files.getLastModifiedTime(store.pathOf(id))).isGreaterThan(old);
         }
+    }
+
+    @Test
+    void withinThePresenceWindowAStoredBlobIsAnsweredFromMemory() throws IOException {
+        // The file is changed behind the store's back: what the store answers shows whether it
+        // looked. Within the window it does not (the blob's time is at most that old anyway).
+        Path root = dir.resolve("store");
+        try (FsArtifactStore store = FsArtifactStore.open(
+                FsStoreOptions.builder(root).presenceWindow(Duration.ofHours(1)).build())) {
+            ArtifactId id = store.put(OUTPUT, HELLO);
+            FileTime old = FileTime.from(Instant.parse("2020-01-01T00:00:00Z"));
+            Files.setLastModifiedTime(store.pathOf(id), old);
+
+            assertThat(store.put(OUTPUT, HELLO)).isEqualTo(id);
+            assertThat(store.putDeferred(OUTPUT, HELLO)).isEqualTo(id);
+            assertThat(Files.getLastModifiedTime(store.pathOf(id))).isEqualTo(old);
+
+            Files.delete(store.pathOf(id));
+            assertThat(store.exists(id)).isTrue();
+            // Reads always go to the file: nothing is served that is not there; and once the store
+            // has seen the file missing (a read, a touch), the next put writes it again.
+            assertThat(catchThrowableOfType(StorageException.class, () -> store.get(id))
+                            .error())
+                    .isInstanceOf(StorageError.NotFound.class);
+            assertThat(store.exists(id)).isFalse();
+            assertThat(store.put(OUTPUT, HELLO)).isEqualTo(id);
+            assertThat(store.get(id)).isEqualTo(HELLO);
+
+            Files.write(store.pathOf(id), bytes("hell"));
+            assertThat(catchThrowableOfType(StorageException.class, () -> store.get(id))
+                            .error())
+                    .isInstanceOf(StorageError.Corruption.class);
+            store.put(OUTPUT, HELLO);
+            assertThat(store.get(id)).isEqualTo(HELLO);
+
+            Files.delete(store.pathOf(id));
+            assertThat(store.touch(id)).isFalse();
+            store.putDeferred(OUTPUT, HELLO);
+            store.sync();
+            assertThat(store.get(id)).isEqualTo(HELLO);
+
+            // A collector of this store forgets the blob as it deletes it.
+            ArtifactId other = store.put(OUTPUT, bytes("other"));
+            Files.setLastModifiedTime(store.pathOf(other), old);
+            assertThat(store.deleteIfNotModifiedSince(other, Instant.parse("2021-01-01T00:00:00Z")))
+                    .isTrue();
+            assertThat(store.exists(other)).isFalse();
+            store.put(OUTPUT, bytes("other"));
+            assertThat(Files.exists(store.pathOf(other))).isTrue();
+        }
+    }
+
+    private static FsStoreOptions alwaysLooking(Path root) {
+        return FsStoreOptions.builder(root).presenceWindow(Duration.ZERO).build();
     }
 
     @Test

@@ -103,9 +103,10 @@ public final class StoreFactLedger implements FactLedger {
         if (bound.isPresent()) {
             return sameOrConflict(key, bound.get(), id);
         }
-        if (!artifacts.exists(id)) {
-            artifacts.putDeferred(new ArtifactKind.FactPayload(), canonical);
-        }
+        // No exists() first: a payload is nearly always new (a response, a clock reading, a nonce),
+        // and putDeferred of bytes already held stores nothing (content addressing), so asking
+        // first only doubled the store's lookups.
+        artifacts.putDeferred(new ArtifactKind.FactPayload(), canonical);
         Optional<ArtifactId> previous = index.bindIfAbsent(key, id);
         if (previous.isPresent()) {
             return sameOrConflict(key, previous.get(), id);
