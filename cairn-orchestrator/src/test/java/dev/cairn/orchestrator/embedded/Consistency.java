@@ -15,16 +15,25 @@ final class Consistency {
 
     private Consistency() {}
 
+    /**
+     * Checks the run's index against a fold of its log. The index and the log are read in two
+     * transactions, and the run may still be appending: the check uses an index read between two
+     * reads of the log that found the same head, so no append (which writes both in one
+     * transaction) came between them.
+     */
     static void assertIndexMatchesLog(EmbeddedOrchestrator orchestrator, String runId) {
+        List<EventEnvelope> log = log(orchestrator, runId);
         EmbeddedOrchestrator.Indexed stored = orchestrator.indexed(runId);
-        List<EventEnvelope> log = new ArrayList<>();
-        for (long after = 0; ; ) {
-            List<EventEnvelope> page = orchestrator.events(runId, after, 1000, Duration.ZERO);
-            if (page.isEmpty()) {
+        for (int attempt = 0; ; attempt++) {
+            List<EventEnvelope> again = log(orchestrator, runId);
+            if (again.size() == log.size()) {
                 break;
             }
-            log.addAll(page);
-            after = page.getLast().seq();
+            assertThat(attempt)
+                    .as("run %s kept appending while its index was read", runId)
+                    .isLessThan(1000);
+            log = again;
+            stored = orchestrator.indexed(runId);
         }
         for (int i = 0; i < log.size(); i++) {
             assertThat(log.get(i).seq()).as("contiguous seq").isEqualTo(i + 1);
@@ -51,5 +60,17 @@ final class Consistency {
         assertThat(actual)
                 .as("steps of run %s after %d events", runId, log.size())
                 .isEqualTo(expected);
+    }
+
+    private static List<EventEnvelope> log(EmbeddedOrchestrator orchestrator, String runId) {
+        List<EventEnvelope> log = new ArrayList<>();
+        for (long after = 0; ; ) {
+            List<EventEnvelope> page = orchestrator.events(runId, after, 1000, Duration.ZERO);
+            if (page.isEmpty()) {
+                return log;
+            }
+            log.addAll(page);
+            after = page.getLast().seq();
+        }
     }
 }
