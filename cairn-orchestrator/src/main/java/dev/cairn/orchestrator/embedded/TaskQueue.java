@@ -498,11 +498,17 @@ final class TaskQueue implements LeaseService {
         long timeout = request.timeout().plus(options.timeoutGrace()).toMillis();
         String id = taskId.toString();
         Waiter waiter = availableAt <= now ? claimWaiter(tx, request, priority, now) : null;
-        if (waiter == null) {
+        // queued, or granted to the waiting acquire in this transaction: the rows a grant would leave
+        String worker = waiter == null ? null : waiter.worker;
+        Long expires = waiter == null ? null : now + options.leaseTtl().toMillis();
+        Long leasedAt = waiter == null ? null : now;
+        boolean written = false;
+        try {
             tx.update(
                     "INSERT INTO tasks (task_id, run_id, state_id, step_id, failures, state_attempt, capability,"
-                            + " labels, priority, spec, status, max_attempts, available_at, timeout_ms, created_at)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            + " labels, priority, spec, status, attempts, max_attempts, available_at, timeout_ms,"
+                            + " worker_id, leased_at, lease_expires_at, created_at, first_leased_at)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     id,
                     run,
                     stateId.value(),
@@ -513,52 +519,29 @@ final class TaskQueue implements LeaseService {
                     Wire.write(labels),
                     priority,
                     Wire.write(spec),
-                    TaskStatus.QUEUED.column(),
+                    (waiter == null ? TaskStatus.QUEUED : TaskStatus.LEASED).column(),
+                    waiter == null ? 0L : 1L,
                     options.maxLeaseAttempts(),
                     availableAt,
                     timeout,
-                    now);
+                    worker,
+                    leasedAt,
+                    expires,
+                    now,
+                    leasedAt);
+            if (waiter != null) {
+                insertLease(tx, id, 1, worker, now, expires);
+            }
+            written = true;
+        } finally {
+            if (!written && waiter != null) {
+                waiter.release(); // the caller reports the failure; nothing was pushed
+            }
+        }
+        if (waiter == null) {
             moves.enqueued(request.capability());
         } else {
-            // granted to the waiting acquire in this transaction: the rows a grant would leave
-            long expires = now + options.leaseTtl().toMillis();
             LeaseEnvelope envelope = envelope(spec, 1, expires);
-            String labelsColumn = Wire.write(labels);
-            String specColumn = Wire.write(spec);
-            boolean written = false;
-            try {
-                tx.update(
-                        "INSERT INTO tasks (task_id, run_id, state_id, step_id, failures, state_attempt, capability,"
-                                + " labels, priority, spec, status, attempts, max_attempts, available_at, timeout_ms,"
-                                + " worker_id, leased_at, lease_expires_at, created_at, first_leased_at)"
-                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        id,
-                        run,
-                        stateId.value(),
-                        request.stepId(),
-                        failures,
-                        stateAttempt,
-                        request.capability(),
-                        labelsColumn,
-                        priority,
-                        specColumn,
-                        TaskStatus.LEASED.column(),
-                        1L,
-                        options.maxLeaseAttempts(),
-                        availableAt,
-                        timeout,
-                        waiter.worker,
-                        now,
-                        expires,
-                        now,
-                        now);
-                insertLease(tx, id, 1, waiter.worker, now, expires);
-                written = true;
-            } finally {
-                if (!written) {
-                    waiter.release(); // the caller reports the failure; nothing was pushed
-                }
-            }
             traces.put(taskId, new Trace(1, waiter.worker, now, expires));
             moves.pushed(new Push(waiter, taskId, envelope, now));
         }
