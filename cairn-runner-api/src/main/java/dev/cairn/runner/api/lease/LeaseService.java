@@ -4,6 +4,7 @@ import dev.cairn.runner.api.LeaseEnvelope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Where a runner node takes its work. Blocking methods, meant for virtual threads; thread-safe.
@@ -50,11 +51,22 @@ public interface LeaseService {
      *     (some of it may have been): send it again, each completion is idempotent for its epoch
      */
     default List<CompletionResult> complete(List<Completion> completions) {
+        return oneByOne(completions, this::complete);
+    }
+
+    /**
+     * Completes {@code completions} one at a time through {@code single} (a {@link
+     * #complete(Completion)} that throws a refusal as a {@link LeaseException}), answering each as
+     * {@link #complete(List)} does: a refusal is that item's result, a retryable failure fails the
+     * whole batch.
+     */
+    static List<CompletionResult> oneByOne(List<Completion> completions, Consumer<Completion> single) {
         Objects.requireNonNull(completions, "completions");
+        Objects.requireNonNull(single, "single");
         List<CompletionResult> results = new ArrayList<>(completions.size());
         for (Completion completion : completions) {
             try {
-                complete(completion);
+                single.accept(completion);
                 results.add(CompletionResult.done(completion.lease()));
             } catch (LeaseException e) {
                 if (e.retryable()) {

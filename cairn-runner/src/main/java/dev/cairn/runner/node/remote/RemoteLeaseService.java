@@ -161,20 +161,10 @@ public final class RemoteLeaseService implements LeaseService, AutoCloseable {
     }
 
     private List<CompletionResult> sendOneByOne(List<Completion> batch) {
-        List<CompletionResult> results = new ArrayList<>(batch.size());
-        for (Completion completion : batch) {
+        return LeaseService.oneByOne(batch, completion -> {
             String path = "v1/leases/" + completion.lease().taskId() + "/complete";
-            try {
-                post("POST /" + path, path, Wire.writeBytes(completion));
-                results.add(CompletionResult.done(completion.lease()));
-            } catch (LeaseException e) {
-                if (e.retryable()) {
-                    throw e;
-                }
-                results.add(CompletionResult.refused(completion.lease(), e));
-            }
-        }
-        return results;
+            post("POST /" + path, path, Wire.writeBytes(completion));
+        });
     }
 
     private HttpResponse<byte[]> post(String route, String path, byte[] body) {
