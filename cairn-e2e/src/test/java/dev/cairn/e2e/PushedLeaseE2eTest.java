@@ -50,8 +50,8 @@ class PushedLeaseE2eTest {
             CompletableFuture<HttpResponse<String>> poll = http.sendAsync(
                     post(server.url(), "/v1/leases/acquire", Wire.write(acquire)),
                     HttpResponse.BodyHandlers.ofString());
-            // give the long poll time to be waiting in the server (a grant would do as well, only later)
-            Thread.sleep(500);
+            // give the long poll time to be waiting in the server (the metric below tells if it was not)
+            Thread.sleep(1000);
             assertThat(poll).as("nothing to take yet").isNotDone();
 
             String runId = Stack.submit(
@@ -73,6 +73,14 @@ class PushedLeaseE2eTest {
             assertThat(lease.task().attempts()).contains(1L);
             assertThat(lease.status()).contains("leased");
 
+            HttpResponse<String> metrics = http.send(
+                    HttpRequest.newBuilder(server.url().resolve("/metrics"))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.body())
+                    .as("the lease was pushed by the dispatch, not granted by a later look at the queue")
+                    .containsPattern("(?m)^cairn_leases_pushed_total(\\{[^}]*\\})? 1\\.0$");
             LeaseRef held = LeaseRef.of(lease);
             LeaseRef stale = new LeaseRef(held.taskId(), held.epoch() + 1);
             TaskOutcome done = new TaskOutcome.Succeeded(

@@ -200,6 +200,7 @@ public final class EmbeddedOrchestrator implements Orchestrator {
                 .transitionListener(transitions)
                 .build();
         metrics.gauges(this::taskCounts, () -> engine.activeRuns().size());
+        metrics.pushes(queue);
         this.sweeper = options.sweepInterval().isZero()
                 ? null
                 : Thread.ofVirtual().name("cairn-sweeper").unstarted(this::sweepLoop);

@@ -4,6 +4,7 @@ import dev.cairn.machine.ids.RunId;
 import dev.cairn.machine.runtime.Lifecycle;
 import dev.cairn.machine.runtime.TransitionListener;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Locale;
@@ -52,6 +53,17 @@ final class OrchestratorMetrics implements TaskQueue.Listener, TransitionListene
         Gauge.builder("cairn.runs.active", activeRuns, s -> s.get())
                 .description("runs this orchestrator is executing")
                 .strongReference(true)
+                .register(registry);
+    }
+
+    /**
+     * Registers the count of tasks granted inside their dispatch's transaction. Micrometer holds
+     * {@code queue} weakly (a function counter of a collected object reads 0): the queue lives as long
+     * as its orchestrator, so it is the state object, not a lambda around it.
+     */
+    void pushes(TaskQueue queue) {
+        FunctionCounter.builder("cairn.leases.pushed", queue, TaskQueue::pushedGrants)
+                .description("tasks granted to a waiting acquire inside the transaction that dispatched them")
                 .register(registry);
     }
 
