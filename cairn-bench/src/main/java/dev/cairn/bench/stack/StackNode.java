@@ -5,9 +5,6 @@ import dev.cairn.bench.BenchException;
 import dev.cairn.client.CairnClient;
 import dev.cairn.contracts.RunStatus;
 import dev.cairn.contracts.api.PipelineRunRequest;
-import dev.cairn.machine.events.Event;
-import dev.cairn.machine.events.EventEnvelope;
-import dev.cairn.machine.events.KernelEvent;
 import dev.cairn.node.CairnNode;
 import dev.cairn.node.NodeOptions;
 import dev.cairn.node.ServerSettings;
@@ -17,7 +14,6 @@ import dev.cairn.runner.node.RunnerRegistry;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -27,8 +23,8 @@ import java.util.Optional;
  * free loopback port, with or without an in-process runner node; and a {@link CairnClient} of it,
  * through which runs are submitted, as a user's program would.
  *
- * <p>The end of a run is observed in-process, from the orchestrator's event log (a long poll on
- * {@link EmbeddedOrchestrator#events}), so that watching adds no HTTP traffic to what is measured.
+ * <p>The end of a run is observed in-process ({@link EmbeddedOrchestrator#awaitEnd}), so that
+ * watching adds no HTTP traffic to what is measured.
  */
 final class StackNode implements AutoCloseable {
 
@@ -74,34 +70,19 @@ final class StackNode implements AutoCloseable {
     }
 
     /**
-     * Waits until the run's log has its {@code RunCompleted} event; the run's status then.
+     * Waits until the run has ended ({@link EmbeddedOrchestrator#awaitEnd}: woken by the run's own
+     * appends, reading its row in the runs index, which the append that ends the run updates in
+     * its own transaction); the run's status then.
      *
      * @throws BenchException {@code bench_self_check_failed} when it has not ended within {@code limit}
      */
     RunStatus awaitEnd(String runId, Duration limit) {
-        EmbeddedOrchestrator orchestrator = node.orchestrator();
-        long deadline = System.nanoTime() + limit.toNanos();
-        long after = 0;
-        while (true) {
-            List<EventEnvelope> page = orchestrator.events(runId, after, 1000, Duration.ofSeconds(1));
-            for (EventEnvelope e : page) {
-                if (e.event() instanceof Event.Kernel k && k.event() instanceof KernelEvent.RunCompleted) {
-                    return orchestrator.status(runId);
-                }
-            }
-            if (!page.isEmpty()) {
-                after = page.getLast().seq();
-            } else {
-                RunStatus status = orchestrator.status(runId);
-                if (status.state().terminal()) {
-                    return status;
-                }
-                if (System.nanoTime() > deadline) {
-                    throw BenchException.selfCheckFailed(
-                            "stack", "run " + runId + " has not ended within " + limit + "; it is " + status.state());
-                }
-            }
+        RunStatus status = node.orchestrator().awaitEnd(runId, limit);
+        if (!status.state().terminal()) {
+            throw BenchException.selfCheckFailed(
+                    "stack", "run " + runId + " has not ended within " + limit + "; it is " + status.state());
         }
+        return status;
     }
 
     @Override

@@ -923,6 +923,33 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         }
     }
 
+    /**
+     * Waits up to {@code wait} for run {@code runId} to end, and returns its status: a terminal one
+     * when it ended, else the status when the wait ran out (or the calling thread was interrupted,
+     * with its flag kept). Only appends to this run wake the wait, and each wake reads the run's row
+     * in the runs index, not its log: a caller that only needs the end pays one indexed read per
+     * append, where following {@link #events} decodes every event.
+     *
+     * @throws OrchestratorException {@code run_not_found}; {@code invalid_request} for a negative wait
+     */
+    public RunStatus awaitEnd(String runId, Duration wait) {
+        RunId id = parse(runId);
+        Objects.requireNonNull(wait, "wait");
+        if (wait.isNegative()) {
+            throw OrchestratorException.invalidRequest("wait", "must not be negative, got " + wait, null);
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        try (RunSignals.Follow follow = appended.follow(id.toString())) {
+            while (true) {
+                ensureOpen();
+                long seen = follow.signal().version();
+                if (requireRun(id).terminal() || !await(follow.signal(), seen, deadline)) {
+                    return status(runId);
+                }
+            }
+        }
+    }
+
     @Override
     public LogPage logs(String runId, Optional<String> stepId, long afterCursor, int limit, Duration wait) {
         RunId id = parse(runId);

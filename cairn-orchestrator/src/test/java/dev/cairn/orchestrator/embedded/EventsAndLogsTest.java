@@ -3,6 +3,8 @@ package dev.cairn.orchestrator.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cairn.contracts.RunState;
+import dev.cairn.contracts.RunStatus;
 import dev.cairn.contracts.api.LogEntry;
 import dev.cairn.contracts.api.LogPage;
 import dev.cairn.machine.events.EventEnvelope;
@@ -117,6 +119,37 @@ class EventsAndLogsTest {
     }
 
     @Test
+    void aWaiterForARunsEndGetsItsTerminalStatusOnceTheLastTaskCompletes() throws Exception {
+        try (Harness h = new Harness(dir);
+                ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            LeaseService leases = h.orchestrator.leases();
+            String runId = h.submit(LeaseProtocolTest.ONE_STEP);
+            LeaseEnvelope lease = LeaseProtocolTest.take(leases, "w", Map.of());
+            RunStatus running = h.orchestrator.awaitEnd(runId, Duration.ofMillis(50));
+            assertThat(running.state())
+                    .as("a wait that runs out answers with the run as it is")
+                    .isEqualTo(RunState.RUNNING);
+
+            Future<RunStatus> waiting = threads.submit(() -> h.orchestrator.awaitEnd(runId, Duration.ofSeconds(60)));
+            leases.complete(new Completion(LeaseRef.of(lease), LeaseProtocolTest.ok("w")));
+
+            RunStatus end = waiting.get();
+            assertThat(end.state()).isEqualTo(RunState.COMPLETED);
+            assertThat(end.completedJobs()).isEqualTo(1);
+            assertThat(h.orchestrator
+                            .events(runId, 0, 1000, Duration.ZERO)
+                            .getLast()
+                            .event()
+                            .toString())
+                    .as("the end was answered after the run's last event, not before")
+                    .contains("RunCompleted");
+            assertThat(h.orchestrator.awaitEnd(runId, Duration.ZERO))
+                    .as("an ended run answers at once")
+                    .isEqualTo(h.orchestrator.status(runId));
+        }
+    }
+
+    @Test
     void readersOfUnknownRunsAndBadPagesGetTypedErrors() throws Exception {
         try (Harness h = new Harness(dir)) {
             String unknown = "6a1f1b8e-2d3c-4e5f-8a9b-0c1d2e3f4a5b";
@@ -131,6 +164,12 @@ class EventsAndLogsTest {
                     .isInstanceOfSatisfying(OrchestratorException.class, e -> assertThat(e.code())
                             .isEqualTo("invalid_request"));
             assertThatThrownBy(() -> h.orchestrator.logs(runId, Optional.empty(), 0, 0, Duration.ZERO))
+                    .isInstanceOfSatisfying(OrchestratorException.class, e -> assertThat(e.code())
+                            .isEqualTo("invalid_request"));
+            assertThatThrownBy(() -> h.orchestrator.awaitEnd(unknown, Duration.ZERO))
+                    .isInstanceOfSatisfying(OrchestratorException.class, e -> assertThat(e.code())
+                            .isEqualTo("run_not_found"));
+            assertThatThrownBy(() -> h.orchestrator.awaitEnd(runId, Duration.ofMillis(-1)))
                     .isInstanceOfSatisfying(OrchestratorException.class, e -> assertThat(e.code())
                             .isEqualTo("invalid_request"));
             assertThatThrownBy(() -> h.orchestrator.events(runId, 0, 10, Duration.ofMinutes(5)))
