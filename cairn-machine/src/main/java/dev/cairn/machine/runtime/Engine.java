@@ -79,6 +79,10 @@ public final class Engine implements ExecutionEngine {
     private final PlanIndex[] recentPlans = new PlanIndex[RECENT_PLANS];
     private int nextPlanSlot;
 
+    private static final int RECENT_MANIFESTS = 8;
+    private final CanonicalManifest[] recentManifests = new CanonicalManifest[RECENT_MANIFESTS];
+    private int nextManifestSlot;
+
     private Engine(Builder b) {
         this.planResolver = b.planResolver;
         this.clock = b.clock;
@@ -147,8 +151,9 @@ public final class Engine implements ExecutionEngine {
             ExecutionPlan plan = run.plan();
             PlanIndex index = prepare(plan);
             RunManifest manifest = run.manifest();
-            byte[] manifestBytes = StartRuns.canonicalBytes(manifest);
-            ArtifactId manifestId = new ArtifactId(dev.cairn.json.ArtifactIds.ofBytes(manifestBytes));
+            CanonicalManifest canonical = canonical(manifest);
+            byte[] manifestBytes = canonical.bytes();
+            ArtifactId manifestId = canonical.id();
             if (!manifestId.equals(run.manifestId())) {
                 throw RunException.invalidPlan(
                         KernelCodes.MANIFEST_ID_MISMATCH,
@@ -465,6 +470,40 @@ public final class Engine implements ExecutionEngine {
             nextPlanSlot = (nextPlanSlot + 1) % RECENT_PLANS;
         }
         return index;
+    }
+
+    /** A manifest (a copy of its own), its canonical JSON and that JSON's id. */
+    private record CanonicalManifest(RunManifest manifest, byte[] bytes, ArtifactId id) {}
+
+    /**
+     * The canonical JSON of {@code manifest} and its id. A caller that starts the same pipeline again
+     * and again gives equal manifests (its own, or the very same), so the last {@link
+     * #RECENT_MANIFESTS} are kept: by value, on copies made when kept, since equal manifests have the
+     * same canonical JSON and a manifest's input is a JSON tree its holder could still change.
+     */
+    private CanonicalManifest canonical(RunManifest manifest) {
+        synchronized (recentManifests) {
+            for (CanonicalManifest known : recentManifests) {
+                if (known != null && known.manifest().equals(manifest)) {
+                    return known;
+                }
+            }
+        }
+        byte[] bytes = StartRuns.canonicalBytes(manifest);
+        CanonicalManifest canonical = new CanonicalManifest(
+                new RunManifest(
+                        manifest.opId(),
+                        manifest.opVersion(),
+                        manifest.inputParams(),
+                        manifest.runConfig(),
+                        manifest.build()),
+                bytes,
+                new ArtifactId(dev.cairn.json.ArtifactIds.ofBytes(bytes)));
+        synchronized (recentManifests) {
+            recentManifests[nextManifestSlot] = canonical;
+            nextManifestSlot = (nextManifestSlot + 1) % RECENT_MANIFESTS;
+        }
+        return canonical;
     }
 
     private PlanIndex resolve(RunManifest manifest) {

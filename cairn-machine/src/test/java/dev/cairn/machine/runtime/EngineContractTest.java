@@ -366,6 +366,26 @@ public abstract class EngineContractTest {
         assertThat(counting.nothingWritten()).isTrue();
     }
 
+    @Test
+    void aManifestChangedBetweenTwoStartsIsCheckedAgain() {
+        ExecutionPlan plan = Plan.builder("demo").pure("a", ctx -> {}).build();
+        ObjectNode params = JsonNodeFactory.instance.objectNode().put("n", 1);
+        StartRun run = StartRuns.of(plan).inputParams(params).build();
+        Engine engine = kit.engine().build();
+        engine.start(stores().create(), run);
+        // an equal manifest of its own starts as well (the engine keeps the canonical form it computed)
+        StartRun equal = StartRuns.of(plan).inputParams(params.deepCopy()).build();
+        assertThat(equal.manifestId()).isEqualTo(run.manifestId());
+        engine.start(stores().create(), equal);
+
+        // the manifest's input is a tree its holder can still change: the id no longer matches
+        ((ObjectNode) run.manifest().inputParams()).put("n", 2);
+        CountingStores counting = new CountingStores(stores().create());
+        RunException e = catchRun(() -> engine.start(counting.stores, run));
+        assertThat(e.code()).isEqualTo(KernelCodes.MANIFEST_ID_MISMATCH);
+        assertThat(counting.nothingWritten()).isTrue();
+    }
+
     private RunException assertStartRefused(StartRun run, String code) {
         CountingStores counting = new CountingStores(stores().create());
         RunException e = catchRun(() -> kit.engine().build().start(counting.stores, run));

@@ -42,6 +42,7 @@ import dev.cairn.orchestrator.spec.InputSpec;
 import dev.cairn.orchestrator.spec.PipelineSpec;
 import dev.cairn.orchestrator.spec.SecretDelivery;
 import dev.cairn.orchestrator.spec.SecretRef;
+import dev.cairn.orchestrator.spec.SourceMap;
 import dev.cairn.orchestrator.spec.SpecDocument;
 import dev.cairn.orchestrator.spec.SpecException;
 import dev.cairn.orchestrator.spec.SpecParser;
@@ -60,6 +61,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * Turns submissions into runs of the kernel: a {@link RunManifest} (canonical, content-addressed,
@@ -92,8 +94,23 @@ final class Planner {
     private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final String SPEC_SOURCE = "pipeline.json";
 
+    /** How many specs read, and how many plans, {@link #pipeline} keeps. */
+    static final int CACHED_SPECS = 32;
+
+    static final int CACHED_PLANS = 64;
+
+    /** Specs with more JSON values, or more canonical bytes, are read and planned each time. */
+    static final int MAX_CACHED_NODES = 4096;
+
+    static final int MAX_CACHED_SPEC_BYTES = 64 * 1024;
+
+    /** Plans bound to params with more characters (names and values) are not kept. */
+    static final int MAX_CACHED_PARAM_CHARS = 16 * 1024;
+
     private final SpecParser parser = new SpecParser();
     private final ArtifactStore artifacts;
+    private final Recent<SpecKey, Parsed> specs = new Recent<>(CACHED_SPECS);
+    private final Recent<PlanKey, Planned> plans = new Recent<>(CACHED_PLANS);
 
     Planner(ArtifactStore artifacts) {
         this.artifacts = Objects.requireNonNull(artifacts, "artifacts");
@@ -127,13 +144,30 @@ final class Planner {
             List<String> tags,
             Optional<Duration> timeout,
             ExportSpec export,
-            List<EventSinkConfig> sinks) {}
+            List<EventSinkConfig> sinks) {
+
+        /** A planned run may be kept and given again ({@link #pipeline}): its lists do not change. */
+        Planned {
+            steps = List.copyOf(steps);
+            tags = List.copyOf(tags);
+            sinks = List.copyOf(sinks);
+        }
+    }
 
     // ------------------------------------------------------------------ pipelines
 
     /**
      * Plans a pipeline submission: reads and checks the spec and its params, refuses local inputs
      * (the client uploads them first), and builds the manifest and the plan.
+     *
+     * <p>A pipeline submitted again (the same spec, to the order of its keys and the type of its
+     * numbers) is not read and checked again: the last {@value #CACHED_SPECS} specs read are kept,
+     * and the last {@value #CACHED_PLANS} plans with the params they were bound to. What is kept is
+     * what reading, binding and planning give (a function of the spec's text and the params), so a
+     * kept plan is the plan; sharing it also lets the kernel skip validating and indexing a plan it
+     * knows. Big specs are not kept ({@value #MAX_CACHED_NODES} JSON values, {@value
+     * #MAX_CACHED_SPEC_BYTES} canonical bytes), nor params beyond {@value #MAX_CACHED_PARAM_CHARS}
+     * characters.
      *
      * @throws OrchestratorException {@code invalid_spec} with every error, or {@code invalid_request}
      */
@@ -142,57 +176,144 @@ final class Planner {
             throw OrchestratorException.invalidRequest(
                     "spec", "must be a JSON object (a pipeline spec)", "Send the pipeline as a JSON object.");
         }
-        String text;
-        try {
-            text = PRETTY.writeValueAsString(request.spec());
-        } catch (JsonProcessingException e) {
-            throw OrchestratorException.invalidRequest("spec", "cannot be written as JSON", "Send a JSON object.");
-        }
-        PipelineSpec spec;
-        BoundPipeline bound;
-        try {
-            // the request's tree read once; the text is read again only for errors with positions
-            SpecDocument document =
-                    parser.read(request.spec(), text, SPEC_SOURCE).orThrow();
-            spec = document.spec();
-            if (request.dryRun()) {
-                spec = spec.withDryRun(true);
+        Optional<TreeKey> tree = TreeKey.of(request.spec(), MAX_CACHED_NODES);
+        boolean dryRun = request.dryRun();
+        if (tree.isPresent()) {
+            Planned known = plans.get(new PlanKey(tree.get(), dryRun, request.params()));
+            if (known != null) {
+                return known;
             }
-            try {
-                bound = new SpecDocument(spec, document.sources(), document.sourceName(), Optional.empty())
-                        .bind(request.params());
-            } catch (SpecException e) {
-                SpecDocument positioned = parser.read(text, SPEC_SOURCE).orThrow();
-                new SpecDocument(spec, positioned.sources(), positioned.sourceName(), Optional.empty())
-                        .bind(request.params());
-                throw e; // not reached: the same spec binds the same way
-            }
-        } catch (SpecException e) {
-            throw OrchestratorException.invalidSpec(e);
         }
+        Supplier<String> text = new PrettyText(request.spec());
+        Parsed parsed = tree.map(t -> specs.get(new SpecKey(t, dryRun))).orElse(null);
+        boolean readNow = parsed == null;
+        if (readNow) {
+            parsed = parse(request.spec(), dryRun, text);
+        }
+        BoundPipeline bound = bind(parsed, request.params(), text);
+        PipelineSpec spec = parsed.spec();
         refuseLocalInputs(spec);
-        byte[] specBytes = Canonical.canonicalize(SpecWriter.toJson(spec));
-        String specId = ArtifactIds.ofBytes(specBytes);
         ObjectNode inputParams = JsonNodeFactory.instance.objectNode();
-        inputParams.put("pipeline", specId);
+        inputParams.put("pipeline", parsed.specId());
         inputParams.set("params", bound.params().toJson());
         RunManifest manifest = new RunManifest(
                 spec.op(), spec.version(), inputParams, kernelConfig(bound.runConfig()), BuildProvenance.empty());
         List<StepPlan> steps = steps(bound);
         byte[] manifestBytes = StartRuns.canonicalBytes(manifest);
-        return new Planned(
+        Planned planned = new Planned(
                 "pipeline",
                 manifest,
                 new ArtifactId(ArtifactIds.ofBytes(manifestBytes)),
                 manifestBytes,
                 plan(spec.op().value(), steps, edges(bound, steps), bound.export()),
                 steps,
-                Optional.of(specBytes),
+                Optional.of(parsed.specBytes()),
                 Optional.empty(),
                 List.of(),
                 Optional.empty(),
                 bound.export(),
                 spec.sinks());
+        if (tree.isPresent() && parsed.specBytes().length <= MAX_CACHED_SPEC_BYTES) {
+            TreeKey kept = tree.get().detached();
+            if (readNow) {
+                specs.put(new SpecKey(kept, dryRun), parsed);
+            }
+            int chars = 0;
+            for (Map.Entry<String, String> param : request.params().entrySet()) {
+                chars += param.getKey().length() + param.getValue().length();
+            }
+            if (chars <= MAX_CACHED_PARAM_CHARS) {
+                plans.put(new PlanKey(kept, dryRun, new TreeMap<>(request.params())), planned);
+            }
+        }
+        return planned;
+    }
+
+    /**
+     * A spec read and checked from the request's tree (its text written and read only for errors
+     * with positions), with its canonical bytes and their id.
+     */
+    private Parsed parse(JsonNode tree, boolean dryRun, Supplier<String> text) {
+        SpecDocument document;
+        try {
+            document = parser.read(tree, text, SPEC_SOURCE).orThrow();
+        } catch (SpecException e) {
+            throw OrchestratorException.invalidSpec(e);
+        }
+        PipelineSpec spec = dryRun ? document.spec().withDryRun(true) : document.spec();
+        byte[] specBytes = Canonical.canonicalize(SpecWriter.toJson(spec));
+        return new Parsed(spec, document.sources(), specBytes, ArtifactIds.ofBytes(specBytes));
+    }
+
+    /**
+     * The spec bound to {@code params}; a binding error is reported with the positions of the
+     * spec's text (read only then).
+     */
+    private BoundPipeline bind(Parsed parsed, Map<String, String> params, Supplier<String> text) {
+        try {
+            try {
+                return new SpecDocument(parsed.spec(), parsed.sources(), SPEC_SOURCE, Optional.empty()).bind(params);
+            } catch (SpecException e) {
+                SpecDocument positioned = parser.read(text.get(), SPEC_SOURCE).orThrow();
+                new SpecDocument(parsed.spec(), positioned.sources(), positioned.sourceName(), Optional.empty())
+                        .bind(params);
+                throw e; // not reached: the same spec binds the same way
+            }
+        } catch (SpecException e) {
+            throw OrchestratorException.invalidSpec(e);
+        }
+    }
+
+    /** A spec read: its document's spec (with the request's dry run), positions, canonical bytes and id. */
+    private record Parsed(PipelineSpec spec, Optional<SourceMap> sources, byte[] specBytes, String specId) {}
+
+    private record SpecKey(TreeKey tree, boolean dryRun) {}
+
+    private record PlanKey(TreeKey tree, boolean dryRun, Map<String, String> params) {}
+
+    /** The request's spec as JSON text, written once when first asked for (errors only, mostly). */
+    private static final class PrettyText implements Supplier<String> {
+        private final JsonNode tree;
+        private String text;
+
+        PrettyText(JsonNode tree) {
+            this.tree = tree;
+        }
+
+        @Override
+        public String get() {
+            if (text == null) {
+                try {
+                    text = PRETTY.writeValueAsString(tree);
+                } catch (JsonProcessingException e) {
+                    throw OrchestratorException.invalidRequest(
+                            "spec", "cannot be written as JSON", "Send a JSON object.");
+                }
+            }
+            return text;
+        }
+    }
+
+    /** The last {@code capacity} values put, by key, the least recently used first out. */
+    private static final class Recent<K, V> {
+        private final Map<K, V> map;
+
+        Recent(int capacity) {
+            this.map = new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                    return size() > capacity;
+                }
+            };
+        }
+
+        synchronized V get(K key) {
+            return map.get(key);
+        }
+
+        synchronized void put(K key, V value) {
+            map.put(key, value);
+        }
     }
 
     private static void refuseLocalInputs(PipelineSpec spec) {

@@ -28,6 +28,44 @@ final class JsonNodeTreeReader {
         }
     }
 
+    /**
+     * An upper bound of the UTF-8 length of {@code root}'s JSON text as Jackson's default pretty
+     * printer writes it: per value a line of its own (indentation, separators, brackets), at most 6
+     * bytes per character of a key or string ({@code \\uXXXX}), a number's text and some. Counting
+     * stops once past {@link SpecLimits#maxBytes()}, and a tree nested deeper than {@link
+     * SpecLimits#maxDepth()} is past it (the text says why).
+     */
+    static long printedBound(JsonNode root, SpecLimits limits) {
+        long[] total = {0};
+        bound(root, 0, total, limits);
+        return total[0];
+    }
+
+    private static void bound(JsonNode node, int depth, long[] total, SpecLimits limits) {
+        if (total[0] > limits.maxBytes()) {
+            return;
+        }
+        if (node.isContainerNode() && depth >= limits.maxDepth()) {
+            total[0] = limits.maxBytes() + 1L;
+            return;
+        }
+        total[0] += 2L * depth + 16;
+        if (node.isObject()) {
+            for (Map.Entry<String, JsonNode> member : node.properties()) {
+                total[0] += 6L * member.getKey().length() + 8;
+                bound(member.getValue(), depth + 1, total, limits);
+            }
+        } else if (node.isArray()) {
+            for (JsonNode element : node) {
+                bound(element, depth + 1, total, limits);
+            }
+        } else if (node.isTextual()) {
+            total[0] += 6L * node.textValue().length() + 2;
+        } else {
+            total[0] += node.asText().length() + 32L;
+        }
+    }
+
     private static boolean walk(JsonNode node, TreeAssembler tree, int depth, int maxDepth) throws TreeAssembler.Fatal {
         SourcePosition at = SourcePosition.START;
         if (node.isObject() || node.isArray()) {

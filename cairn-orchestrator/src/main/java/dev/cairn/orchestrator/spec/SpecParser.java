@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Reads pipeline specs (YAML or JSON) and reports every error at once, each with its line, column
@@ -103,9 +104,32 @@ public final class SpecParser {
         if (utf8Length(text) > limits.maxBytes() || SpecFormat.detect(sourceName, text) != SpecFormat.JSON) {
             return read(text, sourceName);
         }
+        return readTree(tree, () -> text, sourceName);
+    }
+
+    /**
+     * {@link #read(JsonNode, String, String)} with the text written only when it is read: for an
+     * invalid spec, or one whose size is not evidently within {@link SpecLimits#maxBytes()} (a valid
+     * spec is read from the tree alone). {@code text} must give the tree as Jackson's default pretty
+     * printer writes it (two spaces per level, or anything no longer): the size limit applies to that
+     * text, and is checked on a bound of its length computed from the tree.
+     */
+    public SpecResult<SpecDocument> read(JsonNode tree, Supplier<String> text, String sourceName) {
+        Objects.requireNonNull(tree, "tree");
+        Objects.requireNonNull(text, "text");
+        // the printed text of an object starts with `{`: detected as JSON unless named otherwise
+        if (!tree.isObject()
+                || SpecFormat.detect(sourceName, "{") != SpecFormat.JSON
+                || JsonNodeTreeReader.printedBound(tree, limits) > limits.maxBytes()) {
+            return read(text.get(), sourceName);
+        }
+        return readTree(tree, text, sourceName);
+    }
+
+    private SpecResult<SpecDocument> readTree(JsonNode tree, Supplier<String> text, String sourceName) {
         SourceTree source = JsonNodeTreeReader.read(tree, limits);
         if (source == null) {
-            return read(text, sourceName);
+            return read(text.get(), sourceName);
         }
         Problems rules = new Problems();
         Optional<PipelineSpec> spec;
@@ -114,13 +138,13 @@ public final class SpecParser {
             spec = new SpecChecker(rules, source.map()).check(source.root());
             schema = SchemaCheck.validate(source.root());
         } catch (RuntimeException e) {
-            return read(text, sourceName);
+            return read(text.get(), sourceName);
         }
         if (spec.isEmpty()
                 || !rules.isEmpty()
                 || !schema.isEmpty()
                 || !source.poisoned().isEmpty()) {
-            return read(text, sourceName);
+            return read(text.get(), sourceName);
         }
         return new SpecResult.Valid<>(
                 new SpecDocument(spec.get(), Optional.of(source.map()), sourceName, Optional.empty()));

@@ -23,6 +23,23 @@ class TreeReadTest {
         String text = PRETTY.writeValueAsString(tree);
         SpecResult<SpecDocument> fromTree = Specs.PARSER.read(tree, text, name);
         SpecResult<SpecDocument> fromText = Specs.PARSER.read(text, name);
+        int[] written = {0};
+        SpecResult<SpecDocument> lazily = Specs.PARSER.read(
+                tree,
+                () -> {
+                    written[0]++;
+                    return text;
+                },
+                name);
+        assertThat(show(lazily.errors())).as(name).isEqualTo(show(fromText.errors()));
+        // the text is asked for only when the tree alone cannot give the answer: errors, mostly
+        if (fromText.isValid()) {
+            assertThat(lazily.orThrow().spec())
+                    .as(name)
+                    .isEqualTo(fromText.orThrow().spec());
+        } else {
+            assertThat(written[0]).as(name).isEqualTo(1);
+        }
         assertThat(fromTree.isValid()).as(name).isEqualTo(fromText.isValid());
         assertThat(show(fromTree.errors())).as(name).isEqualTo(show(fromText.errors()));
         if (fromText.isValid()) {
@@ -49,6 +66,60 @@ class TreeReadTest {
             assertSameAsText(SpecWriter.toJson(Specs.PARSER.parse(file).spec()), file.getFileName() + ".json");
         }
         assertSameAsText(SpecWriter.toJson(Specs.kitchenSink().spec()), "kitchen-sink.json");
+    }
+
+    @Test
+    void aValidSpecOfUsualSizeIsReadWithoutWritingItsText() {
+        JsonNode tree = SpecWriter.toJson(Specs.kitchenSink().spec());
+        SpecResult<SpecDocument> read = Specs.PARSER.read(
+                tree,
+                () -> {
+                    throw new AssertionError("the text was written");
+                },
+                "kitchen-sink.json");
+        assertThat(read.isValid()).isTrue();
+    }
+
+    @Test
+    void theSizeBoundIsAtLeastThePrintedTextsLength() throws Exception {
+        List<JsonNode> trees = new ArrayList<>();
+        for (Path file : Repo.examplePipelines()) {
+            trees.add(SpecWriter.toJson(Specs.PARSER.parse(file).spec()));
+        }
+        trees.add(SpecWriter.toJson(Specs.kitchenSink().spec()));
+        ObjectNode awkward = SpecWriter.toJson(Specs.kitchenSink().spec()).deepCopy();
+        awkward.putObject("x")
+                .put("control \u0001\t\n", "\u0000\u001f\"\\ é ü € 😀 \ud800")
+                .put("n", 1e-300)
+                .put("big", new java.math.BigDecimal("1.0000000000000000000000000001E+400"))
+                .putArray("deep")
+                .addArray()
+                .addArray()
+                .addObject()
+                .putNull("z");
+        trees.add(awkward);
+        for (JsonNode tree : trees) {
+            long printed = PRETTY.writeValueAsString(tree).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            assertThat(JsonNodeTreeReader.printedBound(tree, SpecLimits.DEFAULTS))
+                    .as(tree.path("op").asText())
+                    .isGreaterThanOrEqualTo(printed);
+        }
+    }
+
+    @Test
+    void aSpecNearOrPastTheSizeLimitIsJudgedOnItsText() throws Exception {
+        // 300,000 characters: the bound (6 bytes each) is past 1 MiB, the text is not
+        ObjectNode near = SpecWriter.toJson(Specs.kitchenSink().spec()).deepCopy();
+        near.put("description", "d".repeat(300_000));
+        assertSameAsText(near, "near.json");
+        ObjectNode past = SpecWriter.toJson(Specs.kitchenSink().spec()).deepCopy();
+        past.put("description", "d".repeat(SpecLimits.DEFAULTS.maxBytes()));
+        assertSameAsText(past, "past.json");
+        assertThat(Specs.PARSER
+                        .read(past, PRETTY.writeValueAsString(past), "past.json")
+                        .errors())
+                .extracting(SpecError::code)
+                .containsExactly(SpecCode.DOCUMENT_TOO_LARGE);
     }
 
     @Test
