@@ -45,6 +45,8 @@ public final class SqliteBlobTable implements AutoCloseable {
     /** Staged bytes past which {@link #stage} makes them durable at once rather than hold more. */
     static final long MAX_STAGED_BYTES = 16L << 20;
 
+    private static final int KNOWN_LIMIT = 1 << 16;
+
     private static final String UPSERT = "INSERT INTO blobs (id, bytes, modified_millis) VALUES (?, ?, ?)"
             + " ON CONFLICT (id) DO UPDATE SET bytes = excluded.bytes, modified_millis = excluded.modified_millis";
     private static final int PAGE = 1_000;
@@ -53,6 +55,13 @@ public final class SqliteBlobTable implements AutoCloseable {
     private final LongSupplier clock;
     private final Map<ArtifactId, byte[]> staged = new ConcurrentHashMap<>();
     private final AtomicLong stagedBytes = new AtomicLong();
+    /**
+     * Ids this table committed or found stored (bounded; forgetting one only costs a read). Only this
+     * process writes the database ({@code store_locked}), and only {@link #deleteIfNotModifiedSince}
+     * removes rows, forgetting them first: a remembered id is stored.
+     */
+    private final Map<ArtifactId, Boolean> known = new ConcurrentHashMap<>();
+
     private final SqliteDatabase.Subscription riding;
 
     private SqliteBlobTable(SqliteDatabase db, LongSupplier clock) {
@@ -110,6 +119,22 @@ public final class SqliteBlobTable implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether this table knows blob {@code id} without reading the database: staged, or committed or
+     * found stored by this table (bounded memory). {@code false} says nothing: ask {@link #exists}.
+     */
+    public boolean knows(ArtifactId id) {
+        Objects.requireNonNull(id, "id");
+        return staged.containsKey(id) || known.containsKey(id);
+    }
+
+    private void remember(ArtifactId id) {
+        if (known.size() >= KNOWN_LIMIT) {
+            known.clear();
+        }
+        known.put(id, Boolean.TRUE);
+    }
+
     /** Whether blob {@code id} is staged (not yet known durable). */
     public boolean isStaged(ArtifactId id) {
         return staged.containsKey(Objects.requireNonNull(id, "id"));
@@ -132,6 +157,7 @@ public final class SqliteBlobTable implements AutoCloseable {
         }
         return () -> {
             for (Map.Entry<ArtifactId, byte[]> blob : carried) {
+                remember(blob.getKey());
                 if (staged.remove(blob.getKey(), blob.getValue())) {
                     stagedBytes.addAndGet(-blob.getValue().length);
                 }
@@ -159,6 +185,9 @@ public final class SqliteBlobTable implements AutoCloseable {
             if (!actual.equals(id.value())) {
                 throw StorageException.artifactCorrupt(id, new ArtifactId(actual));
             }
+            remember(id);
+        } else {
+            known.remove(id);
         }
         return stored;
     }
@@ -166,9 +195,15 @@ public final class SqliteBlobTable implements AutoCloseable {
     /** Whether the table holds blob {@code id} (staged or stored), without reading it. */
     public boolean exists(ArtifactId id) {
         Objects.requireNonNull(id, "id");
-        return staged.containsKey(id)
-                || db.read(r -> r.queryOne("SELECT 1 FROM blobs WHERE id = ?", row -> 1L, id.value()))
-                        .isPresent();
+        if (knows(id)) {
+            return true;
+        }
+        boolean stored = db.read(r -> r.queryOne("SELECT 1 FROM blobs WHERE id = ?", row -> 1L, id.value()))
+                .isPresent();
+        if (stored) {
+            remember(id);
+        }
+        return stored;
     }
 
     /** The size of blob {@code id} when the table holds it, without reading its bytes. */
@@ -232,7 +267,12 @@ public final class SqliteBlobTable implements AutoCloseable {
             return true;
         }
         long now = clock.getAsLong();
-        return db.write(tx -> tx.update("UPDATE blobs SET modified_millis = ? WHERE id = ?", now, id.value())) > 0;
+        boolean stored =
+                db.write(tx -> tx.update("UPDATE blobs SET modified_millis = ? WHERE id = ?", now, id.value())) > 0;
+        if (!stored) {
+            known.remove(id);
+        }
+        return stored;
     }
 
     /**
@@ -248,6 +288,7 @@ public final class SqliteBlobTable implements AutoCloseable {
             return false;
         }
         long cut = cutoff.toEpochMilli();
+        known.remove(id);
         return db.write(tx -> tx.update("DELETE FROM blobs WHERE id = ? AND modified_millis < ?", id.value(), cut)) > 0;
     }
 
