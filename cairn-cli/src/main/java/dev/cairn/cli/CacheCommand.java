@@ -6,10 +6,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cairn.json.wire.Wire;
 import dev.cairn.machine.errors.StorageException;
 import dev.cairn.machine.time.Clock;
-import dev.cairn.store.fs.FsArtifactStore;
+import dev.cairn.orchestrator.embedded.HomeArtifactStore;
 import dev.cairn.store.sqlite.SqliteDatabase;
 import dev.cairn.store.sqlite.SqliteOptions;
-import dev.cairn.workspace.BlobInventory;
 import dev.cairn.workspace.OutputArtifact;
 import dev.cairn.workspace.TreeStore;
 import dev.cairn.workspace.cache.BlobCollector;
@@ -65,7 +64,7 @@ final class CacheCommand implements Callable<Integer> {
         final CairnHome home;
         final SqliteDatabase db;
         final SqliteActionCache cache;
-        private FsArtifactStore store;
+        private HomeArtifactStore store;
 
         private Opened(CairnHome home, SqliteDatabase db) {
             this.home = home;
@@ -88,9 +87,10 @@ final class CacheCommand implements Callable<Integer> {
             }
         }
 
-        FsArtifactStore store() {
+        /** The home's artifact store: its files and the blobs in the database's table. */
+        HomeArtifactStore store() {
             if (store == null) {
-                store = FsArtifactStore.open(home.artifacts());
+                store = HomeArtifactStore.open(db, home.artifacts());
             }
             return store;
         }
@@ -449,10 +449,10 @@ final class CacheCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             GcResult result = withHome(home, opened -> {
-                FsArtifactStore store = opened.store();
+                HomeArtifactStore store = opened.store();
                 RunRoots.Result runs = new RunRoots(opened.db, store).compute();
                 BlobCollector collector =
-                        new BlobCollector(opened.cache, new TreeStore(store), BlobInventory.of(store), Clock.system());
+                        new BlobCollector(opened.cache, new TreeStore(store), store.inventory(), Clock.system());
                 GcReport report = collector.collect(
                         runs.roots(),
                         GcOptions.builder().grace(grace).dryRun(dryRun).build());

@@ -100,6 +100,11 @@ final class ChildJvm implements AutoCloseable {
         return await(limit);
     }
 
+    /** Waits for the process to end by itself; returns the exit code. */
+    int awaitExit(Duration limit) {
+        return await(limit);
+    }
+
     private int await(Duration limit) {
         try {
             assertThat(process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS))

@@ -9,6 +9,7 @@ import dev.cairn.machine.errors.RunException;
 import dev.cairn.machine.events.Event;
 import dev.cairn.machine.events.EventEnvelope;
 import dev.cairn.machine.ids.RunId;
+import dev.cairn.machine.stores.AppendCarriesBlobs;
 import dev.cairn.machine.stores.ArtifactStore;
 import dev.cairn.machine.stores.EventStore;
 import dev.cairn.machine.time.Clock;
@@ -21,7 +22,8 @@ import java.util.Optional;
  * barriers ({@link Durability}) and appends them with the expected head. Every append is preceded by
  * {@link ArtifactStore#sync()}: the engine stores snapshots and fact payloads with {@link
  * ArtifactStore#putDeferred}, and an event must never become durable before the blobs it references
- * (P1). After any failed sync or append it is <em>fenced</em>: it appends nothing more (another
+ * (P1). A store that is {@link AppendCarriesBlobs} for this event store instead makes the append
+ * itself carry them (one flush instead of two). After any failed sync or append it is <em>fenced</em>: it appends nothing more (another
  * engine may own the log now, or the append may have happened without an answer), and every later
  * call fails. Thread-safe.
  */
@@ -83,7 +85,7 @@ final class RunWriter {
     /**
      * A durability barrier: makes the deferred artifacts durable, then appends everything buffered.
      * Every blob a buffered event references was put before the event was added, so it is covered by
-     * this sync.
+     * this sync (or, when the store says the append carries its blobs, by the append itself).
      */
     synchronized void flush() {
         checkFenced();
@@ -92,7 +94,9 @@ final class RunWriter {
         }
         List<EventEnvelope> batch = List.copyOf(pending);
         try {
-            artifacts.sync();
+            if (!(artifacts instanceof AppendCarriesBlobs carried && carried.syncForAppend(store))) {
+                artifacts.sync();
+            }
             head = store.append(runId, head, batch);
         } catch (RuntimeException e) {
             fenced = e;

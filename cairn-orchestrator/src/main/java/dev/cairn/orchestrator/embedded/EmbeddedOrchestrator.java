@@ -54,7 +54,6 @@ import dev.cairn.runner.api.lease.LeaseService;
 import dev.cairn.runner.api.lease.LogLine;
 import dev.cairn.sinks.config.EventSinkConfig;
 import dev.cairn.sinks.config.EventsConfigs;
-import dev.cairn.store.fs.FsArtifactStore;
 import dev.cairn.store.sqlite.Row;
 import dev.cairn.store.sqlite.SqlReader;
 import dev.cairn.store.sqlite.SqliteDatabase;
@@ -86,7 +85,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The orchestrator in one process, over the embedded store: a SQLite database ({@code
  * <home>/cairn.db}: the event log, the runs index, the task queue, leases and logs, see {@code
- * docs/orchestrator.md}) and a filesystem artifact store ({@code <home>/artifacts}).
+ * docs/orchestrator.md}) and the home's artifact store ({@link HomeArtifactStore}: files under {@code
+ * <home>/artifacts}, small deferred blobs in {@code cairn.db}'s {@code blobs} table).
  *
  * <pre>{@code
  * try (EmbeddedOrchestrator orchestrator = EmbeddedOrchestrator.open(OrchestratorOptions.builder()
@@ -116,7 +116,7 @@ public final class EmbeddedOrchestrator implements Orchestrator {
 
     private final OrchestratorOptions options;
     private final SqliteDatabase db;
-    private final FsArtifactStore artifacts;
+    private final HomeArtifactStore artifacts;
     /** Task dispatches carried by the barrier's append (one commit instead of two). */
     private final DispatchStaging staging = new DispatchStaging();
 
@@ -150,9 +150,9 @@ public final class EmbeddedOrchestrator implements Orchestrator {
                 .migrationModule(SqliteActionCache.MIGRATION_MODULE);
         extraMigrationModules.forEach(dbOptions::migrationModule);
         this.db = SqliteDatabase.open(dbOptions.build());
-        FsArtifactStore store;
+        HomeArtifactStore store;
         try {
-            store = FsArtifactStore.open(home.resolve("artifacts"));
+            store = HomeArtifactStore.open(db, home.resolve("artifacts"));
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -160,7 +160,7 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         this.artifacts = store;
         this.events = new SqliteEventStore(db);
         this.actionCache = SqliteActionCache.open(db, options.clock());
-        this.workspaces = Workspaces.open(store);
+        this.workspaces = Workspaces.open(store.files());
         HostKey hostKey;
         try {
             hostKey = options.hostKey()
@@ -185,9 +185,12 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         };
         this.queue = new TaskQueue(db, options, logged, both);
         this.leases = new CountingLeases(queue, metrics);
-        this.stores = new Stores(
-                new ProjectingEventStore(events, queue, options.clock(), appended, staging, acceptances),
-                artifacts.journaling());
+        ProjectingEventStore projecting =
+                new ProjectingEventStore(events, queue, options.clock(), appended, staging, acceptances);
+        // its appends are transactions of db, which carry the blobs staged in db's table: the kernel
+        // makes no separate flush of the artifact store before them (AppendCarriesBlobs)
+        artifacts.carriedBy(projecting);
+        this.stores = new Stores(projecting, artifacts);
         this.planner = new Planner(artifacts);
         TransitionListener transitions = metrics;
         this.engine = Engine.builder()
@@ -210,7 +213,7 @@ public final class EmbeddedOrchestrator implements Orchestrator {
      * The engine's IO namespaces: tasks, the action cache, exports, and {@code inference} when the
      * options give it.
      */
-    private IoTransportRegistry transports(OrchestratorOptions options, HostKey hostKey, FsArtifactStore store) {
+    private IoTransportRegistry transports(OrchestratorOptions options, HostKey hostKey, HomeArtifactStore store) {
         IoTransportRegistry.Builder registry = IoTransportRegistry.builder()
                 .register(StepState.NAMESPACE, new TaskTransport(queue, this::stopIfRequested, staging))
                 .register(
@@ -220,7 +223,10 @@ public final class EmbeddedOrchestrator implements Orchestrator {
                 .register(
                         ExportCall.NAMESPACE,
                         new ExportTransport(
-                                store, options.exportSinks(), options.defaultExportSink(), options.exportBase()));
+                                store.files(),
+                                options.exportSinks(),
+                                options.defaultExportSink(),
+                                options.exportBase()));
         options.inference()
                 .ifPresent(factory -> registry.register(OrchestratorOptions.INFERENCE_NAMESPACE, factory.apply(db)));
         return registry.build();
@@ -463,10 +469,10 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         if (existing.isPresent()) {
             return same(existing.get(), requestHash);
         }
-        // journaled, not yet synced: the kernel's sync before the run's first append covers them (or
-        // acceptAlone's), before any row names them
-        planned.spec().ifPresent(bytes -> artifacts.putJournaled(new ArtifactKind.Other("pipeline_spec"), bytes));
-        ArtifactId manifestId = artifacts.putJournaled(new ArtifactKind.Manifest(), planned.manifestBytes());
+        // deferred, not yet durable: the transaction of the run's first append (or acceptAlone's)
+        // carries them (HomeArtifactStore), before any row names them
+        planned.spec().ifPresent(bytes -> artifacts.putDeferred(HomeArtifactStore.PIPELINE_SPEC, bytes));
+        ArtifactId manifestId = artifacts.putDeferred(new ArtifactKind.Manifest(), planned.manifestBytes());
         if (!manifestId.equals(planned.manifestId())) {
             throw new IllegalStateException("the manifest's id is not the hash of its canonical form");
         }
@@ -530,10 +536,13 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         return new SubmitRunResponse(runId.toString());
     }
 
-    /** Writes {@code pending}'s acceptance in a transaction of its own (its blobs synced first). */
+    /**
+     * Writes {@code pending}'s acceptance in a transaction of its own, which carries the manifest and
+     * spec staged in the database's blob table (a larger one, a file, is synced first).
+     */
     private Optional<RunInfo> acceptAlone(Acceptances.Pending pending) {
         try {
-            artifacts.sync();
+            artifacts.files().sync();
             Optional<RunInfo> raced = db.write(pending::write);
             pending.settled(raced);
             return raced;
@@ -1158,6 +1167,11 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         }
         if (sweeper != null) {
             sweeper.interrupt();
+        }
+        try {
+            artifacts.table().sync(); // what is staged needs the database; nothing durable references it yet
+        } catch (StorageException e) {
+            // then nothing needs it: a durable write would have carried it
         }
         db.close();
         queue.close();

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The one thread that writes: it takes every write callback waiting in its queue (up to a batch),
  * runs each inside its own savepoint of one transaction, commits once, and only then answers all
- * their callers. With {@code synchronous=FULL}, the commit is the fsync: concurrent writers share
+ * their callers. Every transaction first carries what the {@link TransactionRider}s write (a rider
+ * that fails fails the whole transaction). With {@code synchronous=FULL}, the commit is the fsync: concurrent writers share
  * it.
  *
  * <p>A callback that throws is rolled back to its savepoint; the others in the batch commit. If the
@@ -42,6 +43,7 @@ final class GroupCommitWriter implements AutoCloseable {
     private final LongAdder commits = new LongAdder();
     private final LongAdder committedCallbacks = new LongAdder();
     private final List<Runnable> appendListeners = new CopyOnWriteArrayList<>();
+    private final List<TransactionRider> riders = new CopyOnWriteArrayList<>();
     private volatile boolean closing;
 
     GroupCommitWriter(SqlSession session, Path file, int maxBatch) {
@@ -82,6 +84,12 @@ final class GroupCommitWriter implements AutoCloseable {
     Runnable addAppendListener(Runnable listener) {
         appendListeners.add(listener);
         return () -> appendListeners.remove(listener);
+    }
+
+    /** Makes every transaction carry {@code rider}'s writes (see {@link TransactionRider}); the returned action removes it. */
+    Runnable addRider(TransactionRider rider) {
+        riders.add(rider);
+        return () -> riders.remove(rider);
     }
 
     /** How many write callbacks wait for the writer (for tests that arrange batches). */
@@ -168,12 +176,14 @@ final class GroupCommitWriter implements AutoCloseable {
             taken.forEach(r -> r.fail(failure));
             return;
         }
+        List<Runnable> afterCommit;
         try {
+            afterCommit = runRiders();
             for (Request<?> request : taken) {
                 runInSavepoint(request);
             }
             session.execute("COMMIT");
-        } catch (SQLException | TransactionLost e) {
+        } catch (SQLException | TransactionLost | RiderFailed e) {
             rollbackQuietly();
             StorageException failure = StorageException.unavailable(
                     "the transaction carrying " + taken.size() + " writes was rolled back: " + e.getMessage(), e);
@@ -182,10 +192,44 @@ final class GroupCommitWriter implements AutoCloseable {
         }
         commits.increment();
         committedCallbacks.add(taken.size());
+        afterCommit.forEach(GroupCommitWriter::runQuietly);
         if (session.appended()) {
             notifyAppendListeners(); // before the callers learn of their commit: listeners see it first
         }
         taken.forEach(Request::complete);
+    }
+
+    /**
+     * Runs the riders at the start of the transaction, outside any savepoint; one that throws fails
+     * the whole transaction ({@link RiderFailed}). Returns their after-commit actions.
+     */
+    private List<Runnable> runRiders() throws RiderFailed {
+        if (riders.isEmpty()) {
+            return List.of();
+        }
+        List<Runnable> afterCommit = new ArrayList<>(riders.size());
+        SqlSession.View view = session.view(true);
+        try {
+            for (TransactionRider rider : riders) {
+                Runnable after = rider.ride(view);
+                if (after != null) {
+                    afterCommit.add(after);
+                }
+            }
+        } catch (RuntimeException | Error failure) {
+            throw new RiderFailed(failure);
+        } finally {
+            view.end();
+        }
+        return afterCommit;
+    }
+
+    private static void runQuietly(Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            // what a rider does after its commit must not fail the writes it committed with
+        }
     }
 
     private void notifyAppendListeners() {
@@ -233,6 +277,15 @@ final class GroupCommitWriter implements AutoCloseable {
 
         TransactionLost(SQLException cause) {
             super("SQLite rolled the transaction back: " + cause.getMessage(), cause);
+        }
+    }
+
+    /** A {@link TransactionRider} failed: nothing of the transaction may commit without its writes. */
+    private static final class RiderFailed extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        RiderFailed(Throwable cause) {
+            super("a write every transaction carries failed: " + cause, cause);
         }
     }
 

@@ -296,6 +296,20 @@ public final class SqliteDatabase implements AutoCloseable {
         return remove::run;
     }
 
+    /**
+     * Makes every write transaction from now on carry {@code rider}'s writes, at its start, so that
+     * they are durable no later than anything else the transaction writes ({@link TransactionRider});
+     * a rider that throws fails the transaction. {@link SqliteBlobTable} rides this way.
+     *
+     * @return closing it removes the rider
+     */
+    public Subscription carry(TransactionRider rider) {
+        Objects.requireNonNull(rider, "rider");
+        ensureOpen();
+        Runnable remove = writer.addRider(rider);
+        return remove::run;
+    }
+
     /** A registration that {@link #close()} ends; closing twice does nothing. */
     @FunctionalInterface
     public interface Subscription extends AutoCloseable {

@@ -151,7 +151,7 @@ class SqliteEventStoreTest {
                             .<List<String>>read(r -> r.query(
                                     "SELECT version FROM schema_history_events WHERE success ORDER BY installed_rank",
                                     row -> row.getString(1))))
-                    .containsExactly("1", "2");
+                    .containsExactly("1", "2", "3");
             assertThat(store.append(run, 21, SampleEvents.envelopes(run, 22, 1)))
                     .isEqualTo(22);
         }
@@ -173,10 +173,10 @@ class SqliteEventStoreTest {
             assertThat(e.getMessage())
                     .contains("newer Cairn")
                     .contains("version 99")
-                    .contains("up to 2");
+                    .contains("up to 3");
             assertThat(e.hint()).contains("newer one");
         });
-        assertThat(count(file, "SELECT count(*) FROM schema_history_events")).isEqualTo(3);
+        assertThat(count(file, "SELECT count(*) FROM schema_history_events")).isEqualTo(4);
     }
 
     @Test

@@ -27,6 +27,7 @@ import dev.cairn.runner.api.RunnerException;
 import dev.cairn.runner.api.TaskCtx;
 import dev.cairn.runner.node.StoreInputSource;
 import dev.cairn.store.fs.FsArtifactStore;
+import dev.cairn.workspace.FileBackedStore;
 import dev.cairn.workspace.TreeId;
 import dev.cairn.workspace.WorkspaceOptions;
 import dev.cairn.workspace.Workspaces;
@@ -194,7 +195,9 @@ public final class CellCommandExecutor implements CommandExecutor {
         if (current == null || current.store() != store) {
             Workspaces ws = store instanceof FsArtifactStore fs
                     ? Workspaces.open(fs)
-                    : Workspaces.uncollected(store, WorkspaceOptions.defaults());
+                    : store instanceof FileBackedStore backed
+                            ? Workspaces.open(backed.files())
+                            : Workspaces.uncollected(store, WorkspaceOptions.defaults());
             current = new WorkspacesFor(store, ws);
             workspaces = current;
         }

@@ -1,0 +1,105 @@
+package dev.cairn.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cairn.client.CairnClient;
+import dev.cairn.contracts.api.RunDetail;
+import dev.cairn.contracts.api.StepState;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The server JVM SIGKILLed at a seeded moment while its in-process runner node works through runs of
+ * many small tasks: every blob a durable event references is there after the kill (the small ones
+ * are committed with the events that name them, in {@code cairn.db}'s blob table), and the runs
+ * complete once the server is back.
+ */
+class OrchestratorKillMidRunE2eTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int RUNS = 12;
+    private static final int STEPS = 10;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void noDurableEventReferencesALostBlobWhenTheServerIsKilledMidRun() throws Exception {
+        long seed = Long.getLong("cairn.seed", new Random().nextLong());
+        System.out.println("OrchestratorKillMidRunE2eTest seed " + seed);
+        Random random = new Random(seed);
+        Path home = dir.resolve("home");
+        String bind = "127.0.0.1:" + Stack.freePort();
+        List<String> runs = new ArrayList<>();
+        Stack.Served server = Stack.node(dir, home, bind, Duration.ofSeconds(2), true);
+        try (server;
+                CairnClient client = Stack.client(server.url())) {
+            String input = client.upload(
+                            new ByteArrayInputStream("ping".getBytes(StandardCharsets.UTF_8)), Optional.empty())
+                    .artifactId();
+            for (int i = 0; i < RUNS; i++) {
+                runs.add(Stack.submit(client, spec(input)));
+            }
+            // somewhere in the middle of the work: tasks have completed, most have not
+            Waits.until(
+                    () -> client.detail(runs.getFirst()).steps().stream()
+                            .anyMatch(s -> s.state() == StepState.COMPLETED),
+                    () -> "a step of the first run completed");
+            Thread.sleep(random.nextInt(300));
+            server.jvm().kill();
+        }
+
+        // what the log and the orchestrator's tables reference, against what the home's store holds
+        try (ChildJvm gc = ChildJvm.cairn(dir, "gc", "cache", "gc", "--dry-run", "--json", "--home", home.toString())) {
+            assertThat(gc.awaitExit(Duration.ofSeconds(120))).as(gc.err()).isZero();
+            JsonNode result = JSON.readTree(gc.out()
+                    .lines()
+                    .filter(l -> l.startsWith("{"))
+                    .reduce((a, b) -> b)
+                    .orElseThrow(() -> new AssertionError("no JSON from cairn cache gc: " + gc.out() + gc.err())));
+            assertThat(result.path("runs").path("events").asLong())
+                    .as("the killed server had logged events")
+                    .isPositive();
+            assertThat(result.path("runs").path("missing"))
+                    .as("blobs referenced by durable events or task rows but not stored (seed " + seed + ")")
+                    .isEmpty();
+        }
+
+        try (Stack.Served again = Stack.node(dir, home, bind, Duration.ofSeconds(2), true);
+                CairnClient client = Stack.client(again.url())) {
+            for (String runId : runs) {
+                RunDetail detail = Stack.awaitEnd(client, runId);
+                Stack.assertCompleted(detail);
+            }
+        }
+    }
+
+    private static String spec(String input) {
+        StringBuilder yaml = new StringBuilder(
+                """
+                op: e2e_kill_mid_run
+                version: "1"
+                settings:
+                  mode: parallel
+                  max_concurrency: %d
+                steps:
+                """
+                        .formatted(STEPS));
+        for (int i = 0; i < STEPS; i++) {
+            yaml.append("  - id: hello").append(i).append('\n');
+            yaml.append("    capability: /examples/hello/v1\n");
+            yaml.append("    inputs: [{artifact: ").append(input).append(", to: in.bin}]\n");
+        }
+        return yaml.toString();
+    }
+}
