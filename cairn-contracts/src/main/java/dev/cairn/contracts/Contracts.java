@@ -33,6 +33,7 @@ public final class Contracts {
             "ArtifactUploaded",
             "Completion",
             "CompletionBatch",
+            "CompletionRequest",
             "CompletionResults",
             "ErrorEnvelope",
             "Health",

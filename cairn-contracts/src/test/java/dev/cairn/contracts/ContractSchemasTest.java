@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.contracts.api.ArtifactUploaded;
 import dev.cairn.contracts.api.CompletionBatch;
+import dev.cairn.contracts.api.CompletionRequest;
 import dev.cairn.contracts.api.CompletionResults;
 import dev.cairn.contracts.api.Health;
 import dev.cairn.contracts.api.LeaseBatch;
@@ -37,6 +38,7 @@ class ContractSchemasTest {
             ArtifactUploaded.class,
             Completion.class,
             CompletionBatch.class,
+            CompletionRequest.class,
             CompletionResults.class,
             ErrorEnvelope.class,
             Health.class,

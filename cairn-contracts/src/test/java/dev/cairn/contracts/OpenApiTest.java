@@ -162,7 +162,15 @@ class OpenApiTest {
                     JSON,
                     "HeartbeatAnswer",
                     RUNNER),
-            new Route("/v1/leases/{taskId}/complete", "post", "completeLease", "Completion", "204", null, null, RUNNER),
+            new Route(
+                    "/v1/leases/{taskId}/complete",
+                    "post",
+                    "completeLease",
+                    "CompletionRequest",
+                    "204",
+                    null,
+                    null,
+                    RUNNER),
             new Route("/healthz", "get", "getHealth", null, "200", JSON, "Health", OPEN),
             new Route("/metrics", "get", "getMetrics", null, "200", "text/plain", null, OPEN),
             new Route("/openapi.yaml", "get", "getOpenApi", null, "200", "application/yaml", null, OPEN));

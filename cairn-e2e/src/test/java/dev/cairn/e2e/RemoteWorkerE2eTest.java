@@ -86,6 +86,11 @@ class RemoteWorkerE2eTest {
                 assertThat(Files.readString(count).strip()).isEqualTo(Integer.toString(expected.length));
                 assertThat(outputs.get("count/count.txt")).isEqualTo(sha256(Files.readAllBytes(count)));
 
+                // count.txt (and out.bin when at most 64 KiB) travelled inside the completions: the
+                // only uploads are this test's input and a large out.bin
+                long uploads = uploads(server.url());
+                assertThat(uploads).isEqualTo(expected.length > 64 * 1024 ? 2 : 1);
+
                 assertThat(client.logs(runId, Optional.of("double"), 0, 100).lines())
                         .anySatisfy(e -> assertThat(e.line().message()).isEqualTo("doubled"));
                 assertThat(worker.alive()).isTrue();
@@ -94,6 +99,29 @@ class RemoteWorkerE2eTest {
             assertThat(server.jvm().terminate(Stack.START)).isEqualTo(143);
             assertThat(server.jvm().err()).doesNotContain("Exception");
         }
+    }
+
+    /** How many {@code POST /v1/artifacts} the server answered, from its {@code /metrics}. */
+    static long uploads(java.net.URI server) throws Exception {
+        java.net.http.HttpResponse<String> metrics;
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            metrics = http.send(
+                    java.net.http.HttpRequest.newBuilder(server.resolve("/metrics"))
+                            .GET()
+                            .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+        }
+        java.util.regex.Matcher counts = java.util.regex.Pattern.compile(
+                        "(?m)^cairn_http_server_requests_seconds_count\\{([^}]*)\\} (\\S+)$")
+                .matcher(metrics.body());
+        double total = 0;
+        while (counts.find()) {
+            String labels = counts.group(1);
+            if (labels.contains("method=\"POST\"") && labels.contains("route=\"/v1/artifacts\"")) {
+                total += Double.parseDouble(counts.group(2));
+            }
+        }
+        return (long) total;
     }
 
     /** The run's captured outputs: "step/key" to artifact id, from the seed 003 summary. */

@@ -1,14 +1,20 @@
 package dev.cairn.server;
 
 import dev.cairn.contracts.api.CompletionBatch;
+import dev.cairn.contracts.api.CompletionRequest;
 import dev.cairn.contracts.api.CompletionResults;
+import dev.cairn.contracts.api.InlineOutput;
 import dev.cairn.contracts.api.LeaseBatch;
+import dev.cairn.json.ArtifactIds;
+import dev.cairn.machine.stores.ArtifactKind;
+import dev.cairn.machine.stores.ArtifactStore;
 import dev.cairn.orchestrator.api.Orchestrator;
 import dev.cairn.runner.api.lease.AcquireRequest;
-import dev.cairn.runner.api.lease.Completion;
 import dev.cairn.runner.api.lease.Heartbeat;
 import dev.cairn.runner.api.lease.LeaseRef;
 import dev.cairn.runner.api.lease.LeaseService;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -17,8 +23,20 @@ import java.util.UUID;
  * /v1/leases/complete} takes a batch of completions and answers each. An acquire waits up to its
  * {@code max_wait} for work (long poll); a stopping server cuts that wait short and answers 503
  * {@code shutting_down}, which a node retries elsewhere or later.
+ *
+ * <p>Both completion routes take the bytes of small outputs inline ({@link InlineOutput}, declared
+ * by the query parameter {@value #INLINE_OUTPUTS}, which older servers refuse): each is checked
+ * against its id (400 {@code digest_mismatch}, nothing stored nor recorded), all are stored
+ * deferred and made durable with one {@link ArtifactStore#sync()}, and only then are the
+ * completions recorded (P1: a completion is never acknowledged while an output it names could be
+ * lost). They are readable ({@code GET /v1/artifacts/{id}}) before the answer leaves.
  */
 final class LeaseRoutes {
+
+    /** The query parameter of the completion routes that declares inline outputs in the body. */
+    static final String INLINE_OUTPUTS = "inline_outputs";
+
+    private static final Set<String> COMPLETE_QUERY = Set.of(INLINE_OUTPUTS);
 
     private final Orchestrator orchestrator;
     private final Lifecycle lifecycle;
@@ -65,11 +83,12 @@ final class LeaseRoutes {
     }
 
     private void complete(Exchange ex) throws Exception {
-        ex.noQuery();
+        ex.query(COMPLETE_QUERY).bool(INLINE_OUTPUTS, false);
         UUID taskId = taskId(ex);
-        Completion completion = ex.readJson(Completion.class);
-        sameTask(taskId, completion.lease());
-        orchestrator.leases().complete(completion);
+        CompletionRequest request = ex.readJson(CompletionRequest.class);
+        sameTask(taskId, request.lease());
+        storeInline(request.inlineOutputs());
+        orchestrator.leases().complete(request.completion());
         ex.empty(204);
     }
 
@@ -79,9 +98,32 @@ final class LeaseRoutes {
      * the whole batch is answered as a single completion's would be (503 when retryable).
      */
     private void completeBatch(Exchange ex) throws Exception {
-        ex.noQuery();
+        ex.query(COMPLETE_QUERY).bool(INLINE_OUTPUTS, false);
         CompletionBatch batch = ex.readJson(CompletionBatch.class);
+        storeInline(batch.inlineOutputs());
         ex.json(200, new CompletionResults(orchestrator.leases().complete(batch.completions())));
+    }
+
+    /**
+     * Checks every output against its id first (so that a bad one stores nothing), then stores them
+     * deferred and makes them durable at once: one flush for the request, not one per blob.
+     */
+    private void storeInline(List<InlineOutput> outputs) {
+        if (outputs.isEmpty()) {
+            return;
+        }
+        for (int i = 0; i < outputs.size(); i++) {
+            InlineOutput output = outputs.get(i);
+            String actual = ArtifactIds.ofBytes(output.content());
+            if (!actual.equals(output.artifactId())) {
+                throw ServerException.inlineOutputMismatch(i, output.artifactId(), actual);
+            }
+        }
+        ArtifactStore store = orchestrator.artifacts();
+        for (InlineOutput output : outputs) {
+            store.putDeferred(new ArtifactKind.Output(), output.content());
+        }
+        store.sync();
     }
 
     private static UUID taskId(Exchange ex) {

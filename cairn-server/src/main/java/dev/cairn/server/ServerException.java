@@ -182,6 +182,23 @@ public final class ServerException extends CodedException {
                 object().put("expected", expectedId).put("actual", actualId));
     }
 
+    /**
+     * The bytes of inline output {@code index} of a completion request do not hash to the id it
+     * gives: 400 {@code digest_mismatch}, with {@code details.pointer}.
+     */
+    public static ServerException inlineOutputMismatch(int index, String expectedId, String actualId) {
+        return new ServerException(
+                "digest_mismatch",
+                400,
+                false,
+                "inline output " + index + " has SHA-256 " + actualId + ", not its artifact_id " + expectedId,
+                "The request was damaged or the id is wrong; compute artifact_id as the SHA-256 of content and"
+                        + " send the completion again.",
+                object().put("pointer", "/inline_outputs/" + index)
+                        .put("expected", expectedId)
+                        .put("actual", actualId));
+    }
+
     /** A request header is malformed: 400 {@code invalid_header}. */
     public static ServerException invalidHeader(String name, String problem) {
         return new ServerException(

@@ -124,6 +124,18 @@ class MalformedRequestsTest {
         }
     }
 
+    /** The SHA-256 of {@code hello\n} ({@code aGVsbG8K} in base64). */
+    private static final String HELLO_ID = "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03";
+
+    private static String inline(String artifactId, String base64) {
+        return "{\"artifact_id\":\"" + artifactId + "\",\"content\":\"" + base64 + "\"}";
+    }
+
+    private static String batchWith(String inlineOutputs) {
+        return "{\"completions\":[{\"lease\":{\"task_id\":\"" + OTHER_UUID
+                + "\",\"epoch\":1},\"outcome\":\"Cancelled\"}],\"inline_outputs\":[" + inlineOutputs + "]}";
+    }
+
     static Stream<Case> cases() {
         String lease = "{\"lease\":{\"task_id\":\"" + OTHER_UUID + "\",\"epoch\":1},\"outcome\":\"Cancelled\"}";
         String nested = "{\"runners\":" + "[".repeat(200) + "]".repeat(200) + ",\"mode\":\"local\"}";
@@ -492,6 +504,49 @@ class MalformedRequestsTest {
                                 "{\"completions\":[" + lease.replace("\"Cancelled\"", "\"Done\"") + "]}",
                                 "wire_format",
                                 "/completions/0/outcome")
+                        // Inline outputs.
+                        .json(
+                                "inline output not base64",
+                                "POST",
+                                "/v1/leases/complete?inline_outputs=true",
+                                As.RUNNER,
+                                batchWith(inline(HELLO_ID, "aGVsbG8K!!")),
+                                "wire_format",
+                                "/inline_outputs/0/content")
+                        .json(
+                                "inline output whose bytes are not its id",
+                                "POST",
+                                "/v1/leases/complete?inline_outputs=true",
+                                As.RUNNER,
+                                batchWith(inline(HELLO_ID, "aGVsbG8gd29ybGQK")),
+                                "digest_mismatch",
+                                "/inline_outputs/0")
+                        .json(
+                                "inline output id not a SHA-256",
+                                "POST",
+                                "/v1/leases/" + OTHER_UUID + "/complete?inline_outputs=true",
+                                As.RUNNER,
+                                lease.substring(0, lease.length() - 1) + ",\"inline_outputs\":["
+                                        + inline("XYZ", "aGVsbG8K") + "]}",
+                                "invalid_field",
+                                null)
+                        .json(
+                                "too many inline outputs",
+                                "POST",
+                                "/v1/leases/complete?inline_outputs=true",
+                                As.RUNNER,
+                                batchWith(String.join(
+                                        ",", java.util.Collections.nCopies(257, inline(HELLO_ID, "aGVsbG8K")))),
+                                "invalid_field",
+                                null)
+                        .json(
+                                "inline_outputs not a boolean",
+                                "POST",
+                                "/v1/leases/complete?inline_outputs=yes",
+                                As.RUNNER,
+                                batchWith(inline(HELLO_ID, "aGVsbG8K")),
+                                "invalid_parameter",
+                                null)
                         .add(
                                 "unknown task",
                                 "POST",

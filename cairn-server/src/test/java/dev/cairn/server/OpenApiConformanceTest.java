@@ -91,6 +91,7 @@ class OpenApiConformanceTest {
         tests.add(DynamicTest.dynamicTest("artifacts", OpenApiConformanceTest::artifacts));
         tests.add(DynamicTest.dynamicTest("leases", OpenApiConformanceTest::leases));
         tests.add(DynamicTest.dynamicTest("batch completions", OpenApiConformanceTest::batchCompletions));
+        tests.add(DynamicTest.dynamicTest("inline outputs", OpenApiConformanceTest::inlineOutputs));
         tests.add(DynamicTest.dynamicTest("operations", OpenApiConformanceTest::operations));
         tests.add(DynamicTest.dynamicTest(
                 "every operation of openapi.yaml was exercised", OpenApiConformanceTest::everyOperationExercised));
@@ -553,6 +554,88 @@ class OpenApiConformanceTest {
                                 http.post("/v1/leases/complete").json("{}"))
                         .status())
                 .isEqualTo(401);
+    }
+
+    private static String inlineOutput(String artifactId, byte[] content) {
+        return "{\"artifact_id\":\"" + artifactId + "\",\"content\":\""
+                + Base64.getEncoder().encodeToString(content) + "\"}";
+    }
+
+    private static String completionNaming(String taskId, long epoch, String artifactId, int size) {
+        return "{\"lease\":{\"task_id\":\"" + taskId + "\",\"epoch\":" + epoch + "},\"outcome\":{\"Succeeded\":"
+                + "{\"result\":{\"exit_code\":0},\"outputs\":[{\"key\":\"out.txt\",\"artifact_id\":\"" + artifactId
+                + "\",\"mime\":\"text/plain\",\"size_bytes\":" + size + "}]}}}";
+    }
+
+    private static String stepState(String runId) {
+        return server.orchestrator().detail(runId).steps().getFirst().state().name();
+    }
+
+    /**
+     * Outputs inside the completion, on both routes: a mismatching one stores and records nothing;
+     * good ones are readable at once, and the completion is recorded.
+     */
+    private static void inlineOutputs() {
+        byte[] bytes = ("inline output " + System.nanoTime()).getBytes(StandardCharsets.UTF_8);
+        String id = ArtifactIds.ofBytes(bytes);
+        String runA = submitRun("package");
+        JsonNode leased = acquirePackage();
+        String a = leased.at("/0/task/id").asText();
+        long epochA = leased.at("/0/task/attempts").asLong();
+
+        byte[] other = "not those bytes".getBytes(StandardCharsets.UTF_8);
+        Http.Response mismatch = check(
+                "POST",
+                "/v1/leases/complete",
+                runner("POST", "/v1/leases/complete?inline_outputs=true")
+                        .json("{\"completions\":[" + completionNaming(a, epochA, id, bytes.length)
+                                + "],\"inline_outputs\":[" + inlineOutput(id, other) + "]}"));
+        assertThat(mismatch.status()).isEqualTo(400);
+        assertThat(mismatch.code()).isEqualTo("digest_mismatch");
+        assertThat(mismatch.json().at("/details/pointer").asText()).isEqualTo("/inline_outputs/0");
+        assertThat(check("HEAD", "/v1/artifacts/{artifactId}", client("HEAD", "/v1/artifacts/" + id))
+                        .status())
+                .isEqualTo(404);
+        assertThat(stepState(runA)).isNotEqualTo("COMPLETED");
+
+        Http.Response batch = check(
+                "POST",
+                "/v1/leases/complete",
+                runner("POST", "/v1/leases/complete?inline_outputs=true")
+                        .json("{\"completions\":[" + completionNaming(a, epochA, id, bytes.length)
+                                + "],\"inline_outputs\":[" + inlineOutput(id, bytes) + "]}"));
+        assertThat(batch.status()).isEqualTo(200);
+        assertThat(batch.json().at("/results/0/status").asText()).isEqualTo("done");
+        Http.Response download = check("GET", "/v1/artifacts/{artifactId}", client("GET", "/v1/artifacts/" + id));
+        assertThat(download.status()).isEqualTo(200);
+        assertThat(download.body()).isEqualTo(bytes);
+        assertThat(stepState(runA)).isEqualTo("COMPLETED");
+
+        byte[] single = ("single route " + System.nanoTime()).getBytes(StandardCharsets.UTF_8);
+        String singleId = ArtifactIds.ofBytes(single);
+        String runB = submitRun("package");
+        JsonNode leasedB = acquirePackage();
+        String b = leasedB.at("/0/task/id").asText();
+        long epochB = leasedB.at("/0/task/attempts").asLong();
+        String body = completionNaming(b, epochB, singleId, single.length);
+        body = body.substring(0, body.length() - 1) + ",\"inline_outputs\":[" + inlineOutput(singleId, single) + "]}";
+        Http.Response one = check(
+                "POST",
+                "/v1/leases/{taskId}/complete",
+                runner("POST", "/v1/leases/" + b + "/complete?inline_outputs=true")
+                        .json(body));
+        assertThat(one.status()).isEqualTo(204);
+        assertThat(check("GET", "/v1/artifacts/{artifactId}", client("GET", "/v1/artifacts/" + singleId))
+                        .body())
+                .isEqualTo(single);
+        assertThat(stepState(runB)).isEqualTo("COMPLETED");
+        assertThat(check(
+                                "POST",
+                                "/v1/leases/{taskId}/complete",
+                                runner("POST", "/v1/leases/" + b + "/complete?inline_outputs=maybe")
+                                        .json(body))
+                        .code())
+                .isEqualTo("invalid_parameter");
     }
 
     private static void operations() {

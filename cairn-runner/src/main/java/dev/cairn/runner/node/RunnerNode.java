@@ -1,5 +1,6 @@
 package dev.cairn.runner.node;
 
+import dev.cairn.contracts.api.InlineOutput;
 import dev.cairn.machine.stores.ArtifactStore;
 import dev.cairn.runner.api.LeaseEnvelope;
 import dev.cairn.runner.api.Runner;
@@ -338,8 +339,9 @@ public final class RunnerNode implements AutoCloseable {
                 complete(ref, new TaskOutcome.Cancelled());
                 return;
             }
-            try (TaskExecution exec =
-                    new TaskExecution(runner.get(), lease, store, options.workRoot(), options.clock(), uploads)) {
+            boolean holdOutputs = leases instanceof OutputCarrier carrier && carrier.carriesOutputs();
+            try (TaskExecution exec = new TaskExecution(
+                    runner.get(), lease, store, options.workRoot(), options.clock(), uploads, holdOutputs)) {
                 execution = exec;
                 if (abandoning) {
                     return;
@@ -352,7 +354,8 @@ public final class RunnerNode implements AutoCloseable {
                     return;
                 }
                 if (flushLogs(ref, exec)) {
-                    complete(ref, exec.outcome());
+                    TaskOutcome outcome = exec.outcome();
+                    complete(ref, outcome, exec.inlineOutputs(outcome));
                 }
             }
         }
@@ -460,6 +463,11 @@ public final class RunnerNode implements AutoCloseable {
         }
 
         private void complete(LeaseRef ref, TaskOutcome outcome) {
+            complete(ref, outcome, List.of());
+        }
+
+        /** Completes the task, carrying {@code inline} (the held outputs it names) when there are any. */
+        private void complete(LeaseRef ref, TaskOutcome outcome, List<InlineOutput> inline) {
             Duration budget = options.completeRetryTimeout();
             if (uploads.left().compareTo(budget) > 0) {
                 budget = uploads.left();
@@ -468,7 +476,11 @@ public final class RunnerNode implements AutoCloseable {
             int failures = 0;
             while (true) {
                 try {
-                    leases.complete(new Completion(ref, outcome));
+                    if (inline.isEmpty()) {
+                        leases.complete(new Completion(ref, outcome));
+                    } else {
+                        ((OutputCarrier) leases).complete(new Completion(ref, outcome), inline);
+                    }
                     LOG.debug(
                             "node {}: completed task {}: {}",
                             options.workerId(),

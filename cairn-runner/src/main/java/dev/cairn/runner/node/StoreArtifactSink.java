@@ -1,5 +1,6 @@
 package dev.cairn.runner.node;
 
+import dev.cairn.contracts.api.InlineOutput;
 import dev.cairn.machine.errors.ErrorCodes;
 import dev.cairn.machine.errors.StorageException;
 import dev.cairn.machine.ids.ArtifactId;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * An {@link ArtifactSink} over a content-addressed {@link ArtifactStore}: each artifact is stored
@@ -35,13 +37,18 @@ import java.util.Objects;
  * <p>An upload the store cannot take right now (a retryable {@link StorageException}: the server
  * is down, answers 503) is sent again with backoff for as long as the task's {@link UploadRetry}
  * allows, i.e. while its lease may still be valid; a file is re-read from its start for each
- * attempt. When that time is up the runner gets {@code upload_failed} (retryable). Thread-safe.
+ * attempt. When that time is up the runner gets {@code upload_failed} (retryable).
+ *
+ * <p>Given {@link InlineOutputs}, a small output (bytes, a small file, a small finished multipart
+ * upload) is hashed and held there instead of being stored: the node sends its bytes with the
+ * task's completion. Thread-safe.
  */
 public final class StoreArtifactSink implements ArtifactSink {
 
     private final ArtifactStore store;
     private final TaskScratch scratch;
     private final UploadRetry retry;
+    private final InlineOutputs inline;
     private final Map<String, OutputArtifact> outputs = new LinkedHashMap<>();
 
     /** A sink that retries no more than the store itself does. */
@@ -50,15 +57,26 @@ public final class StoreArtifactSink implements ArtifactSink {
     }
 
     StoreArtifactSink(ArtifactStore store, TaskScratch scratch, UploadRetry retry) {
+        this(store, scratch, retry, null);
+    }
+
+    /** A sink that holds small outputs in {@code inline} (when not {@code null}) instead of storing them. */
+    StoreArtifactSink(ArtifactStore store, TaskScratch scratch, UploadRetry retry, InlineOutputs inline) {
         this.store = Objects.requireNonNull(store, "store");
         this.scratch = Objects.requireNonNull(scratch, "scratch");
         this.retry = Objects.requireNonNull(retry, "retry");
+        this.inline = inline;
     }
 
     @Override
     public void putBytes(String relPath, byte[] bytes) {
         String key = ArtifactSink.requireRelativePath(relPath);
         Objects.requireNonNull(bytes, "bytes");
+        Optional<String> held = inline == null ? Optional.empty() : inline.hold(bytes);
+        if (held.isPresent()) {
+            record(key, new ArtifactId(held.get()), bytes.length);
+            return;
+        }
         ArtifactId id = withRetries(key, () -> store.put(new ArtifactKind.Output(), bytes));
         record(key, id, bytes.length);
     }
@@ -71,6 +89,10 @@ public final class StoreArtifactSink implements ArtifactSink {
     /** Stores {@code file} under {@code key} and returns its record. */
     public OutputArtifact store(String key, Path file) {
         ArtifactSink.requireRelativePath(key);
+        Optional<OutputArtifact> held = holdSmall(key, file);
+        if (held.isPresent()) {
+            return held.get();
+        }
         long[] size = {0};
         ArtifactId id = withRetries(key, () -> {
             CountingInputStream counted;
@@ -91,6 +113,23 @@ public final class StoreArtifactSink implements ArtifactSink {
             }
         });
         return record(key, id, size[0]);
+    }
+
+    /** Holds {@code file} inline when it is small enough; empty when it must be stored (or cannot be read here). */
+    private Optional<OutputArtifact> holdSmall(String key, Path file) {
+        if (inline == null) {
+            return Optional.empty();
+        }
+        byte[] bytes;
+        try {
+            if (Files.size(file) > InlineOutput.MAX_BYTES) {
+                return Optional.empty();
+            }
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            return Optional.empty(); // the streaming path reports it
+        }
+        return inline.hold(bytes).map(id -> record(key, new ArtifactId(id), bytes.length));
     }
 
     /** One attempt at storing an artifact. */

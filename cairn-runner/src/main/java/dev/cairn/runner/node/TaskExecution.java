@@ -2,6 +2,7 @@ package dev.cairn.runner.node;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import dev.cairn.contracts.api.InlineOutput;
 import dev.cairn.machine.stores.ArtifactStore;
 import dev.cairn.runner.api.LeaseEnvelope;
 import dev.cairn.runner.api.ResultRunner;
@@ -12,6 +13,7 @@ import dev.cairn.runner.api.lease.TaskOutcome;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -40,6 +42,7 @@ final class TaskExecution implements AutoCloseable {
     private final TaskScratch scratch;
     private final RelayControlPlane ctrl;
     private final StoreArtifactSink sink;
+    private final InlineOutputs inline;
     private final TaskCtx ctx;
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile TaskOutcome outcome;
@@ -47,11 +50,27 @@ final class TaskExecution implements AutoCloseable {
 
     TaskExecution(
             Runner runner, LeaseEnvelope lease, ArtifactStore store, Path workRoot, Clock clock, UploadRetry retry) {
+        this(runner, lease, store, workRoot, clock, retry, false);
+    }
+
+    /**
+     * @param holdOutputs whether small outputs are held ({@link #inlineOutputs}) for the completion
+     *     to carry rather than stored
+     */
+    TaskExecution(
+            Runner runner,
+            LeaseEnvelope lease,
+            ArtifactStore store,
+            Path workRoot,
+            Clock clock,
+            UploadRetry retry,
+            boolean holdOutputs) {
         this.runner = runner;
         this.lease = lease;
         this.scratch = new TaskScratch(workRoot, "task-" + lease.task().id() + "-");
         this.ctrl = new RelayControlPlane(clock);
-        this.sink = new StoreArtifactSink(store, scratch, retry);
+        this.inline = holdOutputs ? new InlineOutputs() : null;
+        this.sink = new StoreArtifactSink(store, scratch, retry, inline);
         this.ctx = new TaskCtx(lease, new StoreInputSource(store, scratch), sink, ctrl);
     }
 
@@ -82,6 +101,13 @@ final class TaskExecution implements AutoCloseable {
     /** The outcome, once {@link #isDone()}. */
     TaskOutcome outcome() {
         return outcome;
+    }
+
+    /** The held outputs that {@code outcome} names, which its completion must carry. */
+    List<InlineOutput> inlineOutputs(TaskOutcome outcome) {
+        return inline != null && outcome instanceof TaskOutcome.Succeeded succeeded
+                ? inline.named(succeeded.outputs())
+                : List.of();
     }
 
     /** Asks the runner to stop: its control plane reports cancellation and its thread is interrupted. */

@@ -1,16 +1,19 @@
 package dev.cairn.runner.node.remote;
 
+import dev.cairn.contracts.api.CompletionBatch;
+import dev.cairn.contracts.api.InlineOutput;
 import dev.cairn.runner.api.lease.Completion;
 import dev.cairn.runner.api.lease.CompletionResult;
 import dev.cairn.runner.api.lease.LeaseException;
 import dev.cairn.runner.node.RunnerNodeException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * Sends the completions of a node's tasks in batches, batching naturally: at most one batch is in
@@ -25,24 +28,29 @@ import java.util.function.Function;
  * the batch, which retries as it would a single completion. A caller interrupted while waiting
  * leaves the queue if its completion has not left yet.
  *
+ * <p>A completion may carry the bytes of outputs it names ({@link InlineOutput}); a batch carries
+ * those of its completions (each once), and is cut short before they would pass {@value
+ * CompletionBatch#MAX_INLINE_OUTPUTS} outputs or {@value CompletionBatch#MAX_INLINE_BYTES} bytes.
+ *
  * <p>The batch is sent from a virtual thread started when a completion finds none sending, which ends
  * when the queue is empty: nothing to close.
  */
 final class CompletionBatcher {
 
-    private final Function<List<Completion>, List<CompletionResult>> send;
+    private final BiFunction<List<Completion>, List<InlineOutput>, List<CompletionResult>> send;
     private final int max;
     private final String route;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private boolean sending;
 
     /**
-     * @param send records a batch and answers each completion in order (e.g. {@code POST
-     *     /v1/leases/complete})
+     * @param send records a batch, with the inline outputs of its completions, and answers each
+     *     completion in order (e.g. {@code POST /v1/leases/complete})
      * @param max the most completions per batch
      * @param route what the calls are, for messages
      */
-    CompletionBatcher(Function<List<Completion>, List<CompletionResult>> send, int max, String route) {
+    CompletionBatcher(
+            BiFunction<List<Completion>, List<InlineOutput>, List<CompletionResult>> send, int max, String route) {
         this.send = Objects.requireNonNull(send, "send");
         if (max < 1) {
             throw new IllegalArgumentException("max must be >= 1, got " + max);
@@ -51,7 +59,17 @@ final class CompletionBatcher {
         this.route = Objects.requireNonNull(route, "route");
     }
 
-    private record Pending(Completion completion, CompletableFuture<CompletionResult> answer) {}
+    private record Pending(
+            Completion completion, List<InlineOutput> inline, CompletableFuture<CompletionResult> answer) {
+
+        long inlineBytes() {
+            long bytes = 0;
+            for (InlineOutput output : inline) {
+                bytes += output.content().length;
+            }
+            return bytes;
+        }
+    }
 
     /**
      * Sends {@code completion} with the next batch and waits for its answer.
@@ -61,7 +79,16 @@ final class CompletionBatcher {
      * @throws RunnerNodeException {@code interrupted} when the caller was interrupted while waiting
      */
     void complete(Completion completion) {
-        Pending pending = new Pending(Objects.requireNonNull(completion, "completion"), new CompletableFuture<>());
+        complete(completion, List.of());
+    }
+
+    /**
+     * Sends {@code completion} and the bytes of outputs it names with the next batch and waits for
+     * its answer, as {@link #complete(Completion)}.
+     */
+    void complete(Completion completion, List<InlineOutput> inline) {
+        Pending pending = new Pending(
+                Objects.requireNonNull(completion, "completion"), List.copyOf(inline), new CompletableFuture<>());
         boolean start;
         synchronized (queue) {
             queue.add(pending);
@@ -100,7 +127,17 @@ final class CompletionBatcher {
             while (true) {
                 List<Pending> batch = new ArrayList<>();
                 synchronized (queue) {
+                    int outputs = 0;
+                    long bytes = 0;
                     while (batch.size() < max && !queue.isEmpty()) {
+                        Pending next = queue.peek();
+                        outputs += next.inline().size();
+                        bytes += next.inlineBytes();
+                        if (!batch.isEmpty()
+                                && (outputs > CompletionBatch.MAX_INLINE_OUTPUTS
+                                        || bytes > CompletionBatch.MAX_INLINE_BYTES)) {
+                            break;
+                        }
                         batch.add(queue.poll());
                     }
                     if (batch.isEmpty()) {
@@ -125,7 +162,9 @@ final class CompletionBatcher {
     private void sendBatch(List<Pending> batch) {
         List<CompletionResult> results;
         try {
-            results = send.apply(batch.stream().map(Pending::completion).toList());
+            LinkedHashSet<InlineOutput> inline = new LinkedHashSet<>();
+            batch.forEach(p -> inline.addAll(p.inline()));
+            results = send.apply(batch.stream().map(Pending::completion).toList(), List.copyOf(inline));
             if (results.size() != batch.size()) {
                 // the sender checks the answer; this is a bug of the sender, not of the server
                 throw new IllegalStateException(

@@ -123,6 +123,15 @@ public final class RemoteArtifactStore implements ArtifactStore, AutoCloseable {
         return accepted(response.body(), HexFormat.of().formatHex(hashing.digest.digest()), hashing.count);
     }
 
+    /**
+     * Keeps {@code bytes}, which this node hashed to {@code id} itself and the server acknowledged
+     * (an output sent inline with a completion), as if read: a later {@link #get} of it asks the
+     * server nothing.
+     */
+    void remember(ArtifactId id, byte[] bytes) {
+        recent.put(id, bytes);
+    }
+
     @Override
     public byte[] get(ArtifactId id) {
         Objects.requireNonNull(id, "id");

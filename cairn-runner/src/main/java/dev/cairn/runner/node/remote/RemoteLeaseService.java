@@ -2,8 +2,11 @@ package dev.cairn.runner.node.remote;
 
 import dev.cairn.contracts.api.CompletionBatch;
 import dev.cairn.contracts.api.CompletionResults;
+import dev.cairn.contracts.api.InlineOutput;
 import dev.cairn.contracts.api.LeaseBatch;
 import dev.cairn.json.wire.Wire;
+import dev.cairn.machine.ids.ArtifactId;
+import dev.cairn.machine.stores.ArtifactKind;
 import dev.cairn.runner.api.LeaseEnvelope;
 import dev.cairn.runner.api.lease.AcquireRequest;
 import dev.cairn.runner.api.lease.Completion;
@@ -12,6 +15,7 @@ import dev.cairn.runner.api.lease.Heartbeat;
 import dev.cairn.runner.api.lease.HeartbeatAnswer;
 import dev.cairn.runner.api.lease.LeaseException;
 import dev.cairn.runner.api.lease.LeaseService;
+import dev.cairn.runner.node.OutputCarrier;
 import dev.cairn.runner.node.RunnerNodeException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -39,6 +43,14 @@ import org.slf4j.LoggerFactory;
  *       and each caller gets its own answer. A server without the batch route (404 {@code
  *       not_found}, an older Cairn) is sent each completion on its own, {@code POST
  *       /v1/leases/{taskId}/complete} ({@code Completion} → 204), from then on.
+ *   <li>Inline outputs ({@link OutputCarrier}): a batch carries the bytes of the small outputs its
+ *       completions name ({@code inline_outputs}), declared by the query parameter {@code
+ *       inline_outputs=true}. A server that refuses the parameter (400 {@code unknown_parameter},
+ *       a Cairn from before inline outputs, which would otherwise ignore the field) or has no batch
+ *       route gets them uploaded first ({@code POST /v1/artifacts}) and the completions without
+ *       them, from then on ({@link #carriesOutputs()} turns false). Outputs the server acknowledged
+ *       are kept in the artifact store's cache of recent blobs: a later task of this node that takes
+ *       one as input asks the server nothing.
  * </ul>
  *
  * <p>Errors: {@code stale_lease} and {@code unknown_task} are {@link LeaseException}s with the
@@ -46,21 +58,31 @@ import org.slf4j.LoggerFactory;
  * {@link LeaseException#unavailable(String) lease_service_unavailable}; any other envelope is a
  * {@link RemoteServiceException} with its code ({@code unauthenticated}, {@code forbidden}, ...).
  */
-public final class RemoteLeaseService implements LeaseService, AutoCloseable {
+public final class RemoteLeaseService implements OutputCarrier, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RemoteLeaseService.class);
     private static final String JSON = "application/json; charset=utf-8";
     private static final String BATCH_PATH = "v1/leases/complete";
     private static final String BATCH_ROUTE = "POST /" + BATCH_PATH;
+    private static final String INLINE_QUERY = "?inline_outputs=true";
 
     private final HttpTransport http;
+    private final RemoteArtifactStore artifacts;
     private final CompletionBatcher completions;
     /** False once the server said it has no batch route: completions go one by one. */
     private volatile boolean batchRoute = true;
+    /** False once the server refused inline outputs: they are uploaded. */
+    private volatile boolean inlineOutputs = true;
 
     RemoteLeaseService(HttpTransport http) {
+        this(http, new RemoteArtifactStore(http));
+    }
+
+    /** A client that uploads inline outputs through {@code artifacts} when the server cannot take them. */
+    RemoteLeaseService(HttpTransport http, RemoteArtifactStore artifacts) {
         this.http = http;
-        this.completions = new CompletionBatcher(this::complete, CompletionBatch.MAX_COMPLETIONS, BATCH_ROUTE);
+        this.artifacts = artifacts;
+        this.completions = new CompletionBatcher(this::send, CompletionBatch.MAX_COMPLETIONS, BATCH_ROUTE);
     }
 
     /** A client of the server at {@code options.serverUrl()}. */
@@ -104,6 +126,20 @@ public final class RemoteLeaseService implements LeaseService, AutoCloseable {
         completions.complete(Objects.requireNonNull(completion, "completion"));
     }
 
+    @Override
+    public boolean carriesOutputs() {
+        return inlineOutputs && batchRoute;
+    }
+
+    /**
+     * Sends {@code completion} and the bytes of {@code outputs} with the next batch and waits for its
+     * own answer; when the server cannot take them inline they are uploaded first.
+     */
+    @Override
+    public void complete(Completion completion, List<InlineOutput> outputs) {
+        completions.complete(Objects.requireNonNull(completion, "completion"), outputs);
+    }
+
     /**
      * Sends {@code completions} in requests of at most {@value CompletionBatch#MAX_COMPLETIONS} and
      * answers each.
@@ -115,9 +151,29 @@ public final class RemoteLeaseService implements LeaseService, AutoCloseable {
         for (int from = 0; from < completions.size(); from += CompletionBatch.MAX_COMPLETIONS) {
             List<Completion> part =
                     completions.subList(from, Math.min(completions.size(), from + CompletionBatch.MAX_COMPLETIONS));
-            results.addAll(batchRoute ? sendBatch(part) : sendOneByOne(part));
+            results.addAll(send(part, List.of()));
         }
         return results;
+    }
+
+    /** Sends at most one request's worth of completions with the inline outputs they name. */
+    private List<CompletionResult> send(List<Completion> batch, List<InlineOutput> inline) {
+        if (!batchRoute) {
+            upload(inline);
+            return sendOneByOne(batch);
+        }
+        if (!inline.isEmpty() && !inlineOutputs) {
+            upload(inline);
+            return sendBatch(batch, List.of());
+        }
+        return sendBatch(batch, inline);
+    }
+
+    /** Uploads {@code inline} ({@code POST /v1/artifacts}, retried): what a server without inline outputs needs. */
+    private void upload(List<InlineOutput> inline) {
+        for (InlineOutput output : inline) {
+            artifacts.put(new ArtifactKind.Output(), output.content());
+        }
     }
 
     /** How many completions wait for the next batch request; for tests. */
@@ -125,16 +181,23 @@ public final class RemoteLeaseService implements LeaseService, AutoCloseable {
         return completions.queued();
     }
 
-    private List<CompletionResult> sendBatch(List<Completion> batch) {
-        byte[] body = Wire.writeBytes(new CompletionBatch(batch));
+    private List<CompletionResult> sendBatch(List<Completion> batch, List<InlineOutput> inline) {
+        byte[] body = Wire.writeBytes(new CompletionBatch(batch, inline));
         HttpResponse<byte[]> response;
         try {
-            response = post(BATCH_ROUTE, BATCH_PATH, body);
+            response = post(BATCH_ROUTE, inline.isEmpty() ? BATCH_PATH : BATCH_PATH + INLINE_QUERY, body);
         } catch (RemoteServiceException e) {
             if (e.status() == 404 && "not_found".equals(e.code())) {
                 batchRoute = false;
                 LOG.info("the server has no {} (an older Cairn); sending completions one by one", BATCH_ROUTE);
+                upload(inline);
                 return sendOneByOne(batch);
+            }
+            if (!inline.isEmpty() && e.status() == 400 && "unknown_parameter".equals(e.code())) {
+                inlineOutputs = false;
+                LOG.info("the server does not take outputs inline with completions (an older Cairn); uploading them");
+                upload(inline);
+                return sendBatch(batch, List.of());
             }
             throw e;
         }
@@ -156,6 +219,9 @@ public final class RemoteLeaseService implements LeaseService, AutoCloseable {
                         Optional.empty(),
                         null));
             }
+        }
+        for (InlineOutput output : inline) { // durable on the server now, and verified here
+            artifacts.remember(new ArtifactId(output.artifactId()), output.content());
         }
         return results;
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.cairn.contracts.api.InlineOutput;
 import dev.cairn.runner.api.LeaseEnvelope;
 import dev.cairn.runner.api.LogLevel;
 import dev.cairn.runner.api.lease.AcquireRequest;
@@ -34,9 +35,9 @@ import org.junit.jupiter.api.Test;
 class RemoteLeaseServiceTest {
 
     private final InMemoryLeaseService leases = new InMemoryLeaseService(Duration.ofSeconds(30));
-    private final CairnServerFixture server = new CairnServerFixture(leases, new InMemoryArtifactStore())
-            .runnerToken("runner-tok")
-            .clientToken("client-tok");
+    private final InMemoryArtifactStore store = new InMemoryArtifactStore();
+    private final CairnServerFixture server =
+            new CairnServerFixture(leases, store).runnerToken("runner-tok").clientToken("client-tok");
 
     @AfterEach
     void tearDown() {
@@ -301,5 +302,108 @@ class RemoteLeaseServiceTest {
         assertThat(leases.completions(refs.get(0).taskId())).containsExactly(ok(refs.get(0)));
         assertThat(server.requests("POST /v1/leases/complete")).isEqualTo(1); // asked once, then not again
         assertThat(server.requests("POST /v1/leases/{taskId}/complete")).isEqualTo(2);
+    }
+
+    private static InlineOutput inline(String text) {
+        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return new InlineOutput(dev.cairn.json.ArtifactIds.ofBytes(bytes), bytes);
+    }
+
+    private static Completion okWith(LeaseRef ref, InlineOutput... outputs) {
+        List<OutputArtifact> named = java.util.Arrays.stream(outputs)
+                .map(o -> new OutputArtifact(
+                        "out-" + o.artifactId().substring(0, 8), o.artifactId(), "text/plain", o.content().length))
+                .toList();
+        return new Completion(ref, new TaskOutcome.Succeeded(JsonNodeFactory.instance.objectNode(), named));
+    }
+
+    @Test
+    void smallOutputsTravelInsideTheCompletionAndAreStoredBeforeItIsRecorded() {
+        RemoteLeaseService client = client("runner-tok");
+        List<LeaseRef> refs = leased(client, 1);
+        InlineOutput a = inline("first output");
+        InlineOutput b = inline("second output");
+
+        assertThat(client.carriesOutputs()).isTrue();
+        client.complete(okWith(refs.get(0), a, b), List.of(a, b));
+
+        assertThat(leases.completions(refs.get(0).taskId())).containsExactly(okWith(refs.get(0), a, b));
+        assertThat(store.get(new dev.cairn.machine.ids.ArtifactId(a.artifactId())))
+                .isEqualTo(a.content());
+        assertThat(store.get(new dev.cairn.machine.ids.ArtifactId(b.artifactId())))
+                .isEqualTo(b.content());
+        assertThat(server.inlineOutputCounts()).containsExactly(2);
+        assertThat(server.requests("POST /v1/artifacts")).isZero();
+        assertThat(client.carriesOutputs()).isTrue();
+    }
+
+    @Test
+    void theSameOutputOfSeveralCompletionsInOneBatchTravelsOnce() throws Exception {
+        RemoteLeaseService client = client("runner-tok");
+        List<LeaseRef> refs = leased(client, 3);
+        InlineOutput shared = inline("every task writes this");
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        server.holdCompletions(release);
+        List<Thread> threads = new java.util.ArrayList<>();
+        for (LeaseRef ref : refs) {
+            threads.add(Thread.ofVirtual().start(() -> client.complete(okWith(ref, shared), List.of(shared))));
+            if (threads.size() == 1) {
+                while (server.requests("POST /v1/leases/complete") == 0) {
+                    Thread.sleep(5); // the first batch is in flight (held): the others queue behind it
+                }
+            }
+        }
+        while (client.queuedCompletions() < 2) {
+            Thread.sleep(5);
+        }
+        release.countDown();
+        for (Thread thread : threads) {
+            thread.join();
+        }
+
+        assertThat(server.completionBatches()).containsExactly(1, 2);
+        assertThat(server.inlineOutputCounts()).containsExactly(1, 1);
+        refs.forEach(ref -> assertThat(leases.completions(ref.taskId())).hasSize(1));
+    }
+
+    @Test
+    void aServerThatRefusesInlineOutputsGetsThemUploadedFromThenOn() {
+        server.withoutInlineOutputs();
+        RemoteLeaseService client = client("runner-tok");
+        List<LeaseRef> refs = leased(client, 2);
+        InlineOutput a = inline("uploaded instead");
+        InlineOutput b = inline("uploaded too");
+
+        client.complete(okWith(refs.get(0), a), List.of(a));
+        assertThat(client.carriesOutputs()).isFalse();
+        client.complete(okWith(refs.get(1), b), List.of(b));
+
+        assertThat(store.get(new dev.cairn.machine.ids.ArtifactId(a.artifactId())))
+                .isEqualTo(a.content());
+        assertThat(store.get(new dev.cairn.machine.ids.ArtifactId(b.artifactId())))
+                .isEqualTo(b.content());
+        assertThat(leases.completions(refs.get(0).taskId())).containsExactly(okWith(refs.get(0), a));
+        assertThat(leases.completions(refs.get(1).taskId())).containsExactly(okWith(refs.get(1), b));
+        assertThat(server.requests("POST /v1/artifacts")).isEqualTo(2);
+        // refused once with the parameter, then twice without it
+        assertThat(server.requests("POST /v1/leases/complete")).isEqualTo(3);
+        assertThat(server.inlineOutputCounts()).containsExactly(0, 0);
+    }
+
+    @Test
+    void aServerWithoutTheBatchRouteGetsInlineOutputsUploaded() {
+        server.withoutBatchCompletions();
+        RemoteLeaseService client = client("runner-tok");
+        List<LeaseRef> refs = leased(client, 1);
+        InlineOutput a = inline("for an old server");
+
+        client.complete(okWith(refs.get(0), a), List.of(a));
+
+        assertThat(store.get(new dev.cairn.machine.ids.ArtifactId(a.artifactId())))
+                .isEqualTo(a.content());
+        assertThat(leases.completions(refs.get(0).taskId())).containsExactly(okWith(refs.get(0), a));
+        assertThat(server.requests("POST /v1/artifacts")).isEqualTo(1);
+        assertThat(server.requests("POST /v1/leases/{taskId}/complete")).isEqualTo(1);
+        assertThat(client.carriesOutputs()).isFalse();
     }
 }

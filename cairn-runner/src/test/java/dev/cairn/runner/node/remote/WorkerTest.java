@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.cairn.contracts.api.InlineOutput;
 import dev.cairn.executor.protocol.CommandStep;
 import dev.cairn.executor.protocol.InputFile;
 import dev.cairn.executor.protocol.StepResult;
@@ -96,6 +97,12 @@ class WorkerTest {
                     .getFirst()
                     .artifactId();
             assertThat(store.get(new ArtifactId(app))).asString().isEqualTo("built\n");
+            // both outputs are small: they travelled inside the completions, not as uploads
+            assertThat(server.requests("POST /v1/artifacts")).isZero();
+            assertThat(server.inlineOutputCounts().stream()
+                            .mapToInt(Integer::intValue)
+                            .sum())
+                    .isEqualTo(2);
             assertThat(Tasks.lines(leases.heartbeats(command), "stdout")).containsExactly("done");
             assertThat(leases.worker(command)).contains("remote-1");
 
@@ -143,7 +150,8 @@ class WorkerTest {
     void outputsUploadedWhileTheServerIsDownAreSentOnceItIsBack() throws Exception {
         long seed = Long.getLong("cairn.seed", new Random().nextLong());
         System.out.println("seed=" + seed);
-        byte[] data = new byte[1 + new Random(seed).nextInt(300_000)];
+        // larger than an inline output: uploaded on its own, while the server is down
+        byte[] data = new byte[InlineOutput.MAX_BYTES + 1 + new Random(seed).nextInt(300_000)];
         new Random(seed).nextBytes(data);
         Path file = dir.resolve("out.bin");
         Files.write(file, data);

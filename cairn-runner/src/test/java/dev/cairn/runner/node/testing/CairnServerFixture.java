@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.cairn.contracts.ErrorEnvelope;
 import dev.cairn.contracts.api.ArtifactUploaded;
 import dev.cairn.contracts.api.CompletionBatch;
+import dev.cairn.contracts.api.CompletionRequest;
 import dev.cairn.contracts.api.CompletionResults;
+import dev.cairn.contracts.api.InlineOutput;
 import dev.cairn.contracts.api.LeaseBatch;
 import dev.cairn.json.ArtifactIds;
 import dev.cairn.json.CodedError;
@@ -61,7 +63,9 @@ public final class CairnServerFixture implements AutoCloseable {
     private final AtomicInteger requests = new AtomicInteger();
     private final Map<String, AtomicInteger> requestsByRoute = new ConcurrentHashMap<>();
     private final Map<String, java.util.List<Integer>> batchSizes = new ConcurrentHashMap<>();
+    private final Map<String, java.util.List<Integer>> inlineCounts = new ConcurrentHashMap<>();
     private volatile boolean batchRoute = true;
+    private volatile boolean inlineOutputs = true;
     private volatile java.util.concurrent.CountDownLatch completionsHeld;
     private volatile ErrorEnvelope failure;
     private volatile int failureStatus;
@@ -175,6 +179,21 @@ public final class CairnServerFixture implements AutoCloseable {
         completionsHeld = release;
     }
 
+    /** How many inline outputs each {@code POST /v1/leases/complete} carried, in order. */
+    public java.util.List<Integer> inlineOutputCounts() {
+        java.util.List<Integer> counts = inlineCounts.get("complete");
+        return counts == null ? java.util.List.of() : java.util.List.copyOf(counts);
+    }
+
+    /**
+     * Refuses the query parameter {@code inline_outputs} of the completion routes with 400 {@code
+     * unknown_parameter}, as a server from before inline outputs.
+     */
+    public CairnServerFixture withoutInlineOutputs() {
+        inlineOutputs = false;
+        return this;
+    }
+
     /** Answers {@code POST /v1/leases/complete} with 404 {@code not_found}, as a server without it. */
     public CairnServerFixture withoutBatchCompletions() {
         batchRoute = false;
@@ -267,7 +286,14 @@ public final class CairnServerFixture implements AutoCloseable {
     }
 
     private void complete(ServerRequest req, ServerResponse res) throws IOException {
-        Completion completion = Wire.read(body(req), Completion.class);
+        if (refusesInlineOutputs(req, res)) {
+            return;
+        }
+        CompletionRequest request = Wire.read(body(req), CompletionRequest.class);
+        if (!storeInline(request.inlineOutputs(), res)) {
+            return;
+        }
+        Completion completion = request.completion();
         if (!pathTask(req).equals(completion.lease().taskId().toString())) {
             error(res, 400, "task_id_mismatch", "the path's task id is not the body's lease.task_id", false);
             return;
@@ -287,11 +313,63 @@ public final class CairnServerFixture implements AutoCloseable {
             error(res, 404, "not_found", "no route " + req.path().path(), false);
             return;
         }
+        if (refusesInlineOutputs(req, res)) {
+            return;
+        }
         CompletionBatch batch = Wire.read(body(req), CompletionBatch.class);
+        if (!storeInline(batch.inlineOutputs(), res)) {
+            return;
+        }
+        inlineCounts
+                .computeIfAbsent("complete", k -> java.util.Collections.synchronizedList(new java.util.ArrayList<>()))
+                .add(batch.inlineOutputs().size());
         batchSizes
                 .computeIfAbsent("complete", k -> java.util.Collections.synchronizedList(new java.util.ArrayList<>()))
                 .add(batch.completions().size());
         send(res, 200, Wire.writeBytes(new CompletionResults(leases.complete(batch.completions()))));
+    }
+
+    /**
+     * A server from before inline outputs refuses the query parameter that declares them (as {@code
+     * Exchange.noQuery()} does): 400 {@code unknown_parameter}.
+     */
+    private boolean refusesInlineOutputs(ServerRequest req, ServerResponse res) {
+        if (!inlineOutputs && rawQuery(req).contains("inline_outputs")) {
+            req.content().consume();
+            error(res, 400, "unknown_parameter", "unknown query parameter `inline_outputs`", false);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The request's raw query. Read reflectively: its type lives in helidon-common-uri, which the
+     * module's main code needs only transitively, so naming it here would make the dependency
+     * analysis ask for a declaration that breaks the main classpath.
+     */
+    private static String rawQuery(ServerRequest req) {
+        try {
+            Object query = ServerRequest.class.getMethod("query").invoke(req);
+            Object raw = Class.forName("io.helidon.common.uri.UriQuery")
+                    .getMethod("rawValue")
+                    .invoke(query);
+            return String.valueOf(raw);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(
+                    "cannot read the query of " + req.path().path(), e);
+        }
+    }
+
+    /** Checks and stores inline outputs as the server does; false (answered 400) when one does not match its id. */
+    private boolean storeInline(java.util.List<InlineOutput> outputs, ServerResponse res) {
+        for (InlineOutput output : outputs) {
+            if (!ArtifactIds.ofBytes(output.content()).equals(output.artifactId())) {
+                error(res, 400, "digest_mismatch", "inline output " + output.artifactId() + " does not match", false);
+                return false;
+            }
+        }
+        outputs.forEach(output -> store.put(new ArtifactKind.Output(), output.content()));
+        return true;
     }
 
     /** The route template of a path: task ids and artifact ids replaced by their parameter names. */
