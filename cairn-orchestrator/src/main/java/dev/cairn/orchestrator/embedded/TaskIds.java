@@ -12,12 +12,34 @@ import java.util.UUID;
  * and the state's failure count, so the same dispatch made again after a crash finds the same task,
  * and a retry after a failure gets a new one. Seed-003 run ids that are not UUIDs map to a UUID the
  * same way.
+ *
+ * <p>A task id leads with its run's creation time ({@link #task(RunId, StateId, int, long)}, like a
+ * UUID v7's first 48 bits, the rest still the hash): the task queue's tables are keyed by task id
+ * ({@code tasks.task_id}, {@code leases}), and ids that follow time put the tasks of the runs in
+ * flight in the last few pages of those B-trees, where random ids touched a page of their own for
+ * each task (each one a WAL frame per commit).
  */
 final class TaskIds {
 
     private TaskIds() {}
 
-    static UUID task(RunId runId, StateId stateId, int failures) {
+    /**
+     * The id of a task of a run created at {@code runCreatedMillis} (the runs index's {@code
+     * created_at}, which never changes): the millisecond in the first 48 bits, then the hash of
+     * {@link #legacyTask} in the other 74 (the version and variant bits stay those of v8).
+     */
+    static UUID task(RunId runId, StateId stateId, int failures, long runCreatedMillis) {
+        UUID hashed = legacyTask(runId, stateId, failures);
+        long high = ((runCreatedMillis & 0xFFFF_FFFF_FFFFL) << 16) | (hashed.getMostSignificantBits() & 0xFFFFL);
+        return new UUID(high, hashed.getLeastSignificantBits());
+    }
+
+    /**
+     * The id before it led with the run's creation time (Cairn up to this change), and the id of a
+     * task whose run the runs index does not hold: a dispatch looks for both, so a task dispatched by
+     * an older Cairn is found again after an upgrade.
+     */
+    static UUID legacyTask(RunId runId, StateId stateId, int failures) {
         return uuid("cairn-task|" + runId + "|" + stateId + "|" + failures);
     }
 

@@ -469,13 +469,22 @@ final class TaskQueue implements LeaseService {
                         run,
                         stateId.value())
                 .orElse(0);
-        UUID taskId = TaskIds.task(runId, stateId, failures);
-        if (tx.queryOne("SELECT 1 FROM tasks WHERE task_id = ?", r -> r.getLong(1), taskId.toString())
-                .isPresent()) {
-            return new Dispatch(taskId, failures, false);
+        Optional<RunKeys> runKeys = tx.queryOne(
+                "SELECT priority, created_at FROM runs WHERE run_id = ?",
+                r -> new RunKeys(r.getLong(1), r.getLong(2)),
+                run);
+        UUID legacy = TaskIds.legacyTask(runId, stateId, failures);
+        UUID taskId = runKeys.map(k -> TaskIds.task(runId, stateId, failures, k.createdAt()))
+                .orElse(legacy);
+        Optional<String> existing = tx.queryOne(
+                "SELECT task_id FROM tasks WHERE task_id IN (?, ?) LIMIT 1",
+                r -> r.getString(1),
+                taskId.toString(),
+                legacy.toString());
+        if (existing.isPresent()) {
+            return new Dispatch(UUID.fromString(existing.get()), failures, false);
         }
-        long priority = tx.queryOne("SELECT priority FROM runs WHERE run_id = ?", r -> r.getLong(1), run)
-                .orElse(0L);
+        long priority = runKeys.map(RunKeys::priority).orElse(0L);
         long availableAt = failures == 0
                 ? now
                 : now + request.backoff().delayAfter(failures - 1).toMillis();
@@ -871,6 +880,9 @@ final class TaskQueue implements LeaseService {
     }
 
     private record Ready(String id, long attempts, String capability) {}
+
+    /** What a dispatch reads of its run: the priority its task inherits, and when the run was created (its task id leads with it). */
+    private record RunKeys(long priority, long createdAt) {}
 
     private List<LeaseEnvelope> grant(AcquireRequest request, Selection selection) {
         if (queuedOf(request.capabilities()) == 0) {

@@ -9,12 +9,16 @@ import dev.cairn.contracts.api.StepState;
 import dev.cairn.machine.events.Event;
 import dev.cairn.machine.events.EventEnvelope;
 import dev.cairn.machine.events.KernelEvent;
+import dev.cairn.machine.ids.RunId;
+import dev.cairn.machine.ids.StateId;
 import dev.cairn.runner.api.LeaseEnvelope;
 import dev.cairn.runner.api.lease.Completion;
 import dev.cairn.runner.api.lease.Heartbeat;
 import dev.cairn.runner.api.lease.HeartbeatAnswer;
 import dev.cairn.runner.api.lease.LeaseRef;
 import dev.cairn.runner.api.lease.TaskOutcome;
+import dev.cairn.store.sqlite.SqliteDatabase;
+import dev.cairn.store.sqlite.SqliteOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -62,6 +67,48 @@ class CrashRecoveryTest {
                     .map(e -> ((KernelEvent.StateEntered) ((Event.Kernel) e).event()).attempt())
                     .toList();
             assertThat(entered).containsExactly(0, 1);
+            Consistency.assertIndexMatchesLog(h.orchestrator, runId);
+        }
+    }
+
+    @Test
+    void aTaskAnOlderCairnDispatchedUnderItsHashOnlyIdIsReattachedAfterTheUpgrade() throws Exception {
+        try (Harness h = new Harness(dir)) {
+            String runId = h.submit(LeaseProtocolTest.ONE_STEP);
+            LeaseEnvelope lease = LeaseProtocolTest.take(h.orchestrator.leases(), "survivor", Map.of());
+            TaskQueue.TaskInfo task = h.orchestrator.tasks(runId).getFirst();
+            UUID legacy =
+                    TaskIds.legacyTask(new RunId(UUID.fromString(runId)), new StateId(task.stateId()), task.failures());
+            assertThat(task.taskId())
+                    .as("ids lead with the run's creation time now")
+                    .isNotEqualTo(legacy);
+
+            // the database as the Cairn before time-ordered task ids left it
+            h.orchestrator.close();
+            try (SqliteDatabase db = SqliteDatabase.open(
+                    SqliteOptions.builder(dir.resolve("cairn.db")).build())) {
+                db.write(tx -> {
+                    tx.update(
+                            "UPDATE tasks SET task_id = ? WHERE task_id = ?",
+                            legacy.toString(),
+                            task.taskId().toString());
+                    return tx.update(
+                            "UPDATE leases SET task_id = ? WHERE task_id = ?",
+                            legacy.toString(),
+                            task.taskId().toString());
+                });
+            }
+            h.open();
+
+            Harness.await(() -> h.orchestrator.detail(runId).steps().getFirst().attempt() == 2, "the re-run attempt");
+            LeaseRef ref = new LeaseRef(legacy, LeaseRef.of(lease).epoch());
+            h.orchestrator.leases().complete(new Completion(ref, LeaseProtocolTest.ok("survivor")));
+
+            assertThat(h.awaitEnd(runId).state()).isEqualTo(RunState.COMPLETED);
+            assertThat(h.orchestrator.tasks(runId))
+                    .as("the old task re-attached, none dispatched again")
+                    .extracting(TaskQueue.TaskInfo::taskId)
+                    .containsExactly(legacy);
             Consistency.assertIndexMatchesLog(h.orchestrator, runId);
         }
     }

@@ -415,10 +415,15 @@ public final class SqliteDatabase implements AutoCloseable {
                 (int) Math.min(Integer.MAX_VALUE, options.busyTimeout().toMillis()));
         config.setCacheSize(-1024 * options.cacheMebibytes());
         config.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        // Nothing reads generated keys; with them on, the driver ran "SELECT last_insert_rowid()" (a
+        // statement prepared, stepped and finalized) after every INSERT on the writer thread.
+        config.setGetGeneratedKeys(false);
         Connection connection = config.createConnection("jdbc:sqlite:" + file);
-        if (readOnly) {
-            try (Statement statement = connection.createStatement()) {
+        try (Statement statement = connection.createStatement()) {
+            if (readOnly) {
                 statement.execute("PRAGMA query_only = 1");
+            } else {
+                statement.execute("PRAGMA wal_autocheckpoint = " + options.walAutocheckpointPages());
             }
         }
         return connection;

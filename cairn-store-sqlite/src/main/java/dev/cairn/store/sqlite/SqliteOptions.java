@@ -18,6 +18,9 @@ import java.util.regex.Pattern;
  * @param maxBatch the most write callbacks one transaction (one fsync) carries
  * @param busyTimeout how long SQLite waits for a lock held by another connection before failing
  * @param cacheMebibytes the page cache of each connection
+ * @param walAutocheckpointPages after a commit that leaves at least this many pages in the WAL, the
+ *     writer copies them into the database file (SQLite's {@code wal_autocheckpoint}); the WAL then
+ *     starts over, so it stays near this size (a page is 4 KiB)
  */
 public record SqliteOptions(
         Path file,
@@ -25,7 +28,8 @@ public record SqliteOptions(
         int readConnections,
         int maxBatch,
         Duration busyTimeout,
-        int cacheMebibytes) {
+        int cacheMebibytes,
+        int walAutocheckpointPages) {
 
     /** The module name of the event log's own migrations. */
     public static final String EVENTS_MODULE = "events";
@@ -42,6 +46,17 @@ public record SqliteOptions(
 
     /** Default {@link #cacheMebibytes}. */
     public static final int DEFAULT_CACHE_MEBIBYTES = 32;
+
+    /**
+     * Default {@link #walAutocheckpointPages}: 8,192 pages, a WAL of about 32 MiB. SQLite's own
+     * default (1,000) checkpointed every ~30 commits of {@code cairn bench tasks} on the writer
+     * thread, and each checkpoint wrote ~370 distinct pages for 1,000 frames: the same hot pages (the
+     * tails of the events and tasks tables, their index leaves) again and again. A larger WAL writes
+     * each hot page once per checkpoint for many more commits. What it costs: opening after a crash
+     * reads the WAL back (tens of milliseconds for 32 MiB), and a checkpoint pauses the writer
+     * longer, less often.
+     */
+    public static final int DEFAULT_WAL_AUTOCHECKPOINT_PAGES = 8_192;
 
     private static final Pattern MODULE = Pattern.compile("[a-z][a-z0-9_]{0,40}");
 
@@ -73,6 +88,10 @@ public record SqliteOptions(
         if (cacheMebibytes < 1) {
             throw new IllegalArgumentException("cache_mebibytes must be at least 1, got " + cacheMebibytes);
         }
+        if (walAutocheckpointPages < 1) {
+            throw new IllegalArgumentException(
+                    "wal_autocheckpoint_pages must be at least 1, got " + walAutocheckpointPages);
+        }
     }
 
     /** Options for the database at {@code file} with the defaults. */
@@ -88,6 +107,7 @@ public record SqliteOptions(
         private int maxBatch = DEFAULT_MAX_BATCH;
         private Duration busyTimeout = DEFAULT_BUSY_TIMEOUT;
         private int cacheMebibytes = DEFAULT_CACHE_MEBIBYTES;
+        private int walAutocheckpointPages = DEFAULT_WAL_AUTOCHECKPOINT_PAGES;
 
         private Builder(Path file) {
             this.file = file;
@@ -119,8 +139,20 @@ public record SqliteOptions(
             return this;
         }
 
+        public Builder walAutocheckpointPages(int walAutocheckpointPages) {
+            this.walAutocheckpointPages = walAutocheckpointPages;
+            return this;
+        }
+
         public SqliteOptions build() {
-            return new SqliteOptions(file, migrationModules, readConnections, maxBatch, busyTimeout, cacheMebibytes);
+            return new SqliteOptions(
+                    file,
+                    migrationModules,
+                    readConnections,
+                    maxBatch,
+                    busyTimeout,
+                    cacheMebibytes,
+                    walAutocheckpointPages);
         }
     }
 }

@@ -398,6 +398,37 @@ class SqliteDatabaseTest {
         assertThatThrownBy(() -> SqliteOptions.builder(file).maxBatch(0).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("max_batch");
+        assertThatThrownBy(() ->
+                        SqliteOptions.builder(file).walAutocheckpointPages(0).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("wal_autocheckpoint_pages");
+    }
+
+    @Test
+    void theWalIsCheckpointedWhenItReachesTheConfiguredPages() throws Exception {
+        // ~300 commits of one new 3 KB row each: about one page a commit, 300 pages of WAL unless
+        // something copies them into the database file and starts the WAL over
+        long small = walBytesAfterWrites("small.db", 64);
+        long large = walBytesAfterWrites("large.db", 100_000);
+        long frame = 24 + 4096;
+        assertThat(small).isLessThan(100 * frame);
+        assertThat(large).isGreaterThan(250 * frame);
+    }
+
+    private long walBytesAfterWrites(String name, int pages) throws Exception {
+        Path file = dir.resolve(name);
+        try (SqliteDatabase other = SqliteDatabase.open(SqliteOptions.builder(file)
+                .migrationModule("testderived")
+                .walAutocheckpointPages(pages)
+                .build())) {
+            String note = "n".repeat(3000);
+            for (int i = 0; i < 300; i++) {
+                String run = "run-" + i;
+                other.write(
+                        tx -> tx.update("INSERT INTO test_runs (run_id, head, note) VALUES (?, ?, ?)", run, 1, note));
+            }
+            return java.nio.file.Files.size(file.resolveSibling(name + "-wal"));
+        }
     }
 
     @Test
