@@ -3,7 +3,7 @@ package dev.cairn.bench.stack;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.bench.BenchException;
 import dev.cairn.client.CairnClient;
-import dev.cairn.contracts.RunStatus;
+import dev.cairn.contracts.RunState;
 import dev.cairn.contracts.api.PipelineRunRequest;
 import dev.cairn.node.CairnNode;
 import dev.cairn.node.NodeOptions;
@@ -72,17 +72,17 @@ final class StackNode implements AutoCloseable {
     /**
      * Waits until the run has ended ({@link EmbeddedOrchestrator#awaitEnd}: woken by the run's own
      * appends, reading its row in the runs index, which the append that ends the run updates in
-     * its own transaction); the run's status then.
+     * its own transaction); the state it ended in.
      *
      * @throws BenchException {@code bench_self_check_failed} when it has not ended within {@code limit}
      */
-    RunStatus awaitEnd(String runId, Duration limit) {
-        RunStatus status = node.orchestrator().awaitEnd(runId, limit);
-        if (!status.state().terminal()) {
+    RunState awaitEnd(String runId, Duration limit) {
+        RunState state = node.orchestrator().awaitEnd(runId, limit);
+        if (!state.terminal()) {
             throw BenchException.selfCheckFailed(
-                    "stack", "run " + runId + " has not ended within " + limit + "; it is " + status.state());
+                    "stack", "run " + runId + " has not ended within " + limit + "; it is " + state);
         }
-        return status;
+        return state;
     }
 
     @Override

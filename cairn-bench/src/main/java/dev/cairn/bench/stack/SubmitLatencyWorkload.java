@@ -11,7 +11,6 @@ import dev.cairn.bench.BenchReport.Ratio;
 import dev.cairn.bench.BenchSettings;
 import dev.cairn.bench.Workload;
 import dev.cairn.contracts.RunState;
-import dev.cairn.contracts.RunStatus;
 import dev.cairn.runner.node.RunnerRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -208,9 +207,9 @@ public final class SubmitLatencyWorkload implements Workload {
         long t0 = System.nanoTime();
         String runId = node.submit(spec);
         answer[0] = System.nanoTime() - t0;
-        RunStatus status = node.awaitEnd(runId, RUN_LIMIT);
-        if (status.state() != RunState.COMPLETED) {
-            throw BenchException.selfCheckFailed(name(), "run " + runId + " ended " + status.state());
+        RunState end = node.awaitEnd(runId, RUN_LIMIT);
+        if (end != RunState.COMPLETED) {
+            throw BenchException.selfCheckFailed(name(), "run " + runId + " ended " + end);
         }
         Long started = starts.remove(runId);
         // a remote worker's start arrives on its standard output, possibly just after the run's end

@@ -14,7 +14,6 @@ import dev.cairn.bench.BenchSettings;
 import dev.cairn.bench.Workload;
 import dev.cairn.bench.kernel.KernelFanoutWorkload;
 import dev.cairn.contracts.RunState;
-import dev.cairn.contracts.RunStatus;
 import dev.cairn.contracts.api.RunDetail;
 import dev.cairn.contracts.api.StepState;
 import dev.cairn.runner.api.examples.HelloRunner;
@@ -341,9 +340,9 @@ public final class TasksWorkload implements Workload {
                     long n = 0;
                     do {
                         String id = node.submit(spec);
-                        RunStatus end = node.awaitEnd(id, RUN_LIMIT);
-                        if (end.state() != RunState.COMPLETED) {
-                            throw BenchException.selfCheckFailed(name(), "run " + id + " ended " + end.state());
+                        RunState end = node.awaitEnd(id, RUN_LIMIT);
+                        if (end != RunState.COMPLETED) {
+                            throw BenchException.selfCheckFailed(name(), "run " + id + " ended " + end);
                         }
                         ended.incrementAndGet();
                         last.set(id);

@@ -1,6 +1,7 @@
 package dev.cairn.orchestrator.embedded;
 
 import dev.cairn.contracts.RunRequest;
+import dev.cairn.contracts.RunState;
 import dev.cairn.contracts.RunStatus;
 import dev.cairn.contracts.RunSummary;
 import dev.cairn.contracts.SubmitRunResponse;
@@ -933,15 +934,16 @@ public final class EmbeddedOrchestrator implements Orchestrator {
     }
 
     /**
-     * Waits up to {@code wait} for run {@code runId} to end, and returns its status: a terminal one
-     * when it ended, else the status when the wait ran out (or the calling thread was interrupted,
+     * Waits up to {@code wait} for run {@code runId} to end, and returns its state: a terminal one
+     * when it ended, else the state when the wait ran out (or the calling thread was interrupted,
      * with its flag kept). Only appends to this run wake the wait, and each wake reads the run's row
      * in the runs index, not its log: a caller that only needs the end pays one indexed read per
-     * append, where following {@link #events} decodes every event.
+     * append, where following {@link #events} decodes every event and {@link #status} reads every
+     * step and task. The state is the one {@link #status} reports.
      *
      * @throws OrchestratorException {@code run_not_found}; {@code invalid_request} for a negative wait
      */
-    public RunStatus awaitEnd(String runId, Duration wait) {
+    public RunState awaitEnd(String runId, Duration wait) {
         RunId id = parse(runId);
         Objects.requireNonNull(wait, "wait");
         if (wait.isNegative()) {
@@ -952,8 +954,12 @@ public final class EmbeddedOrchestrator implements Orchestrator {
             while (true) {
                 ensureOpen();
                 long seen = follow.signal().version();
-                if (requireRun(id).terminal() || !await(follow.signal(), seen, deadline)) {
-                    return status(runId);
+                RunInfo run = requireRun(id);
+                if (run.terminal()) {
+                    return Views.state(run.phase());
+                }
+                if (!await(follow.signal(), seen, deadline)) {
+                    return Views.state(requireRun(id).phase());
                 }
             }
         }
