@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cairn.client.CairnClient;
+import dev.cairn.contracts.RunState;
 import dev.cairn.contracts.api.RunDetail;
 import dev.cairn.contracts.api.StepState;
 import java.io.ByteArrayInputStream;
@@ -50,13 +51,18 @@ class OrchestratorKillMidRunE2eTest {
             for (int i = 0; i < RUNS; i++) {
                 runs.add(Stack.submit(client, spec(input)));
             }
-            // somewhere in the middle of the work: tasks have completed, most have not
+            // a seeded number of the first run's steps done; the runs queued after it still to do
+            int killAfter = 1 + random.nextInt(STEPS - 1);
             Waits.until(
-                    () -> client.detail(runs.getFirst()).steps().stream()
-                            .anyMatch(s -> s.state() == StepState.COMPLETED),
-                    () -> "a step of the first run completed");
-            Thread.sleep(random.nextInt(300));
+                    () -> completedSteps(client, runs.getFirst()) >= killAfter,
+                    () -> killAfter + " steps of the first run completed");
+            RunState last = client.status(runs.getLast()).state();
             server.jvm().kill();
+            System.out.println("killed after " + killAfter + " steps of the first run; the last run was " + last);
+            assertThat(last.terminal())
+                    .as("the last run had ended just before the kill (seed " + seed + "): with every run ended,"
+                            + " the kill would check nothing a clean stop does not")
+                    .isFalse();
         }
 
         // what the log and the orchestrator's tables reference, against what the home's store holds
@@ -82,6 +88,13 @@ class OrchestratorKillMidRunE2eTest {
                 Stack.assertCompleted(detail);
             }
         }
+    }
+
+    /** How many steps of run {@code runId} have completed. */
+    private static long completedSteps(CairnClient client, String runId) {
+        return client.detail(runId).steps().stream()
+                .filter(s -> s.state() == StepState.COMPLETED)
+                .count();
     }
 
     private static String spec(String input) {
