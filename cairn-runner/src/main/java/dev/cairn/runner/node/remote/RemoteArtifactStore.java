@@ -115,6 +115,13 @@ public final class RemoteArtifactStore implements ArtifactStore, AutoCloseable {
                     HttpTransport.Retry.NEVER,
                     p -> failed(p, Optional.empty()));
         } catch (StorageException e) {
+            if (hashing.interruptedIn(Thread.currentThread())) {
+                // On a pooled connection the client pulls the body in the calling thread: an
+                // interrupt then ends the caller's own read (its flag cleared, as a socket's read
+                // does) and the send fails as an I/O error. It is the caller's interrupt all the same.
+                Thread.currentThread().interrupt();
+                throw StorageException.interrupted();
+            }
             if (hashing.failure != null && !HttpTransport.INTERRUPTED.equals(e.code())) {
                 throw StorageException.streamFailed(hashing.failure);
             }
@@ -292,6 +299,7 @@ public final class RemoteArtifactStore implements ArtifactStore, AutoCloseable {
         private final MessageDigest digest = ArtifactIds.sha256();
         private long count;
         private IOException failure;
+        private Thread failedIn;
 
         HashingStream(InputStream in) {
             this.in = in;
@@ -311,6 +319,7 @@ public final class RemoteArtifactStore implements ArtifactStore, AutoCloseable {
                 n = in.read(b, off, len);
             } catch (IOException e) {
                 failure = e;
+                failedIn = Thread.currentThread();
                 throw e;
             }
             if (n > 0) {
@@ -318,6 +327,11 @@ public final class RemoteArtifactStore implements ArtifactStore, AutoCloseable {
                 count += n;
             }
             return n;
+        }
+
+        /** Whether a read in {@code thread} ended because that thread was interrupted. */
+        boolean interruptedIn(Thread thread) {
+            return failure instanceof InterruptedIOException && failedIn == thread;
         }
 
         @Override
