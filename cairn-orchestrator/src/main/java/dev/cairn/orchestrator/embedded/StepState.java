@@ -295,13 +295,21 @@ final class StepState implements State {
 
     private TaskResult dispatch(IoProvider io, TaskRequest request, String nonce) {
         FactKey key = new FactKey("cairn:task|state:" + plan.stateId() + "|dispatch:" + nonce);
+        IoCall call = new IoCall(NAMESPACE, Wire.toTree(request), Optional.of(key));
+        TaskCalls typed = TaskCalls.begin(call, request);
         IoResult response;
         try {
-            response = io.call(new IoCall(NAMESPACE, Wire.toTree(request), Optional.of(key)));
+            response = io.call(call);
         } catch (MachineException e) {
             throw new StateException(StateError.of(e.info().withRetryable(false)), e.hint(), e);
+        } finally {
+            typed.end();
         }
-        TaskResult result;
+        // The transport's own object when the recorded answer reads as it (TaskCalls), else the answer read.
+        TaskResult result = typed.resultReadAs(response.response());
+        if (result != null) {
+            return result;
+        }
         try {
             result = Wire.fromTree(response.response(), TaskResult.class);
         } catch (JsonException e) {
