@@ -119,6 +119,6 @@ final class TaskTransport implements IoTransport {
         TaskResult result = new TaskResult(
                 task.taskId(), task.failures(), task.endedEpoch().orElse(0L), task.workerId(), outcome, history);
         TaskCalls.answered(call, result);
-        return Wire.toTree(result);
+        return result.tree();
     }
 }

@@ -94,7 +94,9 @@ class TaskCallsTest {
         int read = 0;
         for (int i = 0; i < 3_000; i++) {
             TaskResult result = randomResult(random);
-            JsonNode recorded = StrictJson.parse(Canonical.canonicalize(Wire.toTree(result)));
+            assertThat(result.tree()).as("the result's own tree").isEqualTo(Wire.toTree(result));
+            assertThat(Canonical.canonicalize(result.tree())).isEqualTo(Canonical.canonicalize(Wire.toTree(result)));
+            JsonNode recorded = StrictJson.parse(Canonical.canonicalize(result.tree()));
             TaskResult replayed = Wire.fromTree(recorded, TaskResult.class);
             if (TaskCalls.readsAs(recorded, result)) {
                 handed++;
