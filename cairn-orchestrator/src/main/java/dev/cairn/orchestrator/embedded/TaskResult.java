@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.json.wire.Wire;
 import dev.cairn.json.wire.WireDefault;
-import dev.cairn.runner.api.lease.OutputArtifact;
 import dev.cairn.runner.api.lease.TaskOutcome;
 import java.util.List;
 import java.util.Objects;
@@ -72,15 +71,7 @@ record TaskResult(
         if (outcome instanceof TaskOutcome.Succeeded s) {
             ObjectNode succeeded = out.putObject("outcome").putObject("Succeeded");
             succeeded.set("result", s.result());
-            ArrayNode outputs = succeeded.putArray("outputs");
-            for (OutputArtifact o : s.outputs()) {
-                outputs.addObject()
-                        .put("key", o.key())
-                        .put("artifact_id", o.artifactId())
-                        .put("mime", o.mime())
-                        .put("size_bytes", o.sizeBytes())
-                        .put("executable", o.executable());
-            }
+            succeeded.set("outputs", WireTrees.outputs(s.outputs()));
         } else {
             out.set("outcome", Wire.toTree(outcome));
         }

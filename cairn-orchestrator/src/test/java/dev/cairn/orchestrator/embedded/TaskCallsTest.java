@@ -216,7 +216,7 @@ class TaskCallsTest {
     }
 
     /** JSON values as runners return them, most of them reading back as they are, some not. */
-    private static JsonNode randomJson(Random random, int depth) {
+    static JsonNode randomJson(Random random, int depth) {
         return switch (random.nextInt(depth > 2 ? 12 : depth == 0 ? 16 : 15)) {
             case 0 -> F.nullNode();
             case 1 -> F.booleanNode(random.nextBoolean());
