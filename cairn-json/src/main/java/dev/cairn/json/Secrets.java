@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -150,6 +151,35 @@ public final class Secrets {
         }
     }
 
+    /**
+     * The verdicts of {@link #isSecretName} on the member keys the scans met, so that the key
+     * vocabulary of Cairn's own documents (a few dozen names, met on every task) is split into words
+     * once, not at every member: that split was half of the scan's CPU. Only keys are remembered
+     * (never values, and never a key that looks like a credential: those are findings before the
+     * name rule is asked), in memory only, at most {@value #KEY_VERDICTS_LIMIT} of them of at most
+     * {@value #KEY_VERDICT_MAX_LENGTH} characters; once full, other keys are judged every time.
+     */
+    private static final ConcurrentHashMap<String, Boolean> KEY_VERDICTS = new ConcurrentHashMap<>();
+
+    private static final int KEY_VERDICTS_LIMIT = 4096;
+    private static final int KEY_VERDICT_MAX_LENGTH = 64;
+
+    /** {@link #isSecretName} of a member key, remembered ({@link #KEY_VERDICTS}). */
+    private static boolean isSecretKey(String key) {
+        if (key.length() > KEY_VERDICT_MAX_LENGTH) {
+            return isSecretName(key);
+        }
+        Boolean known = KEY_VERDICTS.get(key);
+        if (known != null) {
+            return known;
+        }
+        boolean verdict = isSecretName(key);
+        if (KEY_VERDICTS.size() < KEY_VERDICTS_LIMIT) {
+            KEY_VERDICTS.putIfAbsent(key, verdict);
+        }
+        return verdict;
+    }
+
     /** Whether a key names a secret (rule 1 above). */
     public static boolean isSecretName(String key) {
         List<String> words = words(key);
@@ -280,7 +310,7 @@ public final class Secrets {
             Optional<SecretKind> kind = credentialIn(key);
             if (kind.isEmpty() && value.isTextual()) {
                 kind = credentialIn(value.textValue());
-                if (kind.isEmpty() && isSecretValue(value.textValue()) && isSecretName(key)) {
+                if (kind.isEmpty() && isSecretValue(value.textValue()) && isSecretKey(key)) {
                     kind = Optional.of(SecretKind.SECRET_NAMED_KEY);
                 }
             }

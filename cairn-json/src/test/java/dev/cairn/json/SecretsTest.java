@@ -277,4 +277,26 @@ class SecretsTest {
             assertThat(flagged).as("seed %d, value <%s>", seed, value).isEqualTo(!placeholderByRegex(value));
         }
     }
+
+    /** The scan remembers its verdicts on keys; they stay right once it has seen more keys than it keeps. */
+    @Test
+    void verdictsOnKeysStayRightBeyondTheKeysRemembered() {
+        for (int round = 0; round < 2; round++) {
+            ObjectNode many = JsonNodeFactory.instance.objectNode();
+            for (int i = 0; i < 6_000; i++) {
+                many.put("field_" + round + "_" + i, "v");
+            }
+            assertThat(Secrets.findings(many)).isEmpty();
+            many.put("late_db_password_" + round, "hunter2");
+            many.put("late_token_count_" + round, "3");
+            assertThat(Secrets.pointers(many)).containsExactly("/late_db_password_" + round);
+            for (String key : List.of("DB_PASSWORD", "token_count", "clientSecret", "cache_key", "x-api-key")) {
+                assertThat(Secrets.containsSecrets(with(key, "value")))
+                        .as("%s, seen %d times", key, round + 1)
+                        .isEqualTo(Secrets.isSecretName(key));
+            }
+        }
+        String longKey = "a_".repeat(40) + "password";
+        assertThat(Secrets.pointers(with(longKey, "x"))).containsExactly("/" + longKey);
+    }
 }

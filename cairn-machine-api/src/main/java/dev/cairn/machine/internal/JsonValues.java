@@ -52,10 +52,26 @@ public final class JsonValues {
                 node.forEach(element -> out.add(normalize(element)));
                 yield out;
             }
-            case NUMBER -> node.isIntegralNumber() ? integer(node.bigIntegerValue()) : fraction(node);
+            case NUMBER -> node.isIntegralNumber() ? integer(node) : fraction(node);
             case STRING, BOOLEAN, NULL -> node;
             case BINARY, POJO, MISSING -> reparse(node);
         };
+    }
+
+    /**
+     * The integer node the codec reads {@code node}'s value as. Int and long nodes are answered
+     * without the {@code BigInteger} detour (an allocation for every integer of every copied tree):
+     * an {@code IntNode} is immutable and already in that form.
+     */
+    private static JsonNode integer(JsonNode node) {
+        if (node.isInt()) {
+            return node;
+        }
+        if (node.isLong()) {
+            long value = node.longValue();
+            return value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE ? IntNode.valueOf((int) value) : node;
+        }
+        return integer(node.bigIntegerValue());
     }
 
     private static JsonNode integer(BigInteger value) {

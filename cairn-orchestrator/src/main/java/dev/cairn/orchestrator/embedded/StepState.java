@@ -295,13 +295,21 @@ final class StepState implements State {
 
     private TaskResult dispatch(IoProvider io, TaskRequest request, String nonce) {
         FactKey key = new FactKey("cairn:task|state:" + plan.stateId() + "|dispatch:" + nonce);
+        IoCall call = new IoCall(NAMESPACE, WireTrees.request(request), Optional.of(key));
+        TaskCalls typed = TaskCalls.begin(call, request);
         IoResult response;
         try {
-            response = io.call(new IoCall(NAMESPACE, Wire.toTree(request), Optional.of(key)));
+            response = io.call(call);
         } catch (MachineException e) {
             throw new StateException(StateError.of(e.info().withRetryable(false)), e.hint(), e);
+        } finally {
+            typed.end();
         }
-        TaskResult result;
+        // The transport's own object when the recorded answer reads as it (TaskCalls), else the answer read.
+        TaskResult result = typed.resultReadAs(response.response());
+        if (result != null) {
+            return result;
+        }
         try {
             result = Wire.fromTree(response.response(), TaskResult.class);
         } catch (JsonException e) {
@@ -351,7 +359,7 @@ final class StepState implements State {
     private void record(DynContext ctx, Optional<Integer> exitCode, List<OutputArtifact> outputs, JsonNode result) {
         ctx.write(
                 new ContextKey(StepRecord.key(plan.stepId())),
-                Wire.toTree(new StepRecord(plan.stepId(), plan.capability(), exitCode, outputs, result)));
+                WireTrees.stepRecord(new StepRecord(plan.stepId(), plan.capability(), exitCode, outputs, result)));
     }
 
     private void verdict(EventRecorder rec, String status, Optional<String> message) {
@@ -383,7 +391,7 @@ final class StepState implements State {
                         ObjectNode m = JsonNodeFactory.instance.objectNode();
                         m.put("run_id", runId);
                         m.put("step_id", plan.stepId());
-                        m.set("inputs", Wire.toTree(inputs));
+                        m.set("inputs", WireTrees.inputs(inputs));
                         ObjectNode env = m.putObject("env");
                         c.env().forEach(env::put);
                         yield m;

@@ -1,5 +1,10 @@
 package dev.cairn.orchestrator.embedded;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.json.wire.Wire;
 import dev.cairn.json.wire.WireDefault;
 import dev.cairn.runner.api.lease.TaskOutcome;
 import java.util.List;
@@ -44,5 +49,36 @@ record TaskResult(
         Objects.requireNonNull(workerId, "worker_id");
         Objects.requireNonNull(outcome, "outcome");
         history = history == null ? List.of() : List.copyOf(history);
+    }
+
+    /**
+     * {@code Wire.toTree(this)}, built directly: the transport answers every task call with it, and the
+     * codec's walk of the records (and its copy of the runner's result and of every history payload,
+     * which this tree shares) was the larger part of answering. {@code TaskCallsTest} holds it to
+     * {@code Wire.toTree} over random results, tree and canonical bytes.
+     */
+    JsonNode tree() {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        ObjectNode out = f.objectNode();
+        out.put("task_id", taskId.toString());
+        out.put("failures", failures);
+        out.put("epoch", epoch);
+        if (workerId.isPresent()) {
+            out.put("worker_id", workerId.get());
+        } else {
+            out.putNull("worker_id");
+        }
+        if (outcome instanceof TaskOutcome.Succeeded s) {
+            ObjectNode succeeded = out.putObject("outcome").putObject("Succeeded");
+            succeeded.set("result", s.result());
+            succeeded.set("outputs", WireTrees.outputs(s.outputs()));
+        } else {
+            out.set("outcome", Wire.toTree(outcome));
+        }
+        ArrayNode events = out.putArray("history");
+        for (TaskEvent event : history) {
+            events.addObject().put("name", event.name()).set("payload", event.payload());
+        }
+        return out;
     }
 }

@@ -50,11 +50,13 @@ final class TaskTransport implements IoTransport {
         if (previous != null) {
             staging.resolve(previous); // left by a call whose barrier failed: withdraw it
         }
-        TaskRequest request;
-        try {
-            request = Wire.fromTree(call.request(), TaskRequest.class);
-        } catch (JsonException e) {
-            return; // call() reports it
+        TaskRequest request = TaskCalls.request(call);
+        if (request == null) {
+            try {
+                request = Wire.fromTree(call.request(), TaskRequest.class);
+            } catch (JsonException e) {
+                return; // call() reports it
+            }
         }
         staged.set(staging.stage(context.runId(), context.stateId(), context.attempt(), request));
     }
@@ -66,8 +68,9 @@ final class TaskTransport implements IoTransport {
         boolean ours = mine != null && mine.stateId.equals(context.stateId()) && mine.runId.equals(context.runId());
         TaskRequest request;
         try {
-            // the request read before the barrier, when it was this call's
-            request = ours ? mine.request : Wire.fromTree(call.request(), TaskRequest.class);
+            // the request read before the barrier, when it was this call's, or the state's own object
+            TaskRequest typed = TaskCalls.request(call);
+            request = ours ? mine.request : typed != null ? typed : Wire.fromTree(call.request(), TaskRequest.class);
         } catch (JsonException e) {
             if (mine != null) {
                 staging.resolve(mine);
@@ -113,7 +116,9 @@ final class TaskTransport implements IoTransport {
         } catch (StorageException e) {
             history = List.of(); // the outcome matters; its history is reported on a best-effort basis
         }
-        return Wire.toTree(new TaskResult(
-                task.taskId(), task.failures(), task.endedEpoch().orElse(0L), task.workerId(), outcome, history));
+        TaskResult result = new TaskResult(
+                task.taskId(), task.failures(), task.endedEpoch().orElse(0L), task.workerId(), outcome, history);
+        TaskCalls.answered(call, result);
+        return result.tree();
     }
 }

@@ -3,8 +3,13 @@ package dev.cairn.store.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.json.wire.Wire;
 import dev.cairn.machine.errors.StorageException;
+import dev.cairn.machine.events.DomainEvent;
 import dev.cairn.machine.events.Event;
 import dev.cairn.machine.events.KernelEvent;
 import dev.cairn.machine.events.RunStatus;
@@ -14,6 +19,8 @@ import dev.cairn.machine.ids.RunId;
 import dev.cairn.machine.ids.StateId;
 import dev.cairn.testkit.contract.SampleEvents;
 import dev.cairn.testkit.contract.Seeds;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -122,6 +129,68 @@ class EventCodecTest {
             Event event = SampleEvents.event(seq);
             assertThat(EventCodec.encode(event)).as("encoding of %s", event).isEqualTo(Wire.write(event));
         }
+    }
+
+    @Test
+    void domainEventsAreWrittenAsWireWritesThem() {
+        long seed = Seeds.seed("EventCodecTest.domainEventsAreWrittenAsWireWritesThem");
+        Random random = new Random(seed);
+        for (int i = 0; i < 2_000; i++) {
+            DomainEvent domain = new DomainEvent(
+                    randomText(random),
+                    randomJson(random, 0),
+                    random.nextInt(3) == 0
+                            ? Optional.of(SampleEvents.artifactId("p" + random.nextLong()))
+                            : Optional.empty());
+            Event event = new Event.Domain(domain);
+            String written = EventCodec.encode(event);
+            assertThat(written).as("encoding of %s", event).isEqualTo(Wire.write(event));
+            assertThat(EventCodec.decode(bytes(written), RUN, 1)).isEqualTo(event);
+        }
+    }
+
+    /** Any JSON value, with the number forms, escapes and characters a payload may hold. */
+    private static JsonNode randomJson(Random random, int depth) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        int kind = random.nextInt(depth > 3 ? 9 : 11);
+        return switch (kind) {
+            case 0 -> f.nullNode();
+            case 1 -> f.booleanNode(random.nextBoolean());
+            case 2 -> f.numberNode(random.nextInt());
+            case 3 -> f.numberNode(random.nextLong());
+            case 4 -> f.numberNode(random.nextDouble() * Math.pow(10, random.nextInt(40) - 20));
+            case 5 -> f.numberNode(new BigInteger(70, random));
+            case 6 -> f.numberNode(new BigDecimal(BigInteger.valueOf(random.nextLong()), random.nextInt(10)));
+            case 7, 8 -> f.textNode(randomText(random));
+            case 9 -> {
+                ArrayNode array = f.arrayNode();
+                for (int i = random.nextInt(4); i > 0; i--) {
+                    array.add(randomJson(random, depth + 1));
+                }
+                yield array;
+            }
+            default -> {
+                ObjectNode object = f.objectNode();
+                for (int i = random.nextInt(5); i > 0; i--) {
+                    object.set(randomText(random), randomJson(random, depth + 1));
+                }
+                yield object;
+            }
+        };
+    }
+
+    private static String randomText(Random random) {
+        String alphabet = "ab_Z09 \"/\\\n\t\u0001\u001f\u007féü€\u2028😀<>&'";
+        StringBuilder out = new StringBuilder();
+        for (int i = random.nextInt(12); i > 0; i--) {
+            int at = random.nextInt(alphabet.length());
+            if (Character.isSurrogate(alphabet.charAt(at))) {
+                out.append("😀");
+            } else {
+                out.append(alphabet.charAt(at));
+            }
+        }
+        return out.toString();
     }
 
     @Test
