@@ -1,8 +1,9 @@
 package dev.cairn.server;
 
+import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Whether the server serves or stops, what is in progress, and the requests that wait for news
@@ -13,7 +14,7 @@ final class Lifecycle {
 
     private volatile boolean stopping;
     private final AtomicInteger inProgress = new AtomicInteger();
-    private final Set<Thread> waiting = ConcurrentHashMap.newKeySet();
+    private final Set<Thread> waiting = new HashSet<>();
 
     boolean stopping() {
         return stopping;
@@ -34,27 +35,50 @@ final class Lifecycle {
         return inProgress.get();
     }
 
-    /** Marks the calling request as one that waits; it is interrupted when the server stops. */
+    /**
+     * Marks the calling request as one that waits; it is interrupted when the server stops. Mark
+     * only the wait itself, never a write: a virtual thread interrupted in a socket write closes
+     * the socket, and the client sees the response cut off instead of ended.
+     */
     void waiting() {
-        waiting.add(Thread.currentThread());
-        if (stopping) {
-            Thread.currentThread().interrupt();
+        synchronized (waiting) {
+            waiting.add(Thread.currentThread());
+            if (stopping) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
-    /** The calling request no longer waits; clears an interrupt the server may have sent it. */
+    /**
+     * The calling request no longer waits; clears an interrupt the server may have sent it. The stop
+     * interrupts only threads marked waiting, under the same lock, so none arrives after this.
+     */
     void doneWaiting() {
-        waiting.remove(Thread.currentThread());
+        synchronized (waiting) {
+            waiting.remove(Thread.currentThread());
+        }
         if (stopping) {
             Thread.interrupted();
         }
     }
 
+    /** Runs {@code wait}, a call that waits for news, marked as waiting ({@link #waiting()}). */
+    <T> T waitFor(Supplier<T> wait) {
+        waiting();
+        try {
+            return wait.get();
+        } finally {
+            doneWaiting();
+        }
+    }
+
     /** Refuses new requests from now on and interrupts the waiting ones. */
     void beginStop() {
-        stopping = true;
-        for (Thread thread : waiting) {
-            thread.interrupt();
+        synchronized (waiting) {
+            stopping = true;
+            for (Thread thread : waiting) {
+                thread.interrupt();
+            }
         }
     }
 

@@ -131,7 +131,9 @@ final class RunRoutes {
         stream(ex, sse -> {
             long last = after;
             while (!lifecycle.stopping()) {
-                List<EventEnvelope> events = orchestrator.events(runId, last, batch, keepalive.poll());
+                long seen = last;
+                List<EventEnvelope> events =
+                        lifecycle.waitFor(() -> orchestrator.events(runId, seen, batch, keepalive.poll()));
                 if (events.isEmpty()) {
                     if (!orchestrator.status(runId).state().terminal()) {
                         keepalive.idle(sse);
@@ -215,7 +217,8 @@ final class RunRoutes {
         stream(ex, sse -> {
             long last = from;
             while (!lifecycle.stopping()) {
-                LogPage page = orchestrator.logs(runId, step, last, batch, keepalive.poll());
+                long seen = last;
+                LogPage page = lifecycle.waitFor(() -> orchestrator.logs(runId, step, seen, batch, keepalive.poll()));
                 if (page.lines().isEmpty()) {
                     if (!ended(runId, step)) {
                         keepalive.idle(sse);
@@ -314,7 +317,8 @@ final class RunRoutes {
 
     /**
      * Answers 200 {@code text/event-stream} and runs {@code body}. A stream ends when its body
-     * returns, when the client goes away, or when the server stops (which interrupts its wait); an
+     * returns, when the client goes away, or when the server stops (which interrupts its wait for
+     * news, marked with {@link Lifecycle#waitFor}, and never its writes); an
      * unexpected failure is sent as an {@code error} event carrying the envelope, then the stream
      * ends.
      */
@@ -324,7 +328,6 @@ final class RunRoutes {
         OutputStream out = ex.stream(200, "text/event-stream");
         SseStream sse = new SseStream(out);
         metrics.streamOpened();
-        lifecycle.waiting();
         try {
             sse.retry(RETRY_MILLIS);
             body.write(sse);
@@ -347,7 +350,6 @@ final class RunRoutes {
                 }
             }
         } finally {
-            lifecycle.doneWaiting();
             metrics.streamClosed();
         }
         try {
