@@ -1147,7 +1147,9 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         try {
             Map<String, Long> counts = new HashMap<>();
             db.read(r -> r.query(
-                            "SELECT status, count(*) FROM tasks WHERE status IN ('queued', 'leased') GROUP BY status",
+                            // each status a literal of its own: tasks_ready and tasks_by_expiry are partial (V4)
+                            "SELECT 'queued', count(*) FROM tasks WHERE status = 'queued'"
+                                    + " UNION ALL SELECT 'leased', count(*) FROM tasks WHERE status = 'leased'",
                             row -> Map.entry(row.getString(1), row.getLong(2))))
                     .forEach(e -> counts.put(e.getKey(), e.getValue()));
             return counts;
