@@ -458,13 +458,15 @@ public final class EmbeddedOrchestrator implements Orchestrator {
             List<EventSinkConfig> sinks) {
         RunId runId;
         Optional<String> clientRunId = Optional.empty();
+        long now = options.clock().nowMillis();
         if (requested.isPresent()) {
             runId = runIdOf(requested.get());
             if (!runId.toString().equals(requested.get())) {
                 clientRunId = requested;
             }
         } else {
-            runId = new RunId(options.entropy().newUuid());
+            // a UUID v7 of its created_at: the tables keyed by run id take the runs in flight last
+            runId = new RunId(TaskIds.run(now, options.entropy()));
         }
         Optional<RunInfo> existing = db.read(r -> RunIndex.run(r, runId.toString()));
         if (existing.isPresent()) {
@@ -477,7 +479,6 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         if (!manifestId.equals(planned.manifestId())) {
             throw new IllegalStateException("the manifest's id is not the hash of its canonical form");
         }
-        long now = options.clock().nowMillis();
         RunIndex.Acceptance acceptance = new RunIndex.Acceptance(
                 runId.toString(),
                 planned.kind(),
@@ -1146,7 +1147,9 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         try {
             Map<String, Long> counts = new HashMap<>();
             db.read(r -> r.query(
-                            "SELECT status, count(*) FROM tasks WHERE status IN ('queued', 'leased') GROUP BY status",
+                            // each status a literal of its own: tasks_ready and tasks_by_expiry are partial (V4)
+                            "SELECT 'queued', count(*) FROM tasks WHERE status = 'queued'"
+                                    + " UNION ALL SELECT 'leased', count(*) FROM tasks WHERE status = 'leased'",
                             row -> Map.entry(row.getString(1), row.getLong(2))))
                     .forEach(e -> counts.put(e.getKey(), e.getValue()));
             return counts;

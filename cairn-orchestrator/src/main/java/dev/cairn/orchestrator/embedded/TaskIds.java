@@ -3,6 +3,7 @@ package dev.cairn.orchestrator.embedded;
 import dev.cairn.json.ArtifactIds;
 import dev.cairn.machine.ids.RunId;
 import dev.cairn.machine.ids.StateId;
+import dev.cairn.machine.time.Entropy;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
@@ -18,6 +19,10 @@ import java.util.UUID;
  * ({@code tasks.task_id}, {@code leases}), and ids that follow time put the tasks of the runs in
  * flight in the last few pages of those B-trees, where random ids touched a page of their own for
  * each task (each one a WAL frame per commit).
+ *
+ * <p>A new run's id ({@link #run}) is a UUID v7 for the same reason: the tables keyed by run id
+ * (the events' {@code (run_id, seq)} index, {@code runs}, {@code steps}, {@code tasks_by_state},
+ * {@code logs}) then take the runs in flight in their last pages.
  */
 final class TaskIds {
 
@@ -41,6 +46,23 @@ final class TaskIds {
      */
     static UUID legacyTask(RunId runId, StateId stateId, int failures) {
         return uuid("cairn-task|" + runId + "|" + stateId + "|" + failures);
+    }
+
+    /**
+     * A new run's id: a UUID v7 (RFC 9562) of {@code createdMillis} (the run's {@code created_at}) in
+     * the first 48 bits, then 74 bits from {@code entropy} (the engine's random port, never {@code
+     * UUID.randomUUID()}). Ids of runs created in different milliseconds sort by creation time, as
+     * text and as UUIDs; two runs of one millisecond differ in their random bits (2^74 of them).
+     */
+    static UUID run(long createdMillis, Entropy entropy) {
+        if (createdMillis < 0 || createdMillis > 0xFFFF_FFFF_FFFFL) {
+            throw new IllegalArgumentException("created_millis out of the 48 bits of a UUID v7: " + createdMillis);
+        }
+        ByteBuffer random = ByteBuffer.wrap(entropy.randomBytes(10));
+        long randA = random.getShort() & 0x0FFFL;
+        long randB = random.getLong() & 0x3FFF_FFFF_FFFF_FFFFL;
+        long high = (createdMillis << 16) | 0x7000L | randA;
+        return new UUID(high, randB | 0x8000_0000_0000_0000L);
     }
 
     /** The run id of a seed-003 {@code runId} that is not a UUID. */

@@ -115,6 +115,7 @@ public final class SqliteDatabase implements AutoCloseable {
             lock = tryLock(lockChannel, file, lockFile);
             writeHolder(lockChannel);
 
+            createWithPageSize(file, options);
             writerSession = new SqlSession(connect(file, options, false), DIALECT);
             checkApplication(writerSession, file);
             migrate(file, options);
@@ -427,6 +428,24 @@ public final class SqliteDatabase implements AutoCloseable {
             }
         }
         return connection;
+    }
+
+    /**
+     * Creates the database file with {@link SqliteOptions#newPageSize()} when there is none (or an
+     * empty one): the page size is fixed by the first write, and the connections {@link #connect}
+     * opens would fix SQLite's default first (switching to WAL writes the header). The first write
+     * here is the application id, so {@link #checkApplication} knows the file as Cairn's. A database
+     * that exists keeps its page size.
+     */
+    private static void createWithPageSize(Path file, SqliteOptions options) throws IOException, SQLException {
+        if (Files.exists(file) && Files.size(file) > 0) {
+            return;
+        }
+        try (Connection connection = new SQLiteConfig().createConnection("jdbc:sqlite:" + file);
+                Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA page_size = " + options.newPageSize());
+            statement.execute("PRAGMA application_id = " + APPLICATION_ID);
+        }
     }
 
     /** Refuses a SQLite file that some other program made, before anything is written to it. */

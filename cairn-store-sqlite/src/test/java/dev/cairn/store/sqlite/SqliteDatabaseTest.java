@@ -47,6 +47,35 @@ class SqliteDatabaseTest {
     }
 
     @Test
+    void aNewDatabaseGetsTheOptionsPageSizeAndAnExistingOneKeepsItsOwn() {
+        assertThat(pageSize(db)).isEqualTo(SqliteOptions.DEFAULT_NEW_PAGE_SIZE);
+
+        // a database created with 4 KiB pages (as every Cairn before 8 KiB) keeps them, and its rows
+        Path older = dir.resolve("older.db");
+        RunId run = SampleEvents.runId(random);
+        try (SqliteDatabase first = SqliteDatabase.open(
+                SqliteOptions.builder(older).newPageSize(4096).build())) {
+            assertThat(pageSize(first)).isEqualTo(4096);
+            first.write(tx -> tx.append(EventAppend.of(run, 0, SampleEvents.envelopes(run, 1, 3))));
+        }
+        try (SqliteDatabase again =
+                SqliteDatabase.open(SqliteOptions.builder(older).build())) {
+            assertThat(pageSize(again)).isEqualTo(4096);
+            Optional<Long> rows = again.read(r ->
+                    r.queryOne("SELECT count(*) FROM events WHERE run_id = ?", row -> row.getLong(1), run.toString()));
+            assertThat(rows).contains(3L);
+        }
+        assertThatThrownBy(() -> SqliteOptions.builder(older).newPageSize(5000).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("new_page_size");
+    }
+
+    private static long pageSize(SqliteDatabase database) {
+        return database.read(r -> r.queryOne("PRAGMA page_size", row -> row.getLong(1)))
+                .orElseThrow();
+    }
+
+    @Test
     void anAppendAndADerivedRowCommitTogether() {
         RunId run = SampleEvents.runId(random);
         EventAppend append = EventAppend.of(run, 0, SampleEvents.envelopes(run, 1, 3));
@@ -408,14 +437,14 @@ class SqliteDatabaseTest {
     void theWalIsCheckpointedWhenItReachesTheConfiguredPages() throws Exception {
         // ~300 commits of one new 3 KB row each: about one page a commit, 300 pages of WAL unless
         // something copies them into the database file and starts the WAL over
-        long small = walBytesAfterWrites("small.db", 64);
-        long large = walBytesAfterWrites("large.db", 100_000);
-        long frame = 24 + 4096;
-        assertThat(small).isLessThan(100 * frame);
-        assertThat(large).isGreaterThan(250 * frame);
+        long small = walFramesAfterWrites("small.db", 64);
+        long large = walFramesAfterWrites("large.db", 100_000);
+        assertThat(small).isLessThan(100);
+        assertThat(large).isGreaterThan(250);
     }
 
-    private long walBytesAfterWrites(String name, int pages) throws Exception {
+    /** The WAL's size after the writes, in frames of the database's page size. */
+    private long walFramesAfterWrites(String name, int pages) throws Exception {
         Path file = dir.resolve(name);
         try (SqliteDatabase other = SqliteDatabase.open(SqliteOptions.builder(file)
                 .migrationModule("testderived")
@@ -427,7 +456,8 @@ class SqliteDatabaseTest {
                 other.write(
                         tx -> tx.update("INSERT INTO test_runs (run_id, head, note) VALUES (?, ?, ?)", run, 1, note));
             }
-            return java.nio.file.Files.size(file.resolveSibling(name + "-wal"));
+            long frame = 24 + pageSize(other);
+            return java.nio.file.Files.size(file.resolveSibling(name + "-wal")) / frame;
         }
     }
 
