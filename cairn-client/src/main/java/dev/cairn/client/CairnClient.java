@@ -78,6 +78,7 @@ public final class CairnClient implements AutoCloseable {
                 ? HttpClient.newBuilder()
                         .version(HttpClient.Version.HTTP_1_1)
                         .connectTimeout(builder.connectTimeout)
+                        .executor(Runnable::run)
                         .build()
                 : builder.http;
         this.requestTimeout = builder.requestTimeout;
