@@ -465,12 +465,14 @@ public final class EmbeddedOrchestrator implements Orchestrator {
             if (!runId.toString().equals(requested.get())) {
                 clientRunId = requested;
             }
+            Optional<RunInfo> existing = db.read(r -> RunIndex.run(r, runId.toString()));
+            if (existing.isPresent()) {
+                return same(existing.get(), requestHash);
+            }
         } else {
+            // 122 random bits name no run yet: nothing to read back before the engine starts (the
+            // acceptance's own write still checks, inside its transaction)
             runId = new RunId(options.entropy().newUuid());
-        }
-        Optional<RunInfo> existing = db.read(r -> RunIndex.run(r, runId.toString()));
-        if (existing.isPresent()) {
-            return same(existing.get(), requestHash);
         }
         // deferred, not yet durable: the transaction of the run's first append (or acceptAlone's)
         // carries them (HomeArtifactStore), before any row names them
