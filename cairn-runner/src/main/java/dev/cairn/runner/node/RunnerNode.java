@@ -250,8 +250,10 @@ public final class RunnerNode implements AutoCloseable {
             for (int i = 0; i < granted.size(); i++) {
                 LeaseKeeper keeper = new LeaseKeeper(granted.get(i), i < asked);
                 active.add(keeper);
-                if (here == null && handOver()) {
+                Thread successor = here == null ? handOver() : null;
+                if (successor != null) {
                     here = keeper; // started last, once the others' runners are on their way
+                    keeper.successor = successor;
                 } else {
                     keeper.start(false);
                 }
@@ -265,18 +267,19 @@ public final class RunnerNode implements AutoCloseable {
 
     /**
      * Makes a new thread the acquiring one, so that this thread, just woken with a lease, runs its
-     * runner itself: the runner starts without waiting for another thread to be scheduled. False
+     * runner itself: the runner starts without waiting for another thread to be scheduled. Returns
+     * the new thread, not started yet (the lease's keeper starts it, off the runner's way); null
      * (this thread keeps acquiring) once the node stops accepting work or this thread was
-     * interrupted.
+     * interrupted. A new thread that starts after {@link #close()} finds the node not accepting
+     * and ends at once.
      */
-    private synchronized boolean handOver() {
+    private synchronized Thread handOver() {
         if (!accepting || Thread.currentThread().isInterrupted()) {
-            return false;
+            return null;
         }
         Thread next = newAcquirer();
         acquirer = next;
-        next.start();
-        return true;
+        return next;
     }
 
     private boolean sleep(Duration delay) {
@@ -307,9 +310,11 @@ public final class RunnerNode implements AutoCloseable {
         private final UploadRetry uploads;
         private volatile boolean abandoning;
         private volatile TaskExecution execution;
-        // set by start() before the keeper's thread starts (which makes them visible to it)
+        // set before the keeper's thread starts (which makes them visible to it)
         private TaskExecution launched;
         private RuntimeException launchFailure;
+        /** The acquiring thread this keeper starts first, when its runner runs on the thread that acquired. */
+        private Thread successor;
 
         LeaseKeeper(LeaseEnvelope lease, boolean holdsSlot) {
             this.lease = lease;
@@ -380,6 +385,9 @@ public final class RunnerNode implements AutoCloseable {
         }
 
         private void runGuarded() {
+            if (successor != null) {
+                successor.start();
+            }
             try {
                 run();
             } catch (RuntimeException e) {
