@@ -193,8 +193,6 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         artifacts.carriedBy(projecting);
         this.stores = new Stores(projecting, artifacts);
         this.planner = new Planner(artifacts);
-        // off the caller's thread: the first submission no longer waits for planning to load
-        Thread.ofVirtual().name("cairn-planner-warm-up").start(planner::warmUp);
         TransitionListener transitions = metrics;
         this.engine = Engine.builder()
                 .planResolver(planner::resolve)

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.contracts.RunMode;
@@ -173,41 +172,11 @@ final class Planner {
      * @throws OrchestratorException {@code invalid_spec} with every error, or {@code invalid_request}
      */
     Planned pipeline(PipelineRunRequest request) {
-        return pipeline(request, true);
-    }
-
-    /**
-     * Reads, checks and plans a small built-in pipeline and keeps nothing of it: this loads and
-     * initialises what planning uses (the spec's JSON Schema among it: ~0.5 s on a fresh JVM, which
-     * the first submission to a server just started waited for). A failure is left to the first
-     * submission to meet.
-     */
-    void warmUp() {
-        try {
-            pipeline(warmUpRequest(), false);
-        } catch (RuntimeException e) {
-            // the first submission meets it, and reports it
-        }
-    }
-
-    /** The pipeline {@link #warmUp} plans: a runner step and a command step after it. */
-    static PipelineRunRequest warmUpRequest() {
-        ObjectNode spec = JsonNodeFactory.instance.objectNode();
-        spec.put("op", "cairn_warm_up");
-        spec.put("version", "1");
-        ArrayNode steps = spec.putArray("steps");
-        steps.addObject().put("id", "a").put("capability", "cairn_warm_up");
-        ObjectNode command = steps.addObject().put("id", "b").put("run", "true");
-        command.putArray("needs").add("a");
-        return new PipelineRunRequest(spec, new TreeMap<>(), false, Optional.empty());
-    }
-
-    private Planned pipeline(PipelineRunRequest request, boolean keep) {
         if (!request.spec().isObject()) {
             throw OrchestratorException.invalidRequest(
                     "spec", "must be a JSON object (a pipeline spec)", "Send the pipeline as a JSON object.");
         }
-        Optional<TreeKey> tree = keep ? TreeKey.of(request.spec(), MAX_CACHED_NODES) : Optional.empty();
+        Optional<TreeKey> tree = TreeKey.of(request.spec(), MAX_CACHED_NODES);
         boolean dryRun = request.dryRun();
         if (tree.isPresent()) {
             Planned known = plans.get(new PlanKey(tree.get(), dryRun, request.params()));
@@ -345,15 +314,6 @@ final class Planner {
         synchronized void put(K key, V value) {
             map.put(key, value);
         }
-
-        synchronized int size() {
-            return map.size();
-        }
-    }
-
-    /** How many specs and plans are kept (for tests). */
-    int kept() {
-        return specs.size() + plans.size();
     }
 
     private static void refuseLocalInputs(PipelineSpec spec) {

@@ -45,17 +45,6 @@ class PlannerCacheTest {
     }
 
     @Test
-    void theWarmUpPlansItsPipelineAndKeepsNothing() {
-        Planner planner = planner();
-        planner.warmUp();
-        assertThat(planner.kept()).isZero();
-        // the built-in pipeline plans: a warm-up that failed would warm nothing, silently
-        Planner.Planned planned = planner.pipeline(Planner.warmUpRequest());
-        assertThat(planned.steps()).hasSize(2);
-        assertThat(planner.kept()).isEqualTo(2);
-    }
-
-    @Test
     void aPipelineSubmittedAgainGetsThePlanAFreshPlannerMakes() throws Exception {
         Planner planner = planner();
         Planner.Planned first = planner.pipeline(request(spec(), Map.of("name", "Ada"), false));
