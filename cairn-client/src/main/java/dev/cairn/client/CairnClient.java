@@ -78,6 +78,8 @@ public final class CairnClient implements AutoCloseable {
                 ? HttpClient.newBuilder()
                         .version(HttpClient.Version.HTTP_1_1)
                         .connectTimeout(builder.connectTimeout)
+                        .executor(task ->
+                                Thread.ofVirtual().name("cairn-http-client").start(task))
                         .build()
                 : builder.http;
         this.requestTimeout = builder.requestTimeout;

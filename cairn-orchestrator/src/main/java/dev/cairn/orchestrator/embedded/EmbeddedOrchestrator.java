@@ -464,13 +464,15 @@ public final class EmbeddedOrchestrator implements Orchestrator {
             if (!runId.toString().equals(requested.get())) {
                 clientRunId = requested;
             }
+            Optional<RunInfo> existing = db.read(r -> RunIndex.run(r, runId.toString()));
+            if (existing.isPresent()) {
+                return same(existing.get(), requestHash);
+            }
         } else {
-            // a UUID v7 of its created_at: the tables keyed by run id take the runs in flight last
+            // a UUID v7 of its created_at, so the tables keyed by run id take the runs in flight
+            // last; its 74 random bits name no run yet, so nothing is read back before the engine
+            // starts (the acceptance's own write still checks, inside its transaction)
             runId = new RunId(TaskIds.run(now, options.entropy()));
-        }
-        Optional<RunInfo> existing = db.read(r -> RunIndex.run(r, runId.toString()));
-        if (existing.isPresent()) {
-            return same(existing.get(), requestHash);
         }
         // deferred, not yet durable: the transaction of the run's first append (or acceptAlone's)
         // carries them (HomeArtifactStore), before any row names them

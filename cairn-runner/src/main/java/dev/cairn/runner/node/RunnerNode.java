@@ -30,9 +30,12 @@ import org.slf4j.LoggerFactory;
  * an {@link ArtifactStore}, keeps the lease alive with heartbeats and reports the outcome.
  *
  * <ul>
- *   <li><b>Taking work.</b> One virtual thread long-polls {@link LeaseService#acquire} for as many
- *       leases as the node has free slots ({@link RunnerNodeOptions#concurrency()}), with the node's
- *       worker id and labels. When the service is unavailable it backs off ({@link Backoff}).
+ *   <li><b>Taking work.</b> One virtual thread at a time long-polls {@link LeaseService#acquire}
+ *       for as many leases as the node has free slots ({@link RunnerNodeOptions#concurrency()}),
+ *       with the node's worker id and labels. When the service is unavailable it backs off ({@link
+ *       Backoff}). The thread that is granted leases runs the first one's runner itself and hands
+ *       the polling over to a new thread: the runner starts on the thread the grant woke, without
+ *       waiting for another one to be scheduled.
  *   <li><b>Running.</b> Each task runs on its own virtual thread. Its inputs are read from the
  *       store, its outputs written to it; its scratch files are deleted when it ends. An output the
  *       store cannot take right now (server down, 503) is sent again with backoff while the lease
@@ -68,7 +71,9 @@ public final class RunnerNode implements AutoCloseable {
     private final RunnerNodeOptions options;
     private final Semaphore slots;
     private final Set<LeaseKeeper> active = ConcurrentHashMap.newKeySet();
-    private final Thread acquirer;
+    /** The thread that acquires now; a thread granted a lease hands this role over (see acquireLoop). */
+    private Thread acquirer;
+
     private volatile boolean accepting = true;
     private volatile boolean closed;
 
@@ -78,7 +83,11 @@ public final class RunnerNode implements AutoCloseable {
         this.registry = registry;
         this.options = options;
         this.slots = new Semaphore(options.concurrency());
-        this.acquirer = Thread.ofVirtual()
+        this.acquirer = newAcquirer();
+    }
+
+    private Thread newAcquirer() {
+        return Thread.ofVirtual()
                 .name("cairn-node-acquire-" + options.workerId())
                 .unstarted(this::acquireLoop);
     }
@@ -102,7 +111,9 @@ public final class RunnerNode implements AutoCloseable {
             throw RunnerNodeException.invalidOption("capabilities", "the node has no runner to serve");
         }
         RunnerNode node = new RunnerNode(leases, store, served, options);
-        node.acquirer.start();
+        synchronized (node) {
+            node.acquirer.start();
+        }
         LOG.info(
                 "runner node {} started: capabilities {}, labels {}, concurrency {}",
                 options.workerId(),
@@ -149,18 +160,20 @@ public final class RunnerNode implements AutoCloseable {
      */
     @Override
     public void close() {
+        Thread acquiring;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
+            accepting = false; // no hand-over after this: `acquiring` stays the acquiring thread
+            acquiring = acquirer;
         }
-        accepting = false;
-        acquirer.interrupt();
+        acquiring.interrupt();
         boolean interrupted = false;
         try {
             long deadline = System.nanoTime() + options.shutdownGrace().toNanos();
-            if (!acquirer.join(options.shutdownGrace())) {
+            if (!acquiring.join(options.shutdownGrace())) {
                 LOG.warn("node {}: the acquire call did not return on interrupt", options.workerId());
             }
             for (LeaseKeeper keeper : List.copyOf(active)) {
@@ -233,12 +246,40 @@ public final class RunnerNode implements AutoCloseable {
             if (unused > 0) {
                 slots.release(unused);
             }
+            LeaseKeeper here = null;
             for (int i = 0; i < granted.size(); i++) {
                 LeaseKeeper keeper = new LeaseKeeper(granted.get(i), i < asked);
                 active.add(keeper);
-                keeper.start();
+                Thread successor = here == null ? handOver() : null;
+                if (successor != null) {
+                    here = keeper; // started last, once the others' runners are on their way
+                    keeper.successor = successor;
+                } else {
+                    keeper.start(false);
+                }
+            }
+            if (here != null) {
+                here.start(true);
+                return; // a new thread acquires now
             }
         }
+    }
+
+    /**
+     * Makes a new thread the acquiring one, so that this thread, just woken with a lease, runs its
+     * runner itself: the runner starts without waiting for another thread to be scheduled. Returns
+     * the new thread, not started yet (the lease's keeper starts it, off the runner's way); null
+     * (this thread keeps acquiring) once the node stops accepting work or this thread was
+     * interrupted. A new thread that starts after {@link #close()} finds the node not accepting
+     * and ends at once.
+     */
+    private synchronized Thread handOver() {
+        if (!accepting || Thread.currentThread().isInterrupted()) {
+            return null;
+        }
+        Thread next = newAcquirer();
+        acquirer = next;
+        return next;
     }
 
     private boolean sleep(Duration delay) {
@@ -269,6 +310,11 @@ public final class RunnerNode implements AutoCloseable {
         private final UploadRetry uploads;
         private volatile boolean abandoning;
         private volatile TaskExecution execution;
+        // set before the keeper's thread starts (which makes them visible to it)
+        private TaskExecution launched;
+        private RuntimeException launchFailure;
+        /** The acquiring thread this keeper starts first, when its runner runs on the thread that acquired. */
+        private Thread successor;
 
         LeaseKeeper(LeaseEnvelope lease, boolean holdsSlot) {
             this.lease = lease;
@@ -282,8 +328,46 @@ public final class RunnerNode implements AutoCloseable {
             this.thread = Thread.ofVirtual().name("cairn-lease-" + taskId).unstarted(this::runGuarded);
         }
 
-        void start() {
+        /**
+         * Starts the task's runner from the thread that was granted the lease, without waiting for
+         * this keeper's thread to be scheduled first, and the keeper's thread, which keeps the lease
+         * alive and completes the task. With {@code here} the runner runs on the calling thread,
+         * which returns once it has ended; else on a thread of its own. A lease the runner cannot
+         * start on (no epoch, no runner for its capability, granted cancelled) is left to the
+         * keeper's thread, which reports it.
+         */
+        void start(boolean here) {
+            try {
+                launched = launch(!here);
+            } catch (RuntimeException e) {
+                launchFailure = e; // the keeper's thread reports it, as if it had failed there
+            }
             thread.start();
+            if (here && launched != null) {
+                launched.runHere();
+            }
+        }
+
+        /**
+         * The execution, started on its own thread when {@code ownThread}; null when the lease
+         * needs no runner (see {@link #run}).
+         */
+        private TaskExecution launch(boolean ownThread) {
+            if (lease.task().attempts().isEmpty() || lease.cancel() || abandoning) {
+                return null;
+            }
+            Optional<Runner> runner = registry.find(lease.task().capability());
+            if (runner.isEmpty()) {
+                return null;
+            }
+            boolean holdOutputs = leases instanceof OutputCarrier carrier && carrier.carriesOutputs();
+            TaskExecution exec = new TaskExecution(
+                    runner.get(), lease, store, options.workRoot(), options.clock(), uploads, holdOutputs);
+            execution = exec;
+            if (ownThread) {
+                exec.start();
+            }
+            return exec;
         }
 
         void awaitEnd(long nanos) throws InterruptedException {
@@ -301,6 +385,9 @@ public final class RunnerNode implements AutoCloseable {
         }
 
         private void runGuarded() {
+            if (successor != null) {
+                successor.start();
+            }
             try {
                 run();
             } catch (RuntimeException e) {
@@ -314,6 +401,15 @@ public final class RunnerNode implements AutoCloseable {
         }
 
         private void run() {
+            if (launchFailure != null) {
+                throw launchFailure;
+            }
+            if (launched != null) {
+                try (TaskExecution exec = launched) {
+                    keep(LeaseRef.of(lease), exec);
+                }
+                return;
+            }
             LeaseRef ref;
             try {
                 ref = LeaseRef.of(lease);
@@ -347,16 +443,21 @@ public final class RunnerNode implements AutoCloseable {
                     return;
                 }
                 exec.start();
-                boolean keep = keepAlive(ref, exec);
-                if (!keep || abandoning) {
-                    awaitRunnerEnd(exec);
-                    LOG.info("node {}: abandoned task {} (epoch {})", options.workerId(), taskId, ref.epoch());
-                    return;
-                }
-                if (flushLogs(ref, exec)) {
-                    TaskOutcome outcome = exec.outcome();
-                    complete(ref, outcome, exec.inlineOutputs(outcome));
-                }
+                keep(ref, exec);
+            }
+        }
+
+        /** Keeps the lease of the running {@code exec} alive until its runner ends, then completes the task. */
+        private void keep(LeaseRef ref, TaskExecution exec) {
+            boolean keep = keepAlive(ref, exec);
+            if (!keep || abandoning) {
+                awaitRunnerEnd(exec);
+                LOG.info("node {}: abandoned task {} (epoch {})", options.workerId(), taskId, ref.epoch());
+                return;
+            }
+            if (flushLogs(ref, exec)) {
+                TaskOutcome outcome = exec.outcome();
+                complete(ref, outcome, exec.inlineOutputs(outcome));
             }
         }
 

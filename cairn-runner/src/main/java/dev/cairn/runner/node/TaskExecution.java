@@ -89,6 +89,29 @@ final class TaskExecution implements AutoCloseable {
         });
     }
 
+    /**
+     * Runs the runner on the calling thread (renamed for the task's duration, as {@link #start}'s
+     * thread is named) and returns once it has ended; {@link #cancel()} interrupts this thread
+     * meanwhile.
+     */
+    void runHere() {
+        Thread current = Thread.currentThread();
+        String name = current.getName();
+        synchronized (this) {
+            thread = current;
+        }
+        current.setName("cairn-task-" + lease.task().id());
+        try {
+            outcome = execute();
+        } finally {
+            synchronized (this) {
+                thread = null; // a cancel from now on must not interrupt what this thread does next
+            }
+            done.countDown();
+            current.setName(name);
+        }
+    }
+
     /** Waits up to {@code timeout} for the runner to end; whether it has. */
     boolean await(Duration timeout) throws InterruptedException {
         return done.await(timeout.toNanos(), TimeUnit.NANOSECONDS);

@@ -35,6 +35,7 @@ final class HttpTransport implements AutoCloseable {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(options.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(task -> Thread.ofVirtual().name("cairn-http-client").start(task))
                 .build();
     }
 
