@@ -141,6 +141,24 @@ class PipelineRunTest {
                     .extracting(TaskQueue.TaskInfo::stepId)
                     .containsExactlyInAnyOrder("split", "greet_1", "greet_2", "tool", "join");
 
+            // a move is counted by the thread that made it, just after its commit, so the run's end
+            // can be read before the last counts land: wait for them, then check them exactly
+            Harness.await(
+                    () ->
+                            meters
+                                                    .find("cairn.tasks.transitions")
+                                                    .tag("from", "leased")
+                                                    .tag("to", "succeeded")
+                                                    .counters()
+                                                    .stream()
+                                                    .mapToDouble(c -> c.count())
+                                                    .sum()
+                                            >= 5
+                                    && meters.find("cairn.runs.transitions").tag("to", "completed").counters().stream()
+                                                    .mapToDouble(c -> c.count())
+                                                    .sum()
+                                            >= 1,
+                    "the run's moves to be counted");
             assertThat(meters.get("cairn.runs.accepted")
                             .tag("kind", "pipeline")
                             .counter()
