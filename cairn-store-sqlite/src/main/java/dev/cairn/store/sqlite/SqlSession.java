@@ -91,7 +91,15 @@ final class SqlSession implements AutoCloseable {
 
     /** A view for one callback; {@code writable} views also append and update. */
     View view(boolean writable) {
-        return new View(writable);
+        return new View(writable, null);
+    }
+
+    /**
+     * A writable view for one callback of the writer whose {@link SqlTransaction#afterCommit} actions
+     * go to {@code afterCommit}, for the writer to run once the transaction committed (or drop).
+     */
+    View writerView(List<Runnable> afterCommit) {
+        return new View(true, java.util.Objects.requireNonNull(afterCommit, "afterCommit"));
     }
 
     @Override
@@ -145,10 +153,12 @@ final class SqlSession implements AutoCloseable {
     /** {@link SqlTransaction} over this session, valid until {@link #end()}. */
     final class View implements SqlTransaction {
         private final boolean writable;
+        private final List<Runnable> afterCommit;
         private boolean open = true;
 
-        private View(boolean writable) {
+        private View(boolean writable, List<Runnable> afterCommit) {
             this.writable = writable;
+            this.afterCommit = afterCommit;
         }
 
         void end() {
@@ -334,6 +344,16 @@ final class SqlSession implements AutoCloseable {
             } catch (SQLException e) {
                 throw SqliteErrors.translate("update '" + sql + "'", e);
             }
+        }
+
+        @Override
+        public void afterCommit(Runnable action) {
+            java.util.Objects.requireNonNull(action, "action");
+            check(true);
+            if (afterCommit == null) {
+                throw new IllegalStateException("afterCommit is only for the callbacks of SqliteDatabase.write");
+            }
+            afterCommit.add(action);
         }
 
         private void check(boolean write) {
