@@ -69,7 +69,24 @@ final class SqlSession implements AutoCloseable {
      * once and kept, as these run several times per write transaction.
      */
     void execute(String sql) throws SQLException {
-        prepare(sql).execute();
+        try {
+            prepare(sql).execute();
+        } catch (SQLException e) {
+            discard(sql);
+            throw e;
+        }
+    }
+
+    /**
+     * Drops the cached statement of {@code sql} after it failed: the driver finalizes a statement
+     * whose step failed with most errors (SQLITE_ERROR, IOERR, FULL, …), and a cached one would then
+     * fail every later use ("statement is not executing"); the next use prepares it again.
+     */
+    private void discard(String sql) {
+        PreparedStatement statement = statements.remove(sql);
+        if (statement != null) {
+            closeQuietly(statement);
+        }
     }
 
     /** The integer a {@code PRAGMA} returns (0 when it returns nothing). */
@@ -181,6 +198,7 @@ final class SqlSession implements AutoCloseable {
                     return rows.getLong(1);
                 }
             } catch (SQLException e) {
+                discard(HEAD);
                 throw SqliteErrors.translate("reading the head of run " + runId, e);
             }
         }
@@ -223,6 +241,8 @@ final class SqlSession implements AutoCloseable {
                 }
                 return out;
             } catch (SQLException e) {
+                discard(EVENTS);
+                discard(FILTERED_EVENTS);
                 throw SqliteErrors.translate("reading the events of run " + runId, e);
             }
         }
@@ -255,6 +275,7 @@ final class SqlSession implements AutoCloseable {
                 }
                 return out;
             } catch (SQLException e) {
+                discard(EVENTS_AFTER);
                 throw SqliteErrors.translate("reading the events after position " + afterPosition, e);
             }
         }
@@ -266,6 +287,7 @@ final class SqlSession implements AutoCloseable {
                 rows.next();
                 return rows.getLong(1);
             } catch (SQLException e) {
+                discard(HEAD_POSITION);
                 throw SqliteErrors.translate("reading the head position of the log", e);
             }
         }
@@ -286,6 +308,7 @@ final class SqlSession implements AutoCloseable {
                 }
                 return out;
             } catch (SQLException e) {
+                discard(sql);
                 throw SqliteErrors.translate("query '" + sql + "'", e);
             }
         }
@@ -329,6 +352,7 @@ final class SqlSession implements AutoCloseable {
                 insert.executeBatch();
                 appended = true;
             } catch (SQLException e) {
+                discard(INSERT);
                 throw SqliteErrors.translate("appending to run " + runId, e);
             }
             return head + append.size();
@@ -342,6 +366,7 @@ final class SqlSession implements AutoCloseable {
                 bind(statement, args);
                 return statement.executeUpdate();
             } catch (SQLException e) {
+                discard(sql);
                 throw SqliteErrors.translate("update '" + sql + "'", e);
             }
         }
