@@ -473,6 +473,25 @@ final class TaskQueue implements LeaseService {
                 "SELECT priority, created_at FROM runs WHERE run_id = ?",
                 r -> new RunKeys(r.getLong(1), r.getLong(2)),
                 run);
+        return dispatchIn(tx, runId, stateId, stateAttempt, request, now, moves, failures, runKeys);
+    }
+
+    /**
+     * {@link #dispatchIn} for a caller that holds what it would read: the state's failures as the
+     * {@code steps} row has them in {@code tx}, and the run's keys from its {@code runs} row (the
+     * barrier's append, which has just written both).
+     */
+    Dispatch dispatchIn(
+            SqlTransaction tx,
+            RunId runId,
+            StateId stateId,
+            int stateAttempt,
+            TaskRequest request,
+            long now,
+            Moves moves,
+            int failures,
+            Optional<RunKeys> runKeys) {
+        String run = runId.toString();
         UUID legacy = TaskIds.legacyTask(runId, stateId, failures);
         UUID taskId = runKeys.map(k -> TaskIds.task(runId, stateId, failures, k.createdAt()))
                 .orElse(legacy);
@@ -882,7 +901,7 @@ final class TaskQueue implements LeaseService {
     private record Ready(String id, long attempts, String capability) {}
 
     /** What a dispatch reads of its run: the priority its task inherits, and when the run was created (its task id leads with it). */
-    private record RunKeys(long priority, long createdAt) {}
+    record RunKeys(long priority, long createdAt) {}
 
     private List<LeaseEnvelope> grant(AcquireRequest request, Selection selection) {
         if (queuedOf(request.capabilities()) == 0) {
