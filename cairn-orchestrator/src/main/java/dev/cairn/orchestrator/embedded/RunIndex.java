@@ -152,11 +152,16 @@ final class RunIndex {
             Optional<Long> deadlineAt,
             List<StepPlan> steps) {}
 
-    static void accept(SqlTransaction tx, Acceptance a) {
-        tx.update(
+    /**
+     * Writes the acceptance record unless a run with its id exists; false (nothing written) when one
+     * does. One statement finds that out and writes the run's row ({@code ON CONFLICT DO NOTHING}:
+     * no read first); the step rows go in multi-row inserts.
+     */
+    static boolean accept(SqlTransaction tx, Acceptance a) {
+        int inserted = tx.update(
                 "INSERT INTO runs (run_id, kind, op_id, phase, created_at, updated_at, manifest_id, request_hash,"
                         + " client_run_id, mode, tags, priority, deadline_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING",
                 a.runId(),
                 a.kind(),
                 a.opId(),
@@ -170,18 +175,45 @@ final class RunIndex {
                 a.tags(),
                 a.priority(),
                 a.deadlineAt().orElse(null));
-        for (StepPlan s : a.steps()) {
-            tx.update(
-                    "INSERT INTO steps (run_id, state_id, step_id, name, region, position, status)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    a.runId(),
-                    s.stateId().value(),
-                    s.stepId(),
-                    s.name(),
-                    s.region().orElse(null),
-                    s.position(),
-                    RunProjection.PENDING);
+        if (inserted == 0) {
+            return false;
         }
+        List<StepPlan> steps = a.steps();
+        for (int at = 0; at < steps.size(); ) {
+            int rows = Integer.highestOneBit(Math.min(steps.size() - at, MAX_STEPS_PER_INSERT));
+            Object[] args = new Object[rows * 7];
+            for (int i = 0; i < rows; i++) {
+                StepPlan s = steps.get(at + i);
+                args[i * 7] = a.runId();
+                args[i * 7 + 1] = s.stateId().value();
+                args[i * 7 + 2] = s.stepId();
+                args[i * 7 + 3] = s.name();
+                args[i * 7 + 4] = s.region().orElse(null);
+                args[i * 7 + 5] = s.position();
+                args[i * 7 + 6] = RunProjection.PENDING;
+            }
+            tx.update(INSERT_STEPS[Integer.numberOfTrailingZeros(rows)], args);
+            at += rows;
+        }
+        return true;
+    }
+
+    /** The most step rows one insert of an acceptance writes (a power of two). */
+    private static final int MAX_STEPS_PER_INSERT = 32;
+
+    /**
+     * {@code INSERT_STEPS[k]} inserts 2^k step rows: an acceptance's steps go in the largest of these
+     * that fit, so a handful of statements (each prepared once) write any number of rows.
+     */
+    private static final String[] INSERT_STEPS = insertSteps();
+
+    private static String[] insertSteps() {
+        String[] out = new String[Integer.numberOfTrailingZeros(MAX_STEPS_PER_INSERT) + 1];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = "INSERT INTO steps (run_id, state_id, step_id, name, region, position, status) VALUES "
+                    + String.join(", ", java.util.Collections.nCopies(1 << k, "(?, ?, ?, ?, ?, ?, ?)"));
+        }
+        return out;
     }
 
     // ------------------------------------------------------------------ projection rows
