@@ -37,8 +37,12 @@ final class InFlightRuns {
     /** A run with more steps than this is not cached. */
     static final int MAX_RUN_STEPS = 1_024;
 
-    /** The rows of one run: its {@code runs} row and every one of its {@code steps} rows, by state id. */
-    record Entry(RunRow run, LinkedHashMap<String, StepRow> steps) {}
+    /**
+     * The rows of one run: its {@code runs} row and every one of its {@code steps} rows, by state id;
+     * {@code acceptedHere} when this process accepted the run (so every task of it has this Cairn's
+     * ids, none an older Cairn's hash-only one).
+     */
+    record Entry(RunRow run, LinkedHashMap<String, StepRow> steps, boolean acceptedHere) {}
 
     private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
     private int stepRows;

@@ -149,6 +149,7 @@ final class ProjectingEventStore implements EventStore {
                     // the dispatches staged by this run's task calls, after the fold (they read its failures)
                     taken.addAll(staging.take(run));
                     Optional<TaskQueue.RunKeys> keys = Optional.of(new TaskQueue.RunKeys(row.priority, row.createdAt));
+                    boolean acceptedHere = cached != null && cached.acceptedHere();
                     for (DispatchStaging.Staged s : taken) {
                         try {
                             dispatched.put(
@@ -162,7 +163,8 @@ final class ProjectingEventStore implements EventStore {
                                             now,
                                             moves,
                                             steps.failures(s.stateId.value()),
-                                            keys));
+                                            keys,
+                                            !acceptedHere));
                         } catch (RuntimeException e) {
                             // its transport dispatches by itself and reports what fails
                         }
@@ -172,7 +174,7 @@ final class ProjectingEventStore implements EventStore {
                         if (every == null) {
                             inFlight.markTooLarge(run);
                         } else {
-                            inFlight.keepAfterCommit(tx, new InFlightRuns.Entry(row, every));
+                            inFlight.keepAfterCommit(tx, new InFlightRuns.Entry(row, every, acceptedHere));
                         }
                     }
                 }

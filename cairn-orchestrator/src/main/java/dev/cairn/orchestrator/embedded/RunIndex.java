@@ -250,7 +250,7 @@ final class RunIndex {
                             s.region().orElse(null),
                             s.position()));
         }
-        return new InFlightRuns.Entry(run, steps);
+        return new InFlightRuns.Entry(run, steps, true);
     }
 
     static StepRow row(StepInfo info) {

@@ -190,6 +190,12 @@ final class TaskQueue implements LeaseService {
 
     private static final long POLL_MILLIS = 1000;
 
+    private static final String INSERT_TASK =
+            "INSERT INTO tasks (task_id, run_id, state_id, step_id, failures, state_attempt, capability,"
+                    + " labels, priority, spec, status, attempts, max_attempts, available_at, timeout_ms,"
+                    + " worker_id, leased_at, lease_expires_at, created_at, first_leased_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
     private final SqliteDatabase db;
     private final Clock clock;
     private final OrchestratorOptions options;
@@ -495,13 +501,16 @@ final class TaskQueue implements LeaseService {
                 "SELECT priority, created_at FROM runs WHERE run_id = ?",
                 r -> new RunKeys(r.getLong(1), r.getLong(2)),
                 run);
-        return dispatchIn(tx, runId, stateId, stateAttempt, request, now, moves, failures, runKeys);
+        return dispatchIn(tx, runId, stateId, stateAttempt, request, now, moves, failures, runKeys, true);
     }
 
     /**
      * {@link #dispatchIn} for a caller that holds what it would read: the state's failures as the
      * {@code steps} row has them in {@code tx}, and the run's keys from its {@code runs} row (the
-     * barrier's append, which has just written both).
+     * barrier's append, which has just written both). Without {@code legacyPossible} (the run was
+     * accepted by this process, so none of its tasks has an older Cairn's hash-only id), the task is
+     * not looked up first: its insert does nothing when the task exists, and the dispatch then
+     * re-attaches to it as the look-up would have.
      */
     Dispatch dispatchIn(
             SqlTransaction tx,
@@ -512,16 +521,19 @@ final class TaskQueue implements LeaseService {
             long now,
             Moves moves,
             int failures,
-            Optional<RunKeys> runKeys) {
+            Optional<RunKeys> runKeys,
+            boolean legacyPossible) {
         String run = runId.toString();
         UUID legacy = TaskIds.legacyTask(runId, stateId, failures);
         UUID taskId = runKeys.map(k -> TaskIds.task(runId, stateId, failures, k.createdAt()))
                 .orElse(legacy);
-        Optional<String> existing = tx.queryOne(
-                "SELECT task_id FROM tasks WHERE task_id IN (?, ?) LIMIT 1",
-                r -> r.getString(1),
-                taskId.toString(),
-                legacy.toString());
+        Optional<String> existing = !legacyPossible
+                ? Optional.empty()
+                : tx.queryOne(
+                        "SELECT task_id FROM tasks WHERE task_id IN (?, ?) LIMIT 1",
+                        r -> r.getString(1),
+                        taskId.toString(),
+                        legacy.toString());
         if (existing.isPresent()) {
             return new Dispatch(UUID.fromString(existing.get()), failures, false);
         }
@@ -554,11 +566,8 @@ final class TaskQueue implements LeaseService {
         Long leasedAt = waiter == null ? null : now;
         boolean written = false;
         try {
-            tx.update(
-                    "INSERT INTO tasks (task_id, run_id, state_id, step_id, failures, state_attempt, capability,"
-                            + " labels, priority, spec, status, attempts, max_attempts, available_at, timeout_ms,"
-                            + " worker_id, leased_at, lease_expires_at, created_at, first_leased_at)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            int inserted = tx.update(
+                    legacyPossible ? INSERT_TASK : INSERT_TASK + " ON CONFLICT (task_id) DO NOTHING",
                     id,
                     run,
                     stateId.value(),
@@ -579,6 +588,10 @@ final class TaskQueue implements LeaseService {
                     expires,
                     now,
                     leasedAt);
+            if (inserted == 0) {
+                // the task exists (its state dispatched it before): re-attach; the waiter's claim is given back
+                return new Dispatch(taskId, failures, false);
+            }
             if (waiter != null) {
                 insertLease(tx, id, 1, worker, now, expires);
             }

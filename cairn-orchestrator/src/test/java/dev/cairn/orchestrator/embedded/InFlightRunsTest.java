@@ -49,6 +49,8 @@ class InFlightRunsTest {
     private Harness harness;
     private SqliteDatabase db;
     private ProjectingEventStore store;
+    private final DispatchStaging staging = new DispatchStaging();
+    private final Acceptances acceptances = new Acceptances();
     private final long seed = Long.getLong("cairn.seed", System.nanoTime());
     private final Random random = new Random(seed);
 
@@ -64,8 +66,8 @@ class InFlightRunsTest {
                 new TaskQueue(db, options, new Signal(), TaskQueue.Listener.none()),
                 harness.clock,
                 new RunSignals(),
-                new DispatchStaging(),
-                new Acceptances());
+                staging,
+                acceptances);
     }
 
     @AfterEach
@@ -171,7 +173,56 @@ class InFlightRunsTest {
         assertThat(phase(run)).isEqualTo(RunProjection.TIMED_OUT);
     }
 
+    @Test
+    void aDispatchOfARunAcceptedHereIsNotLookedUpFirstAndStillFindsItsTask() {
+        RunId run = SampleEvents.runId(random);
+        acceptances.register(new Acceptances.Pending(
+                new RunIndex.Acceptance(
+                        run.toString(),
+                        "pipeline",
+                        "op",
+                        harness.clock.nowMillis(),
+                        "manifest",
+                        "request",
+                        Optional.empty(),
+                        Optional.empty(),
+                        "[]",
+                        0,
+                        Optional.empty(),
+                        List.of()),
+                List.of()));
+        List<EventEnvelope> log = new ArrayList<>();
+        append(run, log, started()); // carries the acceptance
+        assertThat(store.inFlight().peek(run.toString()).acceptedHere()).isTrue();
+
+        DispatchStaging.Staged first = staging.stage(run, state("a"), 0, request());
+        append(run, log, entered("a", 0));
+        TaskQueue.Dispatch made = staging.resolve(first).orElseThrow();
+        // the same dispatch again (as a state run again would make it): its insert finds the task
+        DispatchStaging.Staged again = staging.stage(run, state("a"), 0, request());
+        append(run, log, entered("b", 0));
+        TaskQueue.Dispatch found = staging.resolve(again).orElseThrow();
+
+        assertThat(made.created()).isTrue();
+        assertThat(found.created()).isFalse();
+        assertThat(found.taskId()).isEqualTo(made.taskId());
+        assertThat(harness.orchestrator.tasks(run.toString())).hasSize(1);
+        assertCacheMatchesTables(run);
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    private static TaskRequest request() {
+        return new TaskRequest(
+                "a",
+                "/test/in-flight/v1",
+                new java.util.TreeMap<>(),
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(),
+                List.of(),
+                java.time.Duration.ofMinutes(1),
+                new dev.cairn.machine.config.BackoffPolicy.Fixed(java.time.Duration.ZERO),
+                "pipeline");
+    }
 
     private void append(RunId run, List<EventEnvelope> log, Event... events) {
         List<EventEnvelope> batch = envelopes(run, log.size() + 1, events);
