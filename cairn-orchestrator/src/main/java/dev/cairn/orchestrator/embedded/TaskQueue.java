@@ -1008,6 +1008,10 @@ final class TaskQueue implements LeaseService {
                     TaskInfo cached = takeRow(taskId);
                     if (cached != null) {
                         keepRow(tx, leased(cached, epoch, request.workerId(), now, expires));
+                    } else {
+                        // not cached yet: its dispatch may be an earlier callback of this very transaction,
+                        // whose keepRow (the queued row) runs after the commit; this must run after it
+                        forgetRow(tx, taskId);
                     }
                     moves.task(taskId, ready.capability(), TaskStatus.QUEUED, TaskStatus.LEASED);
                     if (epoch == 1) {

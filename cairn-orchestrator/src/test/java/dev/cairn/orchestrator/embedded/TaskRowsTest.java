@@ -140,6 +140,52 @@ class TaskRowsTest {
         assertCachedOrAbsentAsStored(expiring);
     }
 
+    @Test
+    void aGrantInTheSameTransactionAsItsTasksDispatchLeavesNoStaleRowBehind() throws Exception {
+        UUID ahead = dispatch("op.ahead.main"); // queued: an acquire then asks the writer for a grant
+        java.util.concurrent.CountDownLatch writerBusy = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (java.util.concurrent.ExecutorService threads =
+                java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            java.util.concurrent.Future<?> blocker = threads.submit(() -> db.write(tx -> {
+                writerBusy.countDown();
+                while (true) {
+                    try {
+                        release.await();
+                        return null;
+                    } catch (InterruptedException e) {
+                        // the test decides when the writer goes on
+                    }
+                }
+            }));
+            writerBusy.await();
+            java.util.concurrent.Future<UUID> dispatched = threads.submit(() -> dispatch("op.d.main"));
+            while (db.queuedWrites() < 1) {
+                Thread.sleep(1);
+            }
+            // the queued count is raised inside the dispatch's callback: this acquire's grant queues behind it
+            java.util.concurrent.Future<List<LeaseEnvelope>> granted = threads.submit(() -> queue.acquire(
+                    new AcquireRequest("worker-1", List.of(CAPABILITY), new TreeMap<>(), 2, Duration.ZERO)));
+            while (db.queuedWrites() < 2) {
+                Thread.sleep(1);
+            }
+            release.countDown();
+            blocker.get();
+            UUID id = dispatched.get();
+            List<LeaseEnvelope> leases = granted.get();
+            assertThat(leases)
+                    .as("both granted, the new one in its dispatch's own transaction")
+                    .hasSize(2);
+
+            assertCachedOrAbsentAsStored(id);
+            for (LeaseEnvelope lease : leases) {
+                queue.complete(new Completion(LeaseRef.of(lease), ok()));
+            }
+            assertThat(queue.task(id).orElseThrow().status()).isEqualTo(TaskStatus.SUCCEEDED);
+            assertThat(queue.task(ahead).orElseThrow().status()).isEqualTo(TaskStatus.SUCCEEDED);
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private UUID dispatch(String state) {
