@@ -64,18 +64,17 @@ final class Acceptances {
          * written then), if any.
          */
         Optional<RunInfo> write(SqlTransaction tx) {
-            Optional<RunInfo> before = RunIndex.run(tx, acceptance.runId());
-            if (before.isEmpty()) {
-                RunIndex.accept(tx, acceptance);
-                for (int i = 0; i < sinks.size(); i++) {
-                    tx.update(
-                            "INSERT INTO run_sinks (run_id, position, config) VALUES (?, ?, ?)",
-                            acceptance.runId(),
-                            i,
-                            sinks.get(i));
-                }
+            if (!RunIndex.accept(tx, acceptance)) {
+                return Optional.of(RunIndex.run(tx, acceptance.runId()).orElseThrow());
             }
-            return before;
+            for (int i = 0; i < sinks.size(); i++) {
+                tx.update(
+                        "INSERT INTO run_sinks (run_id, position, config) VALUES (?, ?, ?)",
+                        acceptance.runId(),
+                        i,
+                        sinks.get(i));
+            }
+            return Optional.empty();
         }
 
         /** The acceptance is committed ({@code raced} empty) or another run held the id. */

@@ -1,17 +1,22 @@
 package dev.cairn.orchestrator.embedded;
 
 import dev.cairn.machine.errors.StorageException;
+import dev.cairn.machine.events.Event;
 import dev.cairn.machine.events.EventEnvelope;
+import dev.cairn.machine.events.KernelEvent;
+import dev.cairn.machine.events.RunStatus;
 import dev.cairn.machine.ids.RunId;
 import dev.cairn.machine.stores.EventStore;
 import dev.cairn.machine.time.Clock;
 import dev.cairn.orchestrator.embedded.RunIndex.RunInfo;
 import dev.cairn.orchestrator.embedded.RunProjection.RunRow;
+import dev.cairn.orchestrator.embedded.RunProjection.StepRow;
 import dev.cairn.store.sqlite.EventAppend;
 import dev.cairn.store.sqlite.SqliteDatabase;
 import dev.cairn.store.sqlite.SqliteEventStore;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,6 +28,13 @@ import java.util.stream.Stream;
  * the same transaction as every append ({@link RunProjection}). A reader never sees an event
  * without its projection or the other way round, and a crash loses both or neither. When an
  * append ends a run, the same transaction cancels the run's tasks that have not ended.
+ *
+ * <p>The rows a fold starts from are those the previous append of the run left, kept by the writer
+ * thread once they committed ({@link InFlightRuns}), or, for a run's first append that carries its
+ * acceptance, the rows the acceptance writes; only a run this process has not appended to since it
+ * opened (or whose rows were evicted, or that is too large) reads them from the tables. A dispatch
+ * taken by the append is given the state's failures and the run's keys from those rows, which the
+ * same transaction has just written, instead of reading them back.
  */
 final class ProjectingEventStore implements EventStore {
 
@@ -33,6 +45,8 @@ final class ProjectingEventStore implements EventStore {
     private final RunSignals appended;
     private final DispatchStaging staging;
     private final Acceptances acceptances;
+    /** The rows of the runs in flight as committed, so an append need not read back what it wrote. */
+    private final InFlightRuns inFlight = new InFlightRuns();
 
     ProjectingEventStore(
             SqliteEventStore events,
@@ -80,43 +94,87 @@ final class ProjectingEventStore implements EventStore {
         long head;
         try {
             head = db.write(tx -> {
+                InFlightRuns.Entry cached = null;
                 if (carries != null) {
                     Optional<RunInfo> before = carries.write(tx);
                     if (before.isPresent()) {
                         throw new AlreadyAccepted(before.get());
                     }
+                    cached = RunIndex.accepted(carries.acceptance); // what it just wrote
                 }
                 long newHead = tx.append(append);
                 if (batch.isEmpty()) {
                     return newHead;
                 }
-                Optional<RunRow> stored = RunIndex.loadRun(tx, run);
-                RunRow row = stored.orElseGet(() -> new RunRow(
-                        run,
-                        "external",
-                        "",
-                        RunProjection.ACCEPTED,
-                        batch.getFirst().tsMillis().orElse(now),
-                        false));
-                RunIndex.DbSteps steps = new RunIndex.DbSteps(tx, run);
+                if (cached == null) {
+                    cached = inFlight.take(run);
+                }
+                RunRow row;
+                RunIndex.DbSteps steps;
+                boolean stored;
+                if (cached != null) {
+                    row = cached.run();
+                    steps = new RunIndex.DbSteps(tx, run, cached.steps());
+                    stored = true;
+                    if (endsCancelled(batch)) {
+                        // the sweep sets it behind the projection's back: the cache does not hold it
+                        row.timeoutRequested = tx.queryOne(
+                                        "SELECT timeout_requested FROM runs WHERE run_id = ?",
+                                        r -> r.getLong(1) != 0,
+                                        run)
+                                .orElse(false);
+                    }
+                } else {
+                    Optional<RunRow> loaded = RunIndex.loadRun(tx, run);
+                    row = loaded.orElseGet(() -> new RunRow(
+                            run,
+                            "external",
+                            "",
+                            RunProjection.ACCEPTED,
+                            batch.getFirst().tsMillis().orElse(now),
+                            false));
+                    steps = new RunIndex.DbSteps(tx, run);
+                    stored = loaded.isPresent();
+                }
                 RunProjection.Effects effects = RunProjection.fold(row, steps, batch);
-                if (stored.isPresent()) {
+                if (stored) {
                     RunIndex.saveRun(tx, row);
                 } else {
                     RunIndex.insertRun(tx, row);
                 }
                 steps.save();
                 if (effects.runEnded()) {
-                    queue.cancelRun(tx, run, now, moves);
+                    queue.cancelRun(tx, run, now, moves); // and the run leaves the cache (not put back)
                 } else {
                     // the dispatches staged by this run's task calls, after the fold (they read its failures)
                     taken.addAll(staging.take(run));
+                    Optional<TaskQueue.RunKeys> keys = Optional.of(new TaskQueue.RunKeys(row.priority, row.createdAt));
+                    boolean acceptedHere = cached != null && cached.acceptedHere();
                     for (DispatchStaging.Staged s : taken) {
                         try {
                             dispatched.put(
-                                    s, queue.dispatchIn(tx, s.runId, s.stateId, s.attempt, s.request, now, moves));
+                                    s,
+                                    queue.dispatchIn(
+                                            tx,
+                                            s.runId,
+                                            s.stateId,
+                                            s.attempt,
+                                            s.request,
+                                            now,
+                                            moves,
+                                            steps.failures(s.stateId.value()),
+                                            keys,
+                                            !acceptedHere));
                         } catch (RuntimeException e) {
                             // its transport dispatches by itself and reports what fails
+                        }
+                    }
+                    if (!inFlight.tooLarge(run)) {
+                        LinkedHashMap<String, StepRow> every = steps.every(InFlightRuns.MAX_RUN_STEPS);
+                        if (every == null) {
+                            inFlight.markTooLarge(run);
+                        } else {
+                            inFlight.keepAfterCommit(tx, new InFlightRuns.Entry(row, every, acceptedHere));
                         }
                     }
                 }
@@ -142,6 +200,23 @@ final class ProjectingEventStore implements EventStore {
         taken.forEach(s -> s.done(Optional.ofNullable(dispatched.get(s))));
         appended.fire(run);
         return head;
+    }
+
+    /** Whether {@code batch} ends its run cancelled (the fold then reads {@code timeout_requested}). */
+    private static boolean endsCancelled(List<EventEnvelope> batch) {
+        for (EventEnvelope envelope : batch) {
+            if (envelope.event() instanceof Event.Kernel k
+                    && k.event() instanceof KernelEvent.RunCompleted completed
+                    && completed.status() == RunStatus.CANCELLED) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The runs cache (for tests). */
+    InFlightRuns inFlight() {
+        return inFlight;
     }
 
     /** A carried acceptance found its run id taken: nothing of the transaction is written. */

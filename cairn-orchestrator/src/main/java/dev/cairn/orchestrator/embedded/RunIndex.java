@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -153,11 +152,16 @@ final class RunIndex {
             Optional<Long> deadlineAt,
             List<StepPlan> steps) {}
 
-    static void accept(SqlTransaction tx, Acceptance a) {
-        tx.update(
+    /**
+     * Writes the acceptance record unless a run with its id exists; false (nothing written) when one
+     * does. One statement finds that out and writes the run's row ({@code ON CONFLICT DO NOTHING}:
+     * no read first); the step rows go in multi-row inserts.
+     */
+    static boolean accept(SqlTransaction tx, Acceptance a) {
+        int inserted = tx.update(
                 "INSERT INTO runs (run_id, kind, op_id, phase, created_at, updated_at, manifest_id, request_hash,"
                         + " client_run_id, mode, tags, priority, deadline_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING",
                 a.runId(),
                 a.kind(),
                 a.opId(),
@@ -171,18 +175,45 @@ final class RunIndex {
                 a.tags(),
                 a.priority(),
                 a.deadlineAt().orElse(null));
-        for (StepPlan s : a.steps()) {
-            tx.update(
-                    "INSERT INTO steps (run_id, state_id, step_id, name, region, position, status)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    a.runId(),
-                    s.stateId().value(),
-                    s.stepId(),
-                    s.name(),
-                    s.region().orElse(null),
-                    s.position(),
-                    RunProjection.PENDING);
+        if (inserted == 0) {
+            return false;
         }
+        List<StepPlan> steps = a.steps();
+        for (int at = 0; at < steps.size(); ) {
+            int rows = Integer.highestOneBit(Math.min(steps.size() - at, MAX_STEPS_PER_INSERT));
+            Object[] args = new Object[rows * 7];
+            for (int i = 0; i < rows; i++) {
+                StepPlan s = steps.get(at + i);
+                args[i * 7] = a.runId();
+                args[i * 7 + 1] = s.stateId().value();
+                args[i * 7 + 2] = s.stepId();
+                args[i * 7 + 3] = s.name();
+                args[i * 7 + 4] = s.region().orElse(null);
+                args[i * 7 + 5] = s.position();
+                args[i * 7 + 6] = RunProjection.PENDING;
+            }
+            tx.update(INSERT_STEPS[Integer.numberOfTrailingZeros(rows)], args);
+            at += rows;
+        }
+        return true;
+    }
+
+    /** The most step rows one insert of an acceptance writes (a power of two). */
+    private static final int MAX_STEPS_PER_INSERT = 32;
+
+    /**
+     * {@code INSERT_STEPS[k]} inserts 2^k step rows: an acceptance's steps go in the largest of these
+     * that fit, so a handful of statements (each prepared once) write any number of rows.
+     */
+    private static final String[] INSERT_STEPS = insertSteps();
+
+    private static String[] insertSteps() {
+        String[] out = new String[Integer.numberOfTrailingZeros(MAX_STEPS_PER_INSERT) + 1];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = "INSERT INTO steps (run_id, state_id, step_id, name, region, position, status) VALUES "
+                    + String.join(", ", java.util.Collections.nCopies(1 << k, "(?, ?, ?, ?, ?, ?, ?)"));
+        }
+        return out;
     }
 
     // ------------------------------------------------------------------ projection rows
@@ -200,7 +231,26 @@ final class RunIndex {
         row.replayOf = info.replayOf().orElse(null);
         row.error = info.error().orElse(null);
         row.exports = info.exports();
+        row.priority = info.priority();
         return row;
+    }
+
+    /** The rows {@link #accept} writes, as a fold finds them in the tables right after. */
+    static InFlightRuns.Entry accepted(Acceptance a) {
+        RunRow run = new RunRow(a.runId(), a.kind(), a.opId(), RunProjection.ACCEPTED, a.createdAt(), false);
+        run.priority = a.priority();
+        LinkedHashMap<String, StepRow> steps = new LinkedHashMap<>();
+        for (StepPlan s : a.steps()) {
+            steps.put(
+                    s.stateId().value(),
+                    new StepRow(
+                            s.stateId().value(),
+                            s.stepId(),
+                            s.name(),
+                            s.region().orElse(null),
+                            s.position()));
+        }
+        return new InFlightRuns.Entry(run, steps, true);
     }
 
     static StepRow row(StepInfo info) {
@@ -249,16 +299,30 @@ final class RunIndex {
                 run.runId);
     }
 
-    /** The steps of one run in a write transaction, loaded as a fold needs them. */
+    /**
+     * The steps of one run in a write transaction: either every row of the run, known up front (from
+     * {@link InFlightRuns}), or loaded as a fold needs them.
+     */
     static final class DbSteps implements RunProjection.Steps {
         private final SqlTransaction tx;
         private final String runId;
-        private final Map<String, StepRow> rows = new LinkedHashMap<>();
+        private final LinkedHashMap<String, StepRow> rows;
+        /** Whether {@link #rows} holds every step row of the run (a state id not in it has none). */
         private boolean all;
 
+        /** Loads rows as the fold asks for them. */
         DbSteps(SqlTransaction tx, String runId) {
             this.tx = tx;
             this.runId = runId;
+            this.rows = new LinkedHashMap<>();
+        }
+
+        /** Over {@code every} step row of the run, as committed; changed in place by the fold. */
+        DbSteps(SqlTransaction tx, String runId, LinkedHashMap<String, StepRow> every) {
+            this.tx = tx;
+            this.runId = runId;
+            this.rows = every;
+            this.all = true;
         }
 
         @Override
@@ -267,24 +331,51 @@ final class RunIndex {
             if (row != null) {
                 return row;
             }
-            Optional<StepInfo> stored = tx.queryOne(
-                    "SELECT " + STEP_COLUMNS + " FROM steps WHERE run_id = ? AND state_id = ?",
-                    RunIndex::stepInfo,
-                    runId,
-                    stateId);
+            Optional<StepInfo> stored = all
+                    ? Optional.empty()
+                    : tx.queryOne(
+                            "SELECT " + STEP_COLUMNS + " FROM steps WHERE run_id = ? AND state_id = ?",
+                            RunIndex::stepInfo,
+                            runId,
+                            stateId);
             if (stored.isPresent()) {
                 row = row(stored.get());
             } else {
-                long next = tx.queryOne(
-                                "SELECT coalesce(max(position) + 1, 0) FROM steps WHERE run_id = ?",
-                                r -> r.getLong(1),
-                                runId)
-                        .orElse(0L);
+                long next;
+                if (all) {
+                    next = rows.values().stream()
+                            .mapToLong(r -> r.position + 1L)
+                            .max()
+                            .orElse(0);
+                } else {
+                    next = tx.queryOne(
+                                    "SELECT coalesce(max(position) + 1, 0) FROM steps WHERE run_id = ?",
+                                    r -> r.getLong(1),
+                                    runId)
+                            .orElse(0L);
+                }
                 row = RunProjection.derived(stateId, (int) Math.max(next, rows.size()));
                 row.inserted = true;
             }
             rows.put(stateId, row);
             return row;
+        }
+
+        /** The failures of {@code stateId}'s step as the fold left them (0 when the run has no such step). */
+        int failures(String stateId) {
+            StepRow row = rows.get(stateId);
+            if (row != null) {
+                return row.failures;
+            }
+            if (all) {
+                return 0;
+            }
+            return tx.queryOne(
+                            "SELECT failures FROM steps WHERE run_id = ? AND state_id = ?",
+                            r -> (int) r.getLong(1),
+                            runId,
+                            stateId)
+                    .orElse(0);
         }
 
         @Override
@@ -298,15 +389,41 @@ final class RunIndex {
 
         @Override
         public List<StepRow> all() {
+            loadAll();
+            List<StepRow> out = new ArrayList<>(rows.values());
+            out.sort(Comparator.comparingInt((StepRow r) -> r.position).thenComparing(r -> r.stateId));
+            return out;
+        }
+
+        /**
+         * Every step row of the run, after {@link #save} (what the tables hold then), or null when the
+         * run has more than {@code limit} steps; reads the rows not loaded yet.
+         */
+        LinkedHashMap<String, StepRow> every(int limit) {
+            if (!all) {
+                List<StepInfo> stored = tx.query(
+                        "SELECT " + STEP_COLUMNS + " FROM steps WHERE run_id = ? LIMIT ?",
+                        RunIndex::stepInfo,
+                        runId,
+                        limit + 1);
+                if (stored.size() > limit) {
+                    return null;
+                }
+                for (StepInfo info : stored) {
+                    rows.putIfAbsent(info.stateId(), row(info));
+                }
+                all = true;
+            }
+            return rows.size() > limit ? null : rows;
+        }
+
+        private void loadAll() {
             if (!all) {
                 for (StepInfo info : steps(tx, runId)) {
                     rows.putIfAbsent(info.stateId(), row(info));
                 }
                 all = true;
             }
-            List<StepRow> out = new ArrayList<>(rows.values());
-            out.sort(Comparator.comparingInt((StepRow r) -> r.position).thenComparing(r -> r.stateId));
-            return out;
         }
 
         @Override

@@ -61,7 +61,9 @@ final class RunProjection {
         String replayOf;
         String error;
         String exports = "[]";
-        final boolean timeoutRequested;
+        boolean timeoutRequested;
+        /** Not projected: the priority the run was accepted with, which its tasks inherit. */
+        long priority;
 
         RunRow(String runId, String kind, String opId, String phase, long createdAt, boolean timeoutRequested) {
             this.runId = runId;

@@ -190,6 +190,12 @@ final class TaskQueue implements LeaseService {
 
     private static final long POLL_MILLIS = 1000;
 
+    private static final String INSERT_TASK =
+            "INSERT INTO tasks (task_id, run_id, state_id, step_id, failures, state_attempt, capability,"
+                    + " labels, priority, spec, status, attempts, max_attempts, available_at, timeout_ms,"
+                    + " worker_id, leased_at, lease_expires_at, created_at, first_leased_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
     private final SqliteDatabase db;
     private final Clock clock;
     private final OrchestratorOptions options;
@@ -208,6 +214,28 @@ final class TaskQueue implements LeaseService {
      * had one clean lease be told without reading it back ({@link Trace}).
      */
     private final ConcurrentHashMap<UUID, Trace> traces = new ConcurrentHashMap<>();
+
+    /**
+     * The {@code tasks} rows of tasks in flight, as committed: what a completion or heartbeat would
+     * otherwise read back, when this process wrote the row itself (dispatch, grant, renewal). Touched
+     * only by the SQLite writer thread (inside write callbacks and their after-commit actions), so it
+     * needs no locks. A callback {@linkplain #takeRow takes} a row out and {@linkplain #keepRow puts
+     * it back} only once its transaction committed ({@link SqlTransaction#afterCommit}), so a change
+     * that rolled back never reaches it; code that changes rows in SQL of its own (ending, the sweep,
+     * cancellation, recovery) {@linkplain #forgetRow forgets} them. An ended task leaves it; the least
+     * recently used go past {@value #MAX_ROWS} rows. The tables stay the source of truth: a task not
+     * here is read as before.
+     */
+    private final java.util.LinkedHashMap<UUID, TaskInfo> rows = new java.util.LinkedHashMap<>(256, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<UUID, TaskInfo> eldest) {
+            return size() > MAX_ROWS;
+        }
+    };
+
+    private static final int MAX_ROWS = 65_536;
 
     /** Acquires waiting for work, oldest first: a dispatch hands its task to one ({@link Waiter}). */
     private final ConcurrentLinkedQueue<Waiter> idle = new ConcurrentLinkedQueue<>();
@@ -473,14 +501,39 @@ final class TaskQueue implements LeaseService {
                 "SELECT priority, created_at FROM runs WHERE run_id = ?",
                 r -> new RunKeys(r.getLong(1), r.getLong(2)),
                 run);
+        return dispatchIn(tx, runId, stateId, stateAttempt, request, now, moves, failures, runKeys, true);
+    }
+
+    /**
+     * {@link #dispatchIn} for a caller that holds what it would read: the state's failures as the
+     * {@code steps} row has them in {@code tx}, and the run's keys from its {@code runs} row (the
+     * barrier's append, which has just written both). Without {@code legacyPossible} (the run was
+     * accepted by this process, so none of its tasks has an older Cairn's hash-only id), the task is
+     * not looked up first: its insert does nothing when the task exists, and the dispatch then
+     * re-attaches to it as the look-up would have.
+     */
+    Dispatch dispatchIn(
+            SqlTransaction tx,
+            RunId runId,
+            StateId stateId,
+            int stateAttempt,
+            TaskRequest request,
+            long now,
+            Moves moves,
+            int failures,
+            Optional<RunKeys> runKeys,
+            boolean legacyPossible) {
+        String run = runId.toString();
         UUID legacy = TaskIds.legacyTask(runId, stateId, failures);
         UUID taskId = runKeys.map(k -> TaskIds.task(runId, stateId, failures, k.createdAt()))
                 .orElse(legacy);
-        Optional<String> existing = tx.queryOne(
-                "SELECT task_id FROM tasks WHERE task_id IN (?, ?) LIMIT 1",
-                r -> r.getString(1),
-                taskId.toString(),
-                legacy.toString());
+        Optional<String> existing = !legacyPossible
+                ? Optional.empty()
+                : tx.queryOne(
+                        "SELECT task_id FROM tasks WHERE task_id IN (?, ?) LIMIT 1",
+                        r -> r.getString(1),
+                        taskId.toString(),
+                        legacy.toString());
         if (existing.isPresent()) {
             return new Dispatch(UUID.fromString(existing.get()), failures, false);
         }
@@ -513,11 +566,8 @@ final class TaskQueue implements LeaseService {
         Long leasedAt = waiter == null ? null : now;
         boolean written = false;
         try {
-            tx.update(
-                    "INSERT INTO tasks (task_id, run_id, state_id, step_id, failures, state_attempt, capability,"
-                            + " labels, priority, spec, status, attempts, max_attempts, available_at, timeout_ms,"
-                            + " worker_id, leased_at, lease_expires_at, created_at, first_leased_at)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            int inserted = tx.update(
+                    legacyPossible ? INSERT_TASK : INSERT_TASK + " ON CONFLICT (task_id) DO NOTHING",
                     id,
                     run,
                     stateId.value(),
@@ -538,10 +588,40 @@ final class TaskQueue implements LeaseService {
                     expires,
                     now,
                     leasedAt);
+            if (inserted == 0) {
+                // the task exists (its state dispatched it before): re-attach; the waiter's claim is given back
+                return new Dispatch(taskId, failures, false);
+            }
             if (waiter != null) {
                 insertLease(tx, id, 1, worker, now, expires);
             }
             written = true;
+            keepRow(
+                    tx,
+                    new TaskInfo(
+                            taskId,
+                            run,
+                            stateId.value(),
+                            request.stepId(),
+                            failures,
+                            stateAttempt,
+                            request.capability(),
+                            waiter == null ? TaskStatus.QUEUED : TaskStatus.LEASED,
+                            waiter == null ? 0L : 1L,
+                            options.maxLeaseAttempts(),
+                            availableAt,
+                            timeout,
+                            Optional.ofNullable(worker),
+                            Optional.ofNullable(leasedAt),
+                            Optional.ofNullable(expires),
+                            false,
+                            Optional.empty(),
+                            Optional.empty(),
+                            Optional.empty(),
+                            now,
+                            Optional.ofNullable(leasedAt),
+                            Optional.empty(),
+                            priority));
         } finally {
             if (!written && waiter != null) {
                 waiter.release(); // the caller reports the failure; nothing was pushed
@@ -882,7 +962,7 @@ final class TaskQueue implements LeaseService {
     private record Ready(String id, long attempts, String capability) {}
 
     /** What a dispatch reads of its run: the priority its task inherits, and when the run was created (its task id leads with it). */
-    private record RunKeys(long priority, long createdAt) {}
+    record RunKeys(long priority, long createdAt) {}
 
     private List<LeaseEnvelope> grant(AcquireRequest request, Selection selection) {
         if (queuedOf(request.capabilities()) == 0) {
@@ -925,6 +1005,14 @@ final class TaskQueue implements LeaseService {
                             now,
                             id);
                     insertLease(tx, id, epoch, request.workerId(), now, expires);
+                    TaskInfo cached = takeRow(taskId);
+                    if (cached != null) {
+                        keepRow(tx, leased(cached, epoch, request.workerId(), now, expires));
+                    } else {
+                        // not cached yet: its dispatch may be an earlier callback of this very transaction,
+                        // whose keepRow (the queued row) runs after the commit; this must run after it
+                        forgetRow(tx, taskId);
+                    }
                     moves.task(taskId, ready.capability(), TaskStatus.QUEUED, TaskStatus.LEASED);
                     if (epoch == 1) {
                         traces.put(taskId, new Trace(epoch, request.workerId(), now, expires));
@@ -1025,11 +1113,13 @@ final class TaskQueue implements LeaseService {
                     return new HeartbeatAnswer(true, Instant.ofEpochMilli(now));
                 }
                 long expires = now + options.leaseTtl().toMillis();
+                Optional<String> progress = heartbeat.progress().map(Wire::write);
                 tx.update(
                         "UPDATE tasks SET lease_expires_at = ?, progress = coalesce(?, progress) WHERE task_id = ?",
                         expires,
-                        heartbeat.progress().map(Wire::write).orElse(null),
+                        progress.orElse(null),
                         task.taskId().toString());
+                keepRow(tx, renewed(task, expires, progress.or(task::progress)));
                 tx.update(
                         "UPDATE leases SET expires_at = ?, renewed_at = ? WHERE task_id = ? AND epoch = ?",
                         expires,
@@ -1380,16 +1470,103 @@ final class TaskQueue implements LeaseService {
         return (int) Math.min(Integer.MAX_VALUE, stateAttempt + Math.max(1, epoch));
     }
 
-    /** The task of {@code lease}, if the lease's epoch is the task's current one. */
-    private static TaskInfo current(SqlTransaction tx, LeaseRef lease) {
-        TaskInfo task = task(tx, lease.taskId()).orElseThrow(() -> LeaseException.unknownTask(lease));
+    /**
+     * The task of {@code lease}, if the lease's epoch is the task's current one: its row as the last
+     * committed transaction of this process left it ({@link #rows}), else as read. The row stays
+     * cached, as it is, once this transaction commits; a caller that changes it keeps or forgets it.
+     */
+    private TaskInfo current(SqlTransaction tx, LeaseRef lease) {
+        TaskInfo task = takeRow(lease.taskId());
+        if (task == null) {
+            task = task(tx, lease.taskId()).orElseThrow(() -> LeaseException.unknownTask(lease));
+        }
+        if (!task.status().terminal()) {
+            keepRow(tx, task);
+        }
         if (task.attempts() != lease.epoch()) {
             throw LeaseException.stale(lease, task.attempts());
         }
         return task;
     }
 
-    private static TaskInfo end(
+    /** Removes and returns the cached row of a task; null when it is not cached. Writer thread only. */
+    private TaskInfo takeRow(UUID taskId) {
+        return rows.remove(taskId);
+    }
+
+    /** Caches {@code task} as {@code tx} leaves it, once {@code tx} committed. */
+    private void keepRow(SqlTransaction tx, TaskInfo task) {
+        tx.afterCommit(() -> rows.put(task.taskId(), task));
+    }
+
+    /** Drops the cached row of a task now and once {@code tx} committed: {@code tx} changes it by itself. */
+    private void forgetRow(SqlTransaction tx, UUID taskId) {
+        rows.remove(taskId);
+        tx.afterCommit(() -> rows.remove(taskId));
+    }
+
+    /** {@code task}'s row after grant {@code epoch} to {@code worker} (what the grant's UPDATE writes). */
+    private static TaskInfo leased(TaskInfo task, long epoch, String worker, long now, long expires) {
+        return new TaskInfo(
+                task.taskId(),
+                task.runId(),
+                task.stateId(),
+                task.stepId(),
+                task.failures(),
+                task.stateAttempt(),
+                task.capability(),
+                TaskStatus.LEASED,
+                epoch,
+                task.maxAttempts(),
+                task.availableAt(),
+                task.timeoutMs(),
+                Optional.of(worker),
+                Optional.of(now),
+                Optional.of(expires),
+                task.cancelRequested(),
+                task.progress(),
+                task.outcome(),
+                task.endedEpoch(),
+                task.createdAt(),
+                task.firstLeasedAt().or(() -> Optional.of(now)),
+                task.endedAt(),
+                task.priority());
+    }
+
+    /** {@code task}'s row after a renewal until {@code expires} (what the heartbeat's UPDATE writes). */
+    private static TaskInfo renewed(TaskInfo task, long expires, Optional<String> progress) {
+        return new TaskInfo(
+                task.taskId(),
+                task.runId(),
+                task.stateId(),
+                task.stepId(),
+                task.failures(),
+                task.stateAttempt(),
+                task.capability(),
+                task.status(),
+                task.attempts(),
+                task.maxAttempts(),
+                task.availableAt(),
+                task.timeoutMs(),
+                task.workerId(),
+                task.leasedAt(),
+                Optional.of(expires),
+                task.cancelRequested(),
+                progress,
+                task.outcome(),
+                task.endedEpoch(),
+                task.createdAt(),
+                task.firstLeasedAt(),
+                task.endedAt(),
+                task.priority());
+    }
+
+    /** The cached row of a task, left in place (tests call it inside a write callback: writer thread). */
+    Optional<TaskInfo> cachedRow(UUID taskId) {
+        return Optional.ofNullable(rows.get(taskId));
+    }
+
+    private TaskInfo end(
             SqlTransaction tx,
             TaskInfo task,
             TaskStatus to,
@@ -1398,6 +1575,7 @@ final class TaskQueue implements LeaseService {
             long now,
             Moves moves) {
         moves.task(task.taskId(), task.capability(), task.status(), to);
+        forgetRow(tx, task.taskId()); // ended: leaves the cache
         String written = Wire.write(outcome);
         tx.update(
                 "UPDATE tasks SET status = ?, outcome = ?, ended_epoch = ?, ended_at = ?, lease_expires_at = NULL"
@@ -1458,6 +1636,7 @@ final class TaskQueue implements LeaseService {
             if (task.status() == TaskStatus.QUEUED) {
                 end(tx, task, TaskStatus.CANCELLED, new TaskOutcome.Cancelled(), Optional.empty(), now, moves);
             } else {
+                forgetRow(tx, task.taskId());
                 tx.update(
                         "UPDATE tasks SET cancel_requested = 1 WHERE task_id = ?",
                         task.taskId().toString());
@@ -1483,6 +1662,7 @@ final class TaskQueue implements LeaseService {
                     TaskQueue::taskInfo,
                     now)) {
                 taint(task.taskId());
+                forgetRow(tx, task.taskId());
                 end(
                         tx,
                         task,
@@ -1505,6 +1685,7 @@ final class TaskQueue implements LeaseService {
                     TaskQueue::taskInfo,
                     now)) {
                 taint(task.taskId());
+                forgetRow(tx, task.taskId());
                 endLease(tx, task, task.attempts(), LeaseStatus.EXPIRED, now, moves);
                 if (task.cancelRequested()) {
                     end(tx, task, TaskStatus.CANCELLED, new TaskOutcome.Cancelled(), Optional.empty(), now, moves);
@@ -1552,6 +1733,8 @@ final class TaskQueue implements LeaseService {
     void recover() {
         long until = clock.nowMillis() + options.leaseTtl().toMillis();
         db.write(tx -> {
+            rows.clear();
+            tx.afterCommit(rows::clear);
             tx.update("UPDATE tasks SET lease_expires_at = max(lease_expires_at, ?) WHERE status = 'leased'", until);
             tx.update("UPDATE leases SET expires_at = max(expires_at, ?) WHERE status = 'active'", until);
             return null;

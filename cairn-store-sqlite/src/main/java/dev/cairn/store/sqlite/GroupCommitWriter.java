@@ -176,11 +176,11 @@ final class GroupCommitWriter implements AutoCloseable {
             taken.forEach(r -> r.fail(failure));
             return;
         }
-        List<Runnable> afterCommit;
+        List<Runnable> afterCommit = new ArrayList<>();
         try {
-            afterCommit = runRiders();
+            runRiders(afterCommit);
             for (Request<?> request : taken) {
-                runInSavepoint(request);
+                runInSavepoint(request, afterCommit);
             }
             session.execute("COMMIT");
         } catch (SQLException | TransactionLost | RiderFailed e) {
@@ -201,14 +201,13 @@ final class GroupCommitWriter implements AutoCloseable {
 
     /**
      * Runs the riders at the start of the transaction, outside any savepoint; one that throws fails
-     * the whole transaction ({@link RiderFailed}). Returns their after-commit actions.
+     * the whole transaction ({@link RiderFailed}). Adds their after-commit actions to {@code afterCommit}.
      */
-    private List<Runnable> runRiders() throws RiderFailed {
+    private void runRiders(List<Runnable> afterCommit) throws RiderFailed {
         if (riders.isEmpty()) {
-            return List.of();
+            return;
         }
-        List<Runnable> afterCommit = new ArrayList<>(riders.size());
-        SqlSession.View view = session.view(true);
+        SqlSession.View view = session.writerView(afterCommit);
         try {
             for (TransactionRider rider : riders) {
                 Runnable after = rider.ride(view);
@@ -221,7 +220,6 @@ final class GroupCommitWriter implements AutoCloseable {
         } finally {
             view.end();
         }
-        return afterCommit;
     }
 
     private static void runQuietly(Runnable action) {
@@ -242,13 +240,20 @@ final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    private <T> void runInSavepoint(Request<T> request) throws SQLException, TransactionLost {
+    /**
+     * Runs one callback in its savepoint; the after-commit actions it registered join {@code
+     * afterCommit} only when the savepoint is released (a callback that threw leaves none behind).
+     */
+    private <T> void runInSavepoint(Request<T> request, List<Runnable> afterCommit)
+            throws SQLException, TransactionLost {
         session.execute("SAVEPOINT callback");
-        SqlSession.View view = session.view(true);
+        List<Runnable> own = new ArrayList<>(2);
+        SqlSession.View view = session.writerView(own);
         try {
             T result = request.work.write(view);
             session.execute("RELEASE callback");
             request.result = result;
+            afterCommit.addAll(own);
         } catch (RuntimeException | Error failure) {
             try {
                 session.execute("ROLLBACK TO callback");

@@ -69,7 +69,24 @@ final class SqlSession implements AutoCloseable {
      * once and kept, as these run several times per write transaction.
      */
     void execute(String sql) throws SQLException {
-        prepare(sql).execute();
+        try {
+            prepare(sql).execute();
+        } catch (SQLException e) {
+            discard(sql);
+            throw e;
+        }
+    }
+
+    /**
+     * Drops the cached statement of {@code sql} after it failed: the driver finalizes a statement
+     * whose step failed with most errors (SQLITE_ERROR, IOERR, FULL, …), and a cached one would then
+     * fail every later use ("statement is not executing"); the next use prepares it again.
+     */
+    private void discard(String sql) {
+        PreparedStatement statement = statements.remove(sql);
+        if (statement != null) {
+            closeQuietly(statement);
+        }
     }
 
     /** The integer a {@code PRAGMA} returns (0 when it returns nothing). */
@@ -91,7 +108,15 @@ final class SqlSession implements AutoCloseable {
 
     /** A view for one callback; {@code writable} views also append and update. */
     View view(boolean writable) {
-        return new View(writable);
+        return new View(writable, null);
+    }
+
+    /**
+     * A writable view for one callback of the writer whose {@link SqlTransaction#afterCommit} actions
+     * go to {@code afterCommit}, for the writer to run once the transaction committed (or drop).
+     */
+    View writerView(List<Runnable> afterCommit) {
+        return new View(true, java.util.Objects.requireNonNull(afterCommit, "afterCommit"));
     }
 
     @Override
@@ -145,10 +170,12 @@ final class SqlSession implements AutoCloseable {
     /** {@link SqlTransaction} over this session, valid until {@link #end()}. */
     final class View implements SqlTransaction {
         private final boolean writable;
+        private final List<Runnable> afterCommit;
         private boolean open = true;
 
-        private View(boolean writable) {
+        private View(boolean writable, List<Runnable> afterCommit) {
             this.writable = writable;
+            this.afterCommit = afterCommit;
         }
 
         void end() {
@@ -171,6 +198,7 @@ final class SqlSession implements AutoCloseable {
                     return rows.getLong(1);
                 }
             } catch (SQLException e) {
+                discard(HEAD);
                 throw SqliteErrors.translate("reading the head of run " + runId, e);
             }
         }
@@ -213,6 +241,8 @@ final class SqlSession implements AutoCloseable {
                 }
                 return out;
             } catch (SQLException e) {
+                discard(EVENTS);
+                discard(FILTERED_EVENTS);
                 throw SqliteErrors.translate("reading the events of run " + runId, e);
             }
         }
@@ -245,6 +275,7 @@ final class SqlSession implements AutoCloseable {
                 }
                 return out;
             } catch (SQLException e) {
+                discard(EVENTS_AFTER);
                 throw SqliteErrors.translate("reading the events after position " + afterPosition, e);
             }
         }
@@ -256,6 +287,7 @@ final class SqlSession implements AutoCloseable {
                 rows.next();
                 return rows.getLong(1);
             } catch (SQLException e) {
+                discard(HEAD_POSITION);
                 throw SqliteErrors.translate("reading the head position of the log", e);
             }
         }
@@ -276,6 +308,7 @@ final class SqlSession implements AutoCloseable {
                 }
                 return out;
             } catch (SQLException e) {
+                discard(sql);
                 throw SqliteErrors.translate("query '" + sql + "'", e);
             }
         }
@@ -319,6 +352,7 @@ final class SqlSession implements AutoCloseable {
                 insert.executeBatch();
                 appended = true;
             } catch (SQLException e) {
+                discard(INSERT);
                 throw SqliteErrors.translate("appending to run " + runId, e);
             }
             return head + append.size();
@@ -332,8 +366,19 @@ final class SqlSession implements AutoCloseable {
                 bind(statement, args);
                 return statement.executeUpdate();
             } catch (SQLException e) {
+                discard(sql);
                 throw SqliteErrors.translate("update '" + sql + "'", e);
             }
+        }
+
+        @Override
+        public void afterCommit(Runnable action) {
+            java.util.Objects.requireNonNull(action, "action");
+            check(true);
+            if (afterCommit == null) {
+                throw new IllegalStateException("afterCommit is only for the callbacks of SqliteDatabase.write");
+            }
+            afterCommit.add(action);
         }
 
         private void check(boolean write) {

@@ -21,4 +21,17 @@ public interface SqlTransaction extends SqlReader {
 
     /** Runs an {@code INSERT}, {@code UPDATE} or {@code DELETE} and returns how many rows it changed. */
     int update(String sql, Object... args);
+
+    /**
+     * Runs {@code action} on the writer thread once this transaction has committed (after its fsync),
+     * before the callers of its batch are answered and before the writer takes the next batch; in the
+     * order registered. It is dropped, never run, when this callback is rolled back (it threw: its
+     * savepoint is undone) or the whole transaction is. This is how a writer-thread cache of rows
+     * stays exactly what committed: a callback changes its rows and registers the cache's update
+     * here, so a change that did not commit never reaches the cache. An action must be short and must
+     * not throw (what it throws is ignored: the transaction is committed).
+     *
+     * @throws IllegalStateException outside a write callback
+     */
+    void afterCommit(Runnable action);
 }

@@ -361,7 +361,8 @@ public final class SqliteDatabase implements AutoCloseable {
         return VERSION;
     }
 
-    int queuedWrites() {
+    /** How many write callbacks wait for the writer now (for tests that arrange callbacks into one batch). */
+    public int queuedWrites() {
         return writer.queued();
     }
 

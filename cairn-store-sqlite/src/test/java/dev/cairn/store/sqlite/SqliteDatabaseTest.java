@@ -182,6 +182,114 @@ class SqliteDatabaseTest {
     }
 
     @Test
+    void afterCommitActionsRunOnceCommittedAndOnlyForCallbacksThatCommitted() throws Exception {
+        CountDownLatch writerBusy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> told = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> seenByActions = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<?> blocker = threads.submit(() -> db.write(tx -> {
+                writerBusy.countDown();
+                awaitUninterruptibly(release);
+                return null;
+            }));
+            writerBusy.await();
+            Future<?> first = threads.submit(() -> db.write(tx -> {
+                tx.update("INSERT INTO test_runs (run_id, head) VALUES ('first', 1)");
+                tx.afterCommit(() -> told.add("first"));
+                tx.afterCommit(() -> told.add("first, again"));
+                return null;
+            }));
+            awaitQueued(1);
+            Future<?> failing = threads.submit(() -> db.write(tx -> {
+                tx.update("INSERT INTO test_runs (run_id, head) VALUES ('failing', 1)");
+                tx.afterCommit(() -> told.add("failing"));
+                throw new IllegalStateException("rolled back to its savepoint");
+            }));
+            awaitQueued(2);
+            Future<?> second = threads.submit(() -> db.write(tx -> {
+                tx.update("INSERT INTO test_runs (run_id, head) VALUES ('second', 1)");
+                tx.afterCommit(() -> {
+                    // committed before the action runs: a reader sees the rows
+                    seenByActions.add(String.valueOf(indexedHead("second").isPresent()));
+                    told.add("second");
+                });
+                return null;
+            }));
+            awaitQueued(3);
+            WriteCounters before = db.writeCounters();
+
+            release.countDown();
+            blocker.get();
+            first.get();
+            second.get();
+            assertThatThrownBy(failing::get).hasCauseInstanceOf(IllegalStateException.class);
+            assertThat(db.writeCounters().transactions() - before.transactions())
+                    .as("the blocker's transaction, then one for the three")
+                    .isEqualTo(2);
+        }
+        assertThat(told)
+                .as("in the order registered, none of the rolled-back callback's")
+                .containsExactly("first", "first, again", "second");
+        assertThat(seenByActions).containsExactly("true");
+        assertThat(indexedHead("failing")).isEmpty();
+    }
+
+    @Test
+    void afterCommitActionsOfATransactionThatRollsBackNeverRun() throws Exception {
+        CountDownLatch writerBusy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> told = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<?> blocker = threads.submit(() -> db.write(tx -> {
+                writerBusy.countDown();
+                awaitUninterruptibly(release);
+                return null;
+            }));
+            writerBusy.await();
+            Future<?> released = threads.submit(() -> db.write(tx -> {
+                tx.update("INSERT INTO test_runs (run_id, head) VALUES ('lost', 1)");
+                tx.afterCommit(() -> told.add("lost"));
+                return null;
+            }));
+            awaitQueued(1);
+            // then the transaction is lost under the batch (as SQLite does on an I/O error), after the
+            // first callback's savepoint was released
+            Future<?> breaking = threads.submit(() -> db.write(tx -> tx.update("ROLLBACK TRANSACTION")));
+            awaitQueued(2);
+
+            release.countDown();
+            blocker.get();
+            for (Future<?> lost : List.of(released, breaking)) {
+                assertThatThrownBy(lost::get)
+                        .isInstanceOf(ExecutionException.class)
+                        .cause()
+                        .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.code())
+                                .isEqualTo("storage_unavailable"));
+            }
+        }
+        assertThat(told).isEmpty();
+        assertThat(indexedHead("lost")).isEmpty();
+
+        db.write(tx -> {
+            tx.update("INSERT INTO test_runs (run_id, head) VALUES ('kept', 1)");
+            tx.afterCommit(() -> told.add("kept"));
+            return null;
+        });
+        assertThat(told).containsExactly("kept");
+        assertThat(indexedHead("kept")).contains(1L);
+    }
+
+    @Test
+    void afterCommitIsOnlyForWriteCallbacks() {
+        assertThatThrownBy(() -> db.read(r -> {
+                    ((SqlTransaction) r).afterCommit(() -> {});
+                    return null;
+                }))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void aWriteInterruptedWhileQueuedIsWithdrawnAtOnce() throws Exception {
         CountDownLatch writerBusy = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
