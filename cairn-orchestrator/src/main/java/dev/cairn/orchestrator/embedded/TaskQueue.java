@@ -120,7 +120,43 @@ final class TaskQueue implements LeaseService {
             long createdAt,
             Optional<Long> firstLeasedAt,
             Optional<Long> endedAt,
-            long priority) {}
+            long priority) {
+
+        /** This row with its lease columns as an UPDATE of them leaves it, the rest as it is. */
+        TaskInfo withLease(
+                TaskStatus status,
+                long attempts,
+                Optional<String> workerId,
+                Optional<Long> leasedAt,
+                Optional<Long> leaseExpiresAt,
+                Optional<String> progress,
+                Optional<Long> firstLeasedAt) {
+            return new TaskInfo(
+                    taskId,
+                    runId,
+                    stateId,
+                    stepId,
+                    failures,
+                    stateAttempt,
+                    capability,
+                    status,
+                    attempts,
+                    maxAttempts,
+                    availableAt,
+                    timeoutMs,
+                    workerId,
+                    leasedAt,
+                    leaseExpiresAt,
+                    cancelRequested,
+                    progress,
+                    outcome,
+                    endedEpoch,
+                    createdAt,
+                    firstLeasedAt,
+                    endedAt,
+                    priority);
+        }
+    }
 
     static TaskInfo taskInfo(Row r) {
         return new TaskInfo(
@@ -1507,58 +1543,26 @@ final class TaskQueue implements LeaseService {
 
     /** {@code task}'s row after grant {@code epoch} to {@code worker} (what the grant's UPDATE writes). */
     private static TaskInfo leased(TaskInfo task, long epoch, String worker, long now, long expires) {
-        return new TaskInfo(
-                task.taskId(),
-                task.runId(),
-                task.stateId(),
-                task.stepId(),
-                task.failures(),
-                task.stateAttempt(),
-                task.capability(),
+        return task.withLease(
                 TaskStatus.LEASED,
                 epoch,
-                task.maxAttempts(),
-                task.availableAt(),
-                task.timeoutMs(),
                 Optional.of(worker),
                 Optional.of(now),
                 Optional.of(expires),
-                task.cancelRequested(),
                 task.progress(),
-                task.outcome(),
-                task.endedEpoch(),
-                task.createdAt(),
-                task.firstLeasedAt().or(() -> Optional.of(now)),
-                task.endedAt(),
-                task.priority());
+                task.firstLeasedAt().or(() -> Optional.of(now)));
     }
 
     /** {@code task}'s row after a renewal until {@code expires} (what the heartbeat's UPDATE writes). */
     private static TaskInfo renewed(TaskInfo task, long expires, Optional<String> progress) {
-        return new TaskInfo(
-                task.taskId(),
-                task.runId(),
-                task.stateId(),
-                task.stepId(),
-                task.failures(),
-                task.stateAttempt(),
-                task.capability(),
+        return task.withLease(
                 task.status(),
                 task.attempts(),
-                task.maxAttempts(),
-                task.availableAt(),
-                task.timeoutMs(),
                 task.workerId(),
                 task.leasedAt(),
                 Optional.of(expires),
-                task.cancelRequested(),
                 progress,
-                task.outcome(),
-                task.endedEpoch(),
-                task.createdAt(),
-                task.firstLeasedAt(),
-                task.endedAt(),
-                task.priority());
+                task.firstLeasedAt());
     }
 
     /** The cached row of a task, left in place (tests call it inside a write callback: writer thread). */
