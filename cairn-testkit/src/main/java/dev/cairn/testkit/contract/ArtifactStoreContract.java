@@ -113,6 +113,40 @@ public abstract class ArtifactStoreContract {
         return random;
     }
 
+    /**
+     * A source that hands out {@code head}, then has nothing more to give yet: its next read runs
+     * {@code onStall} (in the reading thread) and blocks until that thread is interrupted, which ends
+     * it as a pipe or socket does (flag cleared, {@link InterruptedIOException}).
+     */
+    protected static InputStream stallingAfter(byte[] head, Runnable onStall) {
+        return new InputStream() {
+            private int offset;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (offset < head.length) {
+                    int n = Math.min(len, head.length - offset);
+                    System.arraycopy(head, offset, b, off, n);
+                    offset += n;
+                    return n;
+                }
+                onStall.run();
+                try {
+                    Thread.sleep(Long.MAX_VALUE);
+                    return -1;
+                } catch (InterruptedException e) {
+                    throw new InterruptedIOException("interrupted while waiting for data");
+                }
+            }
+        };
+    }
+
     /** {@code n} random bytes from this test's seed. */
     protected byte[] randomBytes(int n) {
         byte[] bytes = new byte[n];
@@ -384,33 +418,7 @@ public abstract class ArtifactStoreContract {
     void anInterruptedStreamedPutStoresNothingAndKeepsTheFlag() throws Exception {
         byte[] head = randomBytes(1 << 20);
         CountDownLatch waiting = new CountDownLatch(1);
-        InputStream stalls = new InputStream() {
-            private int offset;
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                if (offset < head.length) {
-                    int n = Math.min(len, head.length - offset);
-                    System.arraycopy(head, offset, b, off, n);
-                    offset += n;
-                    return n;
-                }
-                waiting.countDown();
-                try {
-                    Thread.sleep(Long.MAX_VALUE); // a source that has nothing more to give yet
-                    return -1;
-                } catch (InterruptedException e) {
-                    // as a pipe or socket does: the flag is cleared and the wait ends in an exception
-                    throw new InterruptedIOException("interrupted while waiting for data");
-                }
-            }
-        };
+        InputStream stalls = stallingAfter(head, waiting::countDown);
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         AtomicBoolean flagAfter = new AtomicBoolean();
         Thread putter = Thread.ofVirtual().start(() -> {

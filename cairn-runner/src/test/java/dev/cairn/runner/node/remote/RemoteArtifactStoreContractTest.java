@@ -11,9 +11,7 @@ import dev.cairn.runner.node.testing.CairnServerFixture;
 import dev.cairn.runner.node.testing.InMemoryLeaseService;
 import dev.cairn.testkit.InMemoryArtifactStore;
 import dev.cairn.testkit.contract.ArtifactStoreContract;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -44,8 +42,10 @@ class RemoteArtifactStoreContractTest extends ArtifactStoreContract {
      * The JDK's client pulls a request body in the calling thread on a pooled connection and in its
      * own threads otherwise, so the contract's interrupted put meets either; the interrupt must read
      * as the caller's in both (it was once reported as {@code artifact_stream_failed} when the read
-     * that the interrupt ended was the caller's own). Twenty puts, each stalled and interrupted,
-     * meet both cases (the count of reads in the caller's thread is printed).
+     * that the interrupt ended was the caller's own). Which case a put meets is the client's choice:
+     * 3 of these 20 stalled reads were the caller's with the client's default executor, and few or
+     * none are since its executor runs virtual threads, so this test guards the case only on the
+     * runs that meet it (the count of reads in the caller's thread is printed).
      */
     @Test
     void anInterruptedStreamedPutIsAnInterruptInWhicheverThreadTheBodyIsRead() throws Exception {
@@ -56,34 +56,12 @@ class RemoteArtifactStoreContractTest extends ArtifactStoreContract {
                 CountDownLatch stalled = new CountDownLatch(1);
                 AtomicReference<Thread> putterThread = new AtomicReference<>();
                 byte[] head = new byte[64 * 1024 + i];
-                InputStream stalls = new InputStream() {
-                    private int offset;
-
-                    @Override
-                    public int read() throws IOException {
-                        byte[] one = new byte[1];
-                        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                InputStream stalls = stallingAfter(head, () -> {
+                    if (Thread.currentThread() == putterThread.get()) {
+                        inCaller.incrementAndGet();
                     }
-
-                    @Override
-                    public int read(byte[] b, int off, int len) throws IOException {
-                        if (offset < head.length) {
-                            int n = Math.min(len, head.length - offset);
-                            offset += n;
-                            return n;
-                        }
-                        if (Thread.currentThread() == putterThread.get()) {
-                            inCaller.incrementAndGet();
-                        }
-                        stalled.countDown();
-                        try {
-                            Thread.sleep(Long.MAX_VALUE);
-                            return -1;
-                        } catch (InterruptedException e) {
-                            throw new InterruptedIOException("interrupted while waiting for data");
-                        }
-                    }
-                };
+                    stalled.countDown();
+                });
                 AtomicReference<Throwable> thrown = new AtomicReference<>();
                 AtomicBoolean flagAfter = new AtomicBoolean();
                 Thread putter = Thread.ofVirtual().unstarted(() -> {
