@@ -61,6 +61,9 @@ public final class InferenceEndpoints {
     /** {@code max_tokens} of a request that gives none, by default. */
     public static final long DEFAULT_MAX_TOKENS = 1024;
 
+    /** How many times the body limit is read and dropped from a too-large body before answering 413. */
+    private static final int SWALLOW_FACTOR = 4;
+
     private static final Logger LOG = LoggerFactory.getLogger(InferenceEndpoints.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -179,6 +182,9 @@ public final class InferenceEndpoints {
             byte[] body;
             try (InputStream in = exchange.getRequestBody()) {
                 body = in.readNBytes(maxRequestBytes + 1);
+                if (body.length > maxRequestBytes) {
+                    swallow(in, (long) SWALLOW_FACTOR * maxRequestBytes);
+                }
             }
             if (body.length > maxRequestBytes) {
                 respondError(
@@ -212,6 +218,24 @@ public final class InferenceEndpoints {
             LOG.debug("inference endpoint for cell {}: the exchange failed: {}", cellId, e.toString());
         } catch (RuntimeException e) {
             LOG.warn("inference endpoint for cell {}: unexpected failure", cellId, e);
+        }
+    }
+
+    /**
+     * Reads and drops up to {@code limit} more bytes of a body that is already too large, so the 413
+     * reaches the client: answering and closing with unread bytes makes the kernel reset the
+     * connection, and a client still sending then loses the answer it was sent. A body longer than
+     * that is left unread and the connection is dropped (what Tomcat's {@code maxSwallowSize} does).
+     */
+    private static void swallow(InputStream in, long limit) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long left = limit;
+        while (left > 0) {
+            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+            if (n < 0) {
+                return;
+            }
+            left -= n;
         }
     }
 
