@@ -6,8 +6,6 @@ import dev.cairn.contracts.api.CompletionResults;
 import dev.cairn.contracts.api.InlineOutput;
 import dev.cairn.contracts.api.LeaseBatch;
 import dev.cairn.json.ArtifactIds;
-import dev.cairn.machine.stores.ArtifactKind;
-import dev.cairn.machine.stores.ArtifactStore;
 import dev.cairn.orchestrator.api.Orchestrator;
 import dev.cairn.runner.api.lease.AcquireRequest;
 import dev.cairn.runner.api.lease.Heartbeat;
@@ -26,8 +24,8 @@ import java.util.UUID;
  *
  * <p>Both completion routes take the bytes of small outputs inline ({@link InlineOutput}, declared
  * by the query parameter {@value #INLINE_OUTPUTS}, which older servers refuse): each is checked
- * against its id (400 {@code digest_mismatch}, nothing stored nor recorded), all are stored
- * deferred and made durable with one {@link ArtifactStore#sync()}, and only then are the
+ * against its id (400 {@code digest_mismatch}, nothing stored nor recorded), all are stored and
+ * made durable with one flush ({@link Orchestrator#storeOutputs}), and only then are the
  * completions recorded (P1: a completion is never acknowledged while an output it names could be
  * lost). They are readable ({@code GET /v1/artifacts/{id}}) before the answer leaves.
  */
@@ -105,8 +103,8 @@ final class LeaseRoutes {
     }
 
     /**
-     * Checks every output against its id first (so that a bad one stores nothing), then stores them
-     * deferred and makes them durable at once: one flush for the request, not one per blob.
+     * Checks every output against its id first (so that a bad one stores nothing), then has the
+     * orchestrator store them durably: one flush for the request, not one per blob.
      */
     private void storeInline(List<InlineOutput> outputs) {
         if (outputs.isEmpty()) {
@@ -119,11 +117,7 @@ final class LeaseRoutes {
                 throw ServerException.inlineOutputMismatch(i, output.artifactId(), actual);
             }
         }
-        ArtifactStore store = orchestrator.artifacts();
-        for (InlineOutput output : outputs) {
-            store.putDeferred(new ArtifactKind.Output(), output.content());
-        }
-        store.sync();
+        orchestrator.storeOutputs(outputs.stream().map(InlineOutput::content).toList());
     }
 
     private static UUID taskId(Exchange ex) {

@@ -10,6 +10,7 @@ import dev.cairn.contracts.api.ReplayResult;
 import dev.cairn.contracts.api.RunDetail;
 import dev.cairn.contracts.api.RunPage;
 import dev.cairn.machine.events.EventEnvelope;
+import dev.cairn.machine.stores.ArtifactKind;
 import dev.cairn.machine.stores.ArtifactStore;
 import dev.cairn.runner.api.lease.LeaseService;
 import java.time.Duration;
@@ -85,6 +86,19 @@ public interface Orchestrator extends AutoCloseable {
 
     /** The content-addressed store of inputs, outputs and snapshots. */
     ArtifactStore artifacts();
+
+    /**
+     * Stores a remote node's inline outputs (their ids already checked) so that they are durable
+     * before the completion that names them is recorded through {@link #leases()}. By default each
+     * is a deferred put and the whole store is synced once.
+     */
+    default void storeOutputs(List<byte[]> contents) {
+        ArtifactStore store = artifacts();
+        for (byte[] content : contents) {
+            store.putDeferred(new ArtifactKind.Output(), content);
+        }
+        store.sync();
+    }
 
     /** Stops accepting runs, lets running ones reach a durable point, and closes the stores. */
     @Override

@@ -167,12 +167,22 @@ public final class HomeArtifactStore implements ArtifactStore, AppendCarriesBlob
     }
 
     /**
+     * Makes durable what a write transaction of this store's database does not carry: the file
+     * part. For a caller about to write one (an append, an acceptance, a task's completion): the
+     * table's staged blobs become durable with that write (P1), so they need no transaction of
+     * their own first, which is what {@link #sync()} would spend on them.
+     */
+    public void syncForWrite() {
+        files.sync();
+    }
+
+    /**
      * Syncs the file part; returns whether an append to {@code events} carries the table's staged
      * blobs (its appends are transactions of this database).
      */
     @Override
     public boolean syncForAppend(EventStore events) {
-        files.sync();
+        syncForWrite();
         return carriers.contains(events)
                 || (events instanceof SqliteEventStore sqlite && sqlite.database() == table.database());
     }

@@ -237,6 +237,45 @@ class HomeArtifactStoreTest {
     }
 
     @Test
+    void aRemoteNodesInlineOutputsAreDurableFilesWithoutATransactionOfTheirOwn() throws Exception {
+        store.close();
+        db.close();
+        store = null;
+        try (Harness h = new Harness(dir.resolve("home"))) {
+            String runId = h.submit(LeaseProtocolTest.ONE_STEP);
+            LeaseEnvelope lease = LeaseProtocolTest.take(h.orchestrator.leases(), "w", Map.of());
+            HomeArtifactStore artifacts = (HomeArtifactStore) h.orchestrator.artifacts();
+            SqliteDatabase database = h.orchestrator.database();
+            // what the engine may have staged for its next append when a completion arrives
+            ArtifactId staged = artifacts.putDeferred(
+                    new ArtifactKind.FactPayload(), "{\"staged\":true}".getBytes(StandardCharsets.UTF_8));
+            byte[] first = "first output".getBytes(StandardCharsets.UTF_8);
+            byte[] second = new byte[70_000]; // past the table's limit: the same as any output
+            random.nextBytes(second);
+            long commits = database.writeCounters().transactions();
+
+            h.orchestrator.storeOutputs(List.of(first, second));
+
+            assertThat(database.writeCounters().transactions())
+                    .as("no commit of its own")
+                    .isEqualTo(commits);
+            for (byte[] output : List.of(first, second)) {
+                ArtifactId id = new ArtifactId(dev.cairn.json.ArtifactIds.ofBytes(output));
+                assertThat(artifacts.files().pathOf(id)).as("a durable file").hasBinaryContent(output);
+                assertThat(artifacts.table().exists(id)).isFalse();
+            }
+            assertThat(artifacts.table().isStaged(staged)).isTrue();
+
+            h.orchestrator.leases().complete(new Completion(LeaseRef.of(lease), LeaseProtocolTest.ok("w")));
+            assertThat(artifacts.table().isStaged(staged))
+                    .as("the completion's transaction carried it")
+                    .isFalse();
+            assertThat(artifacts.table().exists(staged)).isTrue();
+            assertThat(h.awaitEnd(runId).state()).isEqualTo(RunState.COMPLETED);
+        }
+    }
+
+    @Test
     void aRunsSmallBlobsLiveInTheTableWithoutTheFileJournalAndSurviveARestart() throws Exception {
         store.close();
         db.close();
