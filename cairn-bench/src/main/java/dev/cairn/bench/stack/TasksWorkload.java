@@ -150,6 +150,7 @@ public final class TasksWorkload implements Workload {
         final List<Double> tasksPerSecond = new ArrayList<>();
         final List<Double> serverCpuUs = new ArrayList<>();
         final List<Double> workerCpuUs = new ArrayList<>();
+        final List<Double> commitsPerTask = new ArrayList<>();
         long tasks;
         int warmUpRounds;
         long warmUpNanos;
@@ -283,11 +284,13 @@ public final class TasksWorkload implements Workload {
             double k = baseline.round();
             long serverCpu = os.getProcessCpuTime();
             long workerCpu = workers.stream().mapToLong(ChildWorker::cpuNanos).sum();
+            long commits = commits(node);
             long t0 = System.nanoTime();
             Round round = round(settings, node, spec, t0);
             double seconds = (System.nanoTime() - t0) / 1e9;
             serverCpu = os.getProcessCpuTime() - serverCpu;
             workerCpu = workers.stream().mapToLong(ChildWorker::cpuNanos).sum() - workerCpu;
+            commits = commits(node) - commits;
             RunDetail last = node.orchestrator().detail(round.lastRun());
             long ran = last.steps().stream()
                     .filter(s -> s.state() == StepState.COMPLETED && s.cache().isEmpty())
@@ -314,9 +317,15 @@ public final class TasksWorkload implements Workload {
                 out.tasksPerSecond.add(tasks / seconds);
                 out.serverCpuUs.add(serverCpu / 1e3 / tasks);
                 out.workerCpuUs.add(workerCpu / 1e3 / tasks);
+                out.commitsPerTask.add(commits / (double) tasks);
             }
         }
         return out;
+    }
+
+    /** Write transactions of the node's {@code cairn.db} so far (the baseline's own database aside). */
+    private static long commits(StackNode node) {
+        return node.orchestrator().database().writeCounters().transactions();
     }
 
     /** What one round did: how many runs ended, and the last of them. */
@@ -403,6 +412,10 @@ public final class TasksWorkload implements Workload {
             if (!e.getKey().equals("in_process")) {
                 figures.add(Figure.of("workers_cpu_us_per_task_" + e.getKey(), "us", array(e.getValue().workerCpuUs)));
             }
+        }
+        for (Map.Entry<String, Series> e : series.entrySet()) {
+            figures.add(
+                    Figure.of("sqlite_commits_per_task_" + e.getKey(), "commits", array(e.getValue().commitsPerTask)));
         }
         Figure kernelFigure = Figure.of("kernel_transitions_per_s", "transitions/s", array(kernel));
         List<Ratio> ratios = new ArrayList<>();

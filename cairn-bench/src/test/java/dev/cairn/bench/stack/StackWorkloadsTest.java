@@ -95,7 +95,17 @@ class StackWorkloadsTest {
         JsonNode json = oneLine(report);
         assertThat(names(json.get("figures")))
                 .startsWith("tasks_per_s_in_process", "tasks_per_s_remote_1", "tasks_per_s_remote_4")
-                .contains("server_cpu_us_per_task_in_process", "workers_cpu_us_per_task_remote_4");
+                .contains(
+                        "server_cpu_us_per_task_in_process",
+                        "workers_cpu_us_per_task_remote_4",
+                        "sqlite_commits_per_task_in_process",
+                        "sqlite_commits_per_task_remote_4");
+        // a task is at least queued, granted and completed in some transaction, and a run of 3 tasks
+        // takes a handful of them: per task, more than none and fewer than ten
+        assertThat(report.figures())
+                .filteredOn(f -> f.name().startsWith("sqlite_commits_per_task_"))
+                .hasSize(3)
+                .allSatisfy(f -> assertThat(f.median()).isGreaterThan(0).isLessThan(10));
         assertThat(names(json.get("baselines"))).containsExactly("kernel_transitions_per_s", "load_average");
         allPositiveAndFinite(report.figures());
         allPositiveAndFinite(report.baselines().subList(0, 1));
