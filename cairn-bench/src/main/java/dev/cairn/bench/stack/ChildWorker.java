@@ -35,6 +35,7 @@ final class ChildWorker implements AutoCloseable {
     private final OutputStream stdin;
     private final CountDownLatch ready = new CountDownLatch(1);
     private final BlockingQueue<Long> pongs = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Long> compilations = new LinkedBlockingQueue<>();
     private final ProbeRunner.Starts starts;
 
     private ChildWorker(String name, Process process, Path err, ProbeRunner.Starts starts) {
@@ -144,6 +145,30 @@ final class ChildWorker implements AutoCloseable {
         }
     }
 
+    /**
+     * How long the worker JVM's JIT has compiled so far, in ms ({@code CompilationMXBean}); -1 where
+     * it does not tell.
+     *
+     * @throws BenchException {@code bench_self_check_failed} when the worker does not answer
+     */
+    long compilationMillis() {
+        try {
+            compilations.clear();
+            stdin.write("jit\n".getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
+            Long millis = compilations.poll(10, TimeUnit.SECONDS);
+            if (millis == null) {
+                throw failed("did not say how long its JIT compiled within 10 s");
+            }
+            return millis;
+        } catch (IOException e) {
+            throw failed("cannot be written to: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     /** The CPU time the worker JVM has used so far (all its threads), or -1 where unknown. */
     long cpuNanos() {
         return process.toHandle()
@@ -170,6 +195,7 @@ final class ChildWorker implements AutoCloseable {
                     case "ready" -> ready.countDown();
                     case "started" -> starts.started(words[1], Long.parseLong(words[2]));
                     case "pong" -> pongs.add(Long.parseLong(words[1]));
+                    case "jit" -> compilations.add(Long.parseLong(words[1]));
                     default -> {
                         // a line of a newer protocol: nothing to do with it
                     }

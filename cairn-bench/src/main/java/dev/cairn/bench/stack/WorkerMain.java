@@ -9,6 +9,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -24,7 +26,9 @@ import java.util.Map;
  * <p>Standard output carries one line per event, each starting with {@value #PREFIX}: {@code ready
  * WORKER_ID} once the worker runs, {@code started RUN_ID NANO_TIME} for each probe start, {@code pong
  * NANO_TIME} for each {@code ping} line read on standard input (the parent checks with it that both
- * JVMs read the same monotonic clock). The worker stops when standard input ends, so it never
+ * JVMs read the same monotonic clock), {@code jit MILLIS} for each {@code jit} line: how long this
+ * JVM's JIT has compiled so far ({@link CompilationMXBean#getTotalCompilationTime}, -1 where the JVM
+ * does not tell), so that the parent's warm-up waits for the worker's JIT too. The worker stops when standard input ends, so it never
  * outlives the benchmark that started it, even one killed with SIGKILL.
  */
 public final class WorkerMain {
@@ -76,6 +80,8 @@ public final class WorkerMain {
             while ((line = in.readLine()) != null) {
                 if (line.equals("ping")) {
                     say(out, "pong " + System.nanoTime());
+                } else if (line.equals("jit")) {
+                    say(out, "jit " + compilationMillis(ManagementFactory.getCompilationMXBean()));
                 }
             }
         } finally {
@@ -85,6 +91,11 @@ public final class WorkerMain {
                 System.exit(0); // nothing of the worker may keep this JVM alive once its parent is gone
             }
         }
+    }
+
+    /** How long {@code jit} has compiled so far, in ms; -1 when there is no JIT or it does not tell. */
+    static long compilationMillis(CompilationMXBean jit) {
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
     }
 
     private static void say(PrintStream out, String line) {

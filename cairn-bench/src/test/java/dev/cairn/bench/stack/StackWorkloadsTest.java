@@ -9,11 +9,14 @@ import dev.cairn.bench.Workload;
 import dev.cairn.bench.Workloads;
 import dev.cairn.json.StrictJson;
 import dev.cairn.json.wire.Wire;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The stack workloads in tiny sizes: a real node serving HTTP on loopback, real worker JVMs. Each
@@ -127,6 +130,35 @@ class StackWorkloadsTest {
             assertThat(f.min()).as(f.name()).isPositive().isFinite();
             assertThat(f.max()).as(f.name()).isFinite().isGreaterThanOrEqualTo(f.median());
         });
+    }
+
+    @Test
+    void aWorkerJvmSaysHowLongItsJitHasCompiledSoThatTheWarmUpCanWaitForIt(@TempDir Path dir) {
+        try (StackNode node = StackNode.open(dir.resolve("home"), false, Optional.empty(), 2);
+                ChildWorker worker = ChildWorker.start(
+                        dir,
+                        "worker-jit",
+                        node.uri(),
+                        List.of(dev.cairn.runner.api.examples.HelloRunner.CAPABILITY),
+                        List.of(),
+                        2,
+                        (runId, nanos) -> {})) {
+            long first = worker.compilationMillis();
+            // HotSpot, as these machines run it, tells; the JVM has compiled its start-up by now
+            assertThat(first).isPositive();
+            worker.checkClock();
+            assertThat(worker.compilationMillis()).isGreaterThanOrEqualTo(first);
+        }
+    }
+
+    @Test
+    void theBusiestJitDecidesAndAJvmThatDoesNotTellIsLeftOut() {
+        // over a 1,000 ms round: the server compiled 20 ms, one worker 300 ms, another does not tell
+        long[] before = {100, 1_000, -1};
+        long[] after = {120, 1_300, -1};
+        assertThat(TasksWorkload.busiestShare(before, after, 1_000)).isEqualTo(0.3);
+        assertThat(TasksWorkload.busiestShare(new long[] {-1}, new long[] {-1}, 1_000))
+                .isZero();
     }
 
     /** The report as {@code cairn bench} prints it: one line, read back strictly. */
