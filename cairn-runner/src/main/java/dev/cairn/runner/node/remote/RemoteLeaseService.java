@@ -19,10 +19,12 @@ import dev.cairn.runner.node.OutputCarrier;
 import dev.cairn.runner.node.RunnerNodeException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,13 +44,15 @@ import org.slf4j.LoggerFactory;
  *       node's tasks that end while one batch is in flight leave together in the next request,
  *       and each caller gets its own answer. A server without the batch route (404 {@code
  *       not_found}, an older Cairn) is sent each completion on its own, {@code POST
- *       /v1/leases/{taskId}/complete} ({@code Completion} → 204), from then on.
+ *       /v1/leases/{taskId}/complete} ({@code Completion} → 204), for {@link #RETRY_REFUSED}; then
+ *       a batch tries again, so that an upgraded server is noticed without a restart.
  *   <li>Inline outputs ({@link OutputCarrier}): a batch carries the bytes of the small outputs its
  *       completions name ({@code inline_outputs}), declared by the query parameter {@code
  *       inline_outputs=true}. A server that refuses the parameter (400 {@code unknown_parameter},
  *       a Cairn from before inline outputs, which would otherwise ignore the field) or has no batch
  *       route gets them uploaded first ({@code POST /v1/artifacts}) and the completions without
- *       them, from then on ({@link #carriesOutputs()} turns false). Outputs the server acknowledged
+ *       them, for {@link #RETRY_REFUSED} ({@link #carriesOutputs()} is false meanwhile), and
+ *       then again inline. Outputs the server acknowledged
  *       are kept in the artifact store's cache of recent blobs: a later task of this node that takes
  *       one as input asks the server nothing.
  * </ul>
@@ -66,23 +70,51 @@ public final class RemoteLeaseService implements OutputCarrier, AutoCloseable {
     private static final String BATCH_ROUTE = "POST /" + BATCH_PATH;
     private static final String INLINE_QUERY = "?inline_outputs=true";
 
+    /**
+     * How long a refused feature (the batch route, inline outputs) goes unused before a request tries
+     * it again: the server may have been upgraded meanwhile, and a worker should not need a restart to
+     * notice. A refusal costs one request, at most once per this interval.
+     */
+    static final Duration RETRY_REFUSED = Duration.ofMinutes(10);
+
     private final HttpTransport http;
     private final RemoteArtifactStore artifacts;
     private final CompletionBatcher completions;
-    /** False once the server said it has no batch route: completions go one by one. */
-    private volatile boolean batchRoute = true;
-    /** False once the server refused inline outputs: they are uploaded. */
-    private volatile boolean inlineOutputs = true;
+    private final LongSupplier nanoTime;
+    /** The server said it has no batch route: completions go one by one until this passes. */
+    private final Refusal batchRoute = new Refusal();
+    /** The server refused inline outputs: they are uploaded until this passes. */
+    private final Refusal inlineOutputs = new Refusal();
 
     RemoteLeaseService(HttpTransport http) {
-        this(http, new RemoteArtifactStore(http));
+        this(http, new RemoteArtifactStore(http), System::nanoTime);
     }
 
-    /** A client that uploads inline outputs through {@code artifacts} when the server cannot take them. */
-    RemoteLeaseService(HttpTransport http, RemoteArtifactStore artifacts) {
+    /**
+     * A client that uploads inline outputs through {@code artifacts} when the server cannot take them,
+     * timing refusals ({@link #RETRY_REFUSED}) with {@code nanoTime}.
+     */
+    RemoteLeaseService(HttpTransport http, RemoteArtifactStore artifacts, LongSupplier nanoTime) {
         this.http = http;
         this.artifacts = artifacts;
+        this.nanoTime = nanoTime;
         this.completions = new CompletionBatcher(this::send, CompletionBatch.MAX_COMPLETIONS, BATCH_ROUTE);
+    }
+
+    /** Whether the server refused a feature, and until when that refusal stands. */
+    private final class Refusal {
+        private volatile boolean refused;
+        private volatile long until;
+
+        void refuse() {
+            until = nanoTime.getAsLong() + RETRY_REFUSED.toNanos();
+            refused = true;
+        }
+
+        /** Whether the feature may be used: never refused, or refused long enough ago to try again. */
+        boolean usable() {
+            return !refused || nanoTime.getAsLong() - until >= 0;
+        }
     }
 
     /** A client of the server at {@code options.serverUrl()}. */
@@ -128,7 +160,7 @@ public final class RemoteLeaseService implements OutputCarrier, AutoCloseable {
 
     @Override
     public boolean carriesOutputs() {
-        return inlineOutputs && batchRoute;
+        return inlineOutputs.usable() && batchRoute.usable();
     }
 
     /**
@@ -158,11 +190,11 @@ public final class RemoteLeaseService implements OutputCarrier, AutoCloseable {
 
     /** Sends at most one request's worth of completions with the inline outputs they name. */
     private List<CompletionResult> send(List<Completion> batch, List<InlineOutput> inline) {
-        if (!batchRoute) {
+        if (!batchRoute.usable()) {
             upload(inline);
             return sendOneByOne(batch);
         }
-        if (!inline.isEmpty() && !inlineOutputs) {
+        if (!inline.isEmpty() && !inlineOutputs.usable()) {
             upload(inline);
             return sendBatch(batch, List.of());
         }
@@ -188,14 +220,20 @@ public final class RemoteLeaseService implements OutputCarrier, AutoCloseable {
             response = post(BATCH_ROUTE, inline.isEmpty() ? BATCH_PATH : BATCH_PATH + INLINE_QUERY, body);
         } catch (RemoteServiceException e) {
             if (e.status() == 404 && "not_found".equals(e.code())) {
-                batchRoute = false;
-                LOG.info("the server has no {} (an older Cairn); sending completions one by one", BATCH_ROUTE);
+                batchRoute.refuse();
+                LOG.info(
+                        "the server has no {} (an older Cairn); sending completions one by one for {}",
+                        BATCH_ROUTE,
+                        RETRY_REFUSED);
                 upload(inline);
                 return sendOneByOne(batch);
             }
             if (!inline.isEmpty() && e.status() == 400 && "unknown_parameter".equals(e.code())) {
-                inlineOutputs = false;
-                LOG.info("the server does not take outputs inline with completions (an older Cairn); uploading them");
+                inlineOutputs.refuse();
+                LOG.info(
+                        "the server does not take outputs inline with completions (an older Cairn); uploading them"
+                                + " for {}",
+                        RETRY_REFUSED);
                 upload(inline);
                 return sendBatch(batch, List.of());
             }

@@ -67,7 +67,7 @@ public final class Worker implements AutoCloseable {
                 options.capabilities().isEmpty() ? registry : registry.restrictTo(options.capabilities());
         HttpTransport http = new HttpTransport(options.client());
         RemoteArtifactStore store = new RemoteArtifactStore(http);
-        RemoteLeaseService leases = new RemoteLeaseService(http, store);
+        RemoteLeaseService leases = new RemoteLeaseService(http, store, System::nanoTime);
         try {
             probe(store);
         } catch (RuntimeException e) {

@@ -45,10 +45,20 @@ class RemoteLeaseServiceTest {
     }
 
     private RemoteLeaseService client(String token) {
-        return RemoteLeaseService.create(RemoteClientOptions.builder(server.uri())
+        return RemoteLeaseService.create(options(token));
+    }
+
+    private RemoteClientOptions options(String token) {
+        return RemoteClientOptions.builder(server.uri())
                 .token(token)
                 .backoff(new Backoff(Duration.ofMillis(5), Duration.ofMillis(20)))
-                .build());
+                .build();
+    }
+
+    /** A client whose clock for refusals ({@link RemoteLeaseService#RETRY_REFUSED}) is {@code now}. */
+    private RemoteLeaseService clientAt(java.util.concurrent.atomic.AtomicLong now) {
+        HttpTransport http = new HttpTransport(options("runner-tok"));
+        return new RemoteLeaseService(http, new RemoteArtifactStore(http), now::get);
     }
 
     private static AcquireRequest acquire(Duration wait) {
@@ -388,6 +398,62 @@ class RemoteLeaseServiceTest {
         // refused once with the parameter, then twice without it
         assertThat(server.requests("POST /v1/leases/complete")).isEqualTo(3);
         assertThat(server.inlineOutputCounts()).containsExactly(0, 0);
+    }
+
+    @Test
+    void refusedInlineOutputsAreTriedAgainLaterSoAnUpgradedServerIsNoticedWithoutARestart() {
+        server.withoutInlineOutputs();
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(42);
+        RemoteLeaseService client = clientAt(now);
+        List<LeaseRef> refs = leased(client, 3);
+        InlineOutput a = inline("before the upgrade");
+        InlineOutput b = inline("refused again");
+        InlineOutput c = inline("after the upgrade");
+
+        client.complete(okWith(refs.get(0), a), List.of(a));
+        now.addAndGet(RemoteLeaseService.RETRY_REFUSED.toNanos() - 1);
+        assertThat(client.carriesOutputs()).as("just before the interval ends").isFalse();
+        now.addAndGet(1);
+        assertThat(client.carriesOutputs()).isTrue();
+        client.complete(okWith(refs.get(1), b), List.of(b)); // tried inline, refused: another interval
+        assertThat(client.carriesOutputs()).isFalse();
+        server.upgraded();
+        now.addAndGet(RemoteLeaseService.RETRY_REFUSED.toNanos());
+        client.complete(okWith(refs.get(2), c), List.of(c));
+
+        assertThat(client.carriesOutputs()).isTrue();
+        assertThat(server.requests("POST /v1/artifacts")).as("a and b uploaded").isEqualTo(2);
+        // a and b: refused with the parameter, then sent without outputs; c: inline at once
+        assertThat(server.requests("POST /v1/leases/complete")).isEqualTo(5);
+        assertThat(server.inlineOutputCounts()).containsExactly(0, 0, 1);
+        for (int i = 0; i < 3; i++) {
+            assertThat(leases.completions(refs.get(i).taskId())).hasSize(1);
+        }
+        assertThat(store.get(new dev.cairn.machine.ids.ArtifactId(c.artifactId())))
+                .isEqualTo(c.content());
+    }
+
+    @Test
+    void aMissingBatchRouteIsTriedAgainLater() {
+        server.withoutBatchCompletions();
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        RemoteLeaseService client = clientAt(now);
+        List<LeaseRef> refs = leased(client, 3);
+
+        client.complete(okWith(refs.get(0)));
+        client.complete(okWith(refs.get(1))); // still one by one, not asked again
+        server.upgraded();
+        now.addAndGet(RemoteLeaseService.RETRY_REFUSED.toNanos());
+        client.complete(okWith(refs.get(2)));
+
+        assertThat(server.requests("POST /v1/leases/{taskId}/complete")).isEqualTo(2);
+        assertThat(server.requests("POST /v1/leases/complete"))
+                .as("refused once, then the batch")
+                .isEqualTo(2);
+        assertThat(server.completionBatches()).containsExactly(1);
+        for (int i = 0; i < 3; i++) {
+            assertThat(leases.completions(refs.get(i).taskId())).hasSize(1);
+        }
     }
 
     @Test

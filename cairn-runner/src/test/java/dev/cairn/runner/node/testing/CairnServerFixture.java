@@ -200,6 +200,13 @@ public final class CairnServerFixture implements AutoCloseable {
         return this;
     }
 
+    /** Takes the batch route and inline outputs again, as the server after an upgrade. */
+    public CairnServerFixture upgraded() {
+        batchRoute = true;
+        inlineOutputs = true;
+        return this;
+    }
+
     @Override
     public synchronized void close() {
         server.stop();
