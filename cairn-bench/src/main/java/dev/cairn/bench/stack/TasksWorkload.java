@@ -87,8 +87,9 @@ public final class TasksWorkload implements Workload {
      * stack's. The workers' JIT counts too: when only the server's was watched, the three workers
      * that join for {@code remote_4} were still compiling (300–600 compilations per 2 s each) when
      * recording began 8 s later, and that configuration measured 1,547 tasks/s with 610 us of worker
-     * CPU per task, against 2,332 and 246 us in a run whose warm-up happened to last 30 s. Rounds of a fixed size ({@code --iterations}, as the tests run them) get exactly the
-     * {@code --warmup} rounds.
+     * CPU per task, against 2,332 and 246 us in a run whose warm-up happened to last 30 s. Rounds of
+     * a fixed size ({@code --iterations}, as the tests run them) get exactly the {@code --warmup}
+     * rounds.
      */
     public static final Duration WARM_UP_MINIMUM = Duration.ofSeconds(8);
 

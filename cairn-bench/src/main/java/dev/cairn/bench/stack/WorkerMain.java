@@ -28,8 +28,9 @@ import java.util.Map;
  * NANO_TIME} for each {@code ping} line read on standard input (the parent checks with it that both
  * JVMs read the same monotonic clock), {@code jit MILLIS} for each {@code jit} line: how long this
  * JVM's JIT has compiled so far ({@link CompilationMXBean#getTotalCompilationTime}, -1 where the JVM
- * does not tell), so that the parent's warm-up waits for the worker's JIT too. The worker stops when standard input ends, so it never
- * outlives the benchmark that started it, even one killed with SIGKILL.
+ * does not tell), so that the parent's warm-up waits for the worker's JIT too. The worker stops
+ * when standard input ends, so it never outlives the benchmark that started it, even one killed
+ * with SIGKILL.
  */
 public final class WorkerMain {
 
