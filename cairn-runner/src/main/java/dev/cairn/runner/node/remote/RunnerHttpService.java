@@ -8,6 +8,7 @@ import dev.cairn.json.JsonException;
 import dev.cairn.json.wire.Wire;
 import dev.cairn.runner.node.DirectExecution;
 import dev.cairn.runner.node.RunnerNodeException;
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.ServerRequest;
@@ -55,6 +56,7 @@ public final class RunnerHttpService implements AutoCloseable {
         this.server = WebServer.builder()
                 .host(host)
                 .port(listen.getPort())
+                .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build()) // as Cairn's server: see Server
                 .maxPayloadSize(-1)
                 .shutdownHook(false)
                 .routing(r -> r.post("/execute", this::execute)
@@ -93,6 +95,11 @@ public final class RunnerHttpService implements AutoCloseable {
         }
         LOG.info("runner service listening on {}", service.uri());
         return service;
+    }
+
+    /** The options of the connections the service accepts (Nagle's algorithm off); for tests. */
+    SocketOptions connectionOptions() {
+        return server.prototype().connectionOptions();
     }
 
     /** The port it listens on. */

@@ -65,6 +65,12 @@ class RunnerHttpServiceTest {
     }
 
     @Test
+    void connectionsHaveNaglesAlgorithmOffAsOnCairnsServer() {
+        // the effect (no answer held for the client's delayed ACK) is measured by cairn bench tasks
+        assertThat(service.connectionOptions().tcpNoDelay()).isTrue();
+    }
+
+    @Test
     void infoListsTheRunnersAsTheContractSays() {
         Http.Answer answer = Http.get(base.resolve("info"), TOKEN);
 

@@ -84,6 +84,9 @@ public final class CairnServerFixture implements AutoCloseable {
         return WebServer.builder()
                 .host("127.0.0.1")
                 .port(listenPort)
+                .connectionOptions(io.helidon.common.socket.SocketOptions.builder()
+                        .tcpNoDelay(true)
+                        .build()) // as Cairn's server
                 .maxPayloadSize(-1)
                 .shutdownHook(false)
                 .routing(r -> r.post("/v1/leases/acquire", guarded(this::acquire))
