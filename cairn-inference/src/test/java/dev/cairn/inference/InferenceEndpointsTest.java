@@ -252,6 +252,13 @@ class InferenceEndpointsTest {
     }
 
     @Test
+    void theJdkServerIsToldToSendWithoutWaitingForTheClientsAck() {
+        // set when the class initialises, unless a user set it first; the effect is a matter of time
+        assertThat(endpoints).isNotNull();
+        assertThat(System.getProperty(InferenceEndpoints.NODELAY_PROPERTY)).isEqualTo("true");
+    }
+
+    @Test
     void aClosedEndpointNoLongerListens() throws Exception {
         InferenceEndpoint endpoint = endpoints.start("cell-a", "run-1");
         endpoint.close();
