@@ -18,6 +18,7 @@ import dev.cairn.orchestrator.embedded.RunProjection.RunRow;
 import dev.cairn.orchestrator.embedded.RunProjection.StepRow;
 import dev.cairn.store.sqlite.SqliteDatabase;
 import dev.cairn.store.sqlite.SqliteEventStore;
+import dev.cairn.store.sqlite.SqliteOptions;
 import dev.cairn.testkit.contract.SampleEvents;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -134,6 +135,7 @@ class InFlightRunsTest {
             Future<?> blocker = threads.submit(() -> db.write(tx -> {
                 writerBusy.countDown();
                 awaitUninterruptibly(release);
+                outlastTheLateJoinWindow(); // what queued meanwhile takes the next transaction
                 return null;
             }));
             writerBusy.await();
@@ -263,6 +265,18 @@ class InFlightRunsTest {
     private void awaitQueued(int writes) throws InterruptedException {
         while (db.queuedWrites() < writes) {
             Thread.sleep(1);
+        }
+    }
+
+    /** Holds the writer past {@link SqliteOptions#DEFAULT_LATE_JOIN} from its transaction's BEGIN. */
+    static void outlastTheLateJoinWindow() {
+        long until = System.nanoTime() + 3 * SqliteOptions.DEFAULT_LATE_JOIN.toNanos();
+        while (System.nanoTime() < until) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                // the test decides when the writer goes on
+            }
         }
     }
 

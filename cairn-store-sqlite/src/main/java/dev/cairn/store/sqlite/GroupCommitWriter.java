@@ -1,8 +1,11 @@
 package dev.cairn.store.sqlite;
 
 import dev.cairn.machine.errors.StorageException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -15,9 +18,10 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The one thread that writes: it takes every write callback waiting in its queue (up to a batch),
  * runs each inside its own savepoint of one transaction, commits once, and only then answers all
- * their callers. Every transaction first carries what the {@link TransactionRider}s write (a rider
- * that fails fails the whole transaction). With {@code synchronous=FULL}, the commit is the fsync: concurrent writers share
- * it.
+ * their callers. Callbacks queued while the batch's ran join it, for up to {@link
+ * SqliteOptions#lateJoin} after its {@code BEGIN}. Every transaction then carries what the {@link
+ * TransactionRider}s write (a rider that fails fails the whole transaction), and commits. With
+ * {@code synchronous=FULL}, the commit is the fsync: concurrent writers share it.
  *
  * <p>A callback that throws is rolled back to its savepoint; the others in the batch commit. If the
  * transaction itself is lost (SQLite rolls it back on I/O errors, a full disk, …), every callback of
@@ -37,6 +41,7 @@ final class GroupCommitWriter implements AutoCloseable {
     private final SqlSession session;
     private final Path file;
     private final int maxBatch;
+    private final long lateJoinNanos;
     private final BlockingQueue<Request<?>> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private final Request<Void> stop = new Request<>(tx -> null);
@@ -45,11 +50,14 @@ final class GroupCommitWriter implements AutoCloseable {
     private final List<Runnable> appendListeners = new CopyOnWriteArrayList<>();
     private final List<TransactionRider> riders = new CopyOnWriteArrayList<>();
     private volatile boolean closing;
+    /** Whether the writer has taken the stop request (read and written by the writer thread only). */
+    private boolean stopSeen;
 
-    GroupCommitWriter(SqlSession session, Path file, int maxBatch) {
+    GroupCommitWriter(SqlSession session, Path file, int maxBatch, Duration lateJoin) {
         this.session = session;
         this.file = file;
         this.maxBatch = maxBatch;
+        this.lateJoinNanos = lateJoin.toNanos();
         this.thread = Thread.ofPlatform()
                 .name("cairn-sqlite-writer " + file.getFileName())
                 .daemon(true)
@@ -99,7 +107,16 @@ final class GroupCommitWriter implements AutoCloseable {
 
     /** How many transactions committed, and how many callbacks they carried. */
     WriteCounters counters() {
-        return new WriteCounters(commits.sum(), committedCallbacks.sum());
+        return new WriteCounters(commits.sum(), committedCallbacks.sum(), cpuNanos());
+    }
+
+    /** The CPU time the writer thread has used, or -1 when this JVM does not measure a thread's CPU. */
+    private long cpuNanos() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        if (!threads.isThreadCpuTimeSupported() || !threads.isThreadCpuTimeEnabled()) {
+            return -1;
+        }
+        return threads.getThreadCpuTime(thread.threadId()); // -1 once the thread has ended
     }
 
     /** Runs what is queued, then stops the thread. */
@@ -127,24 +144,14 @@ final class GroupCommitWriter implements AutoCloseable {
 
     private void loop() {
         List<Request<?>> batch = new ArrayList<>(maxBatch);
-        boolean stopping = false;
-        while (!stopping) {
+        while (!stopSeen) {
             try {
                 batch.add(queue.take());
             } catch (InterruptedException e) {
                 continue; // only close() stops the writer
             }
             queue.drainTo(batch, maxBatch - 1);
-            int at = batch.indexOf(stop);
-            if (at >= 0) {
-                stopping = true;
-                batch.subList(at, batch.size()).forEach(r -> {
-                    if (r != stop && r.state.compareAndSet(PENDING, TAKEN)) {
-                        r.fail(SqliteErrors.closed(file));
-                    }
-                });
-                batch.subList(at, batch.size()).clear();
-            }
+            cutAtStop(batch, 0);
             try {
                 runBatch(batch);
             } catch (RuntimeException | Error unexpected) {
@@ -158,6 +165,25 @@ final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Ends {@code batch} before the stop request, if it holds one at or after {@code from}: the
+     * requests behind it fail as closed, and the writer stops after this batch.
+     */
+    private void cutAtStop(List<Request<?>> batch, int from) {
+        int at = batch.subList(from, batch.size()).indexOf(stop);
+        if (at < 0) {
+            return;
+        }
+        stopSeen = true;
+        List<Request<?>> behind = batch.subList(from + at, batch.size());
+        behind.forEach(r -> {
+            if (r != stop && r.state.compareAndSet(PENDING, TAKEN)) {
+                r.fail(SqliteErrors.closed(file));
+            }
+        });
+        behind.clear();
+    }
+
     private void runBatch(List<Request<?>> batch) {
         List<Request<?>> taken = new ArrayList<>(batch.size());
         for (Request<?> request : batch) {
@@ -169,6 +195,7 @@ final class GroupCommitWriter implements AutoCloseable {
             return;
         }
         session.clearAppended();
+        long began = System.nanoTime();
         try {
             session.execute("BEGIN IMMEDIATE");
         } catch (SQLException e) {
@@ -178,10 +205,25 @@ final class GroupCommitWriter implements AutoCloseable {
         }
         List<Runnable> afterCommit = new ArrayList<>();
         try {
-            runRiders(afterCommit);
             for (Request<?> request : taken) {
                 runInSavepoint(request, afterCommit);
             }
+            for (int from = batch.size();
+                    !stopSeen && taken.size() < maxBatch && System.nanoTime() - began < lateJoinNanos;
+                    from = batch.size()) {
+                queue.drainTo(batch, maxBatch - taken.size());
+                if (batch.size() == from) {
+                    break;
+                }
+                cutAtStop(batch, from);
+                for (Request<?> late : batch.subList(from, batch.size())) {
+                    if (late.state.compareAndSet(PENDING, TAKEN)) {
+                        taken.add(late);
+                        runInSavepoint(late, afterCommit);
+                    }
+                }
+            }
+            runRiders(afterCommit);
             session.execute("COMMIT");
         } catch (SQLException | TransactionLost | RiderFailed e) {
             rollbackQuietly();
@@ -200,7 +242,7 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     /**
-     * Runs the riders at the start of the transaction, outside any savepoint; one that throws fails
+     * Runs the riders at the end of the transaction, before its commit, outside any savepoint; one that throws fails
      * the whole transaction ({@link RiderFailed}). Adds their after-commit actions to {@code afterCommit}.
      */
     private void runRiders(List<Runnable> afterCommit) throws RiderFailed {

@@ -20,7 +20,7 @@ import java.util.function.LongSupplier;
  *
  * <p><b>Staging.</b> {@link #stage} holds a blob in memory, readable at once through this table;
  * every write transaction of the database ({@link SqliteDatabase#carry}) writes everything staged
- * before it began, at its start, and the blobs leave memory once it committed. So a blob staged
+ * before its commit, at its end, and the blobs leave memory once it committed. So a blob staged
  * before a write was submitted is durable no later than that write: an event that references it
  * never becomes durable without it (P1), and no separate flush is needed before the append. A
  * transaction that rolls back (an I/O error, a full disk) leaves its blobs staged: the next one

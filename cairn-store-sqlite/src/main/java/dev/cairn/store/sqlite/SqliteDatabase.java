@@ -89,7 +89,7 @@ public final class SqliteDatabase implements AutoCloseable {
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.writerSession = writerSession;
-        this.writer = new GroupCommitWriter(writerSession, file, options.maxBatch());
+        this.writer = new GroupCommitWriter(writerSession, file, options.maxBatch(), options.lateJoin());
         this.readers = new ArrayBlockingQueue<>(readSessions.size(), false, readSessions);
     }
 
@@ -298,8 +298,8 @@ public final class SqliteDatabase implements AutoCloseable {
     }
 
     /**
-     * Makes every write transaction from now on carry {@code rider}'s writes, at its start, so that
-     * they are durable no later than anything else the transaction writes ({@link TransactionRider});
+     * Makes every write transaction from now on carry {@code rider}'s writes, at its end (just before
+     * its commit), so that they are durable no later than anything else the transaction writes ({@link TransactionRider});
      * a rider that throws fails the transaction. {@link SqliteBlobTable} rides this way.
      *
      * @return closing it removes the rider

@@ -1,9 +1,12 @@
 package dev.cairn.store.sqlite;
 
 /**
- * Work that every write transaction of a {@link SqliteDatabase} carries, at its start, before the
- * callbacks of the batch: what must be durable no later than anything those callbacks write (the
- * small blobs of {@link SqliteBlobTable}, which the events of the same commit may reference).
+ * Work that every write transaction of a {@link SqliteDatabase} carries, at its end, after the
+ * callbacks of the batch and just before the commit: what must be durable no later than anything
+ * those callbacks write (the small blobs of {@link SqliteBlobTable}, which the events of the same
+ * commit may reference). At the end, because a transaction takes writes that were queued while its
+ * callbacks ran ({@link SqliteOptions#lateJoin}): what their callers staged before queueing them
+ * rides too.
  *
  * <p>It runs on the writer thread, outside the callbacks' savepoints: what it writes commits
  * whenever the transaction commits, whichever callbacks fail. If it throws, the whole transaction is

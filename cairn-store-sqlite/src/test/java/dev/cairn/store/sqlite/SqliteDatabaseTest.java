@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.machine.errors.StorageError;
 import dev.cairn.machine.errors.StorageException;
+import dev.cairn.machine.ids.ArtifactId;
 import dev.cairn.machine.ids.RunId;
 import dev.cairn.testkit.contract.SampleEvents;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,8 +38,11 @@ class SqliteDatabaseTest {
 
     @BeforeEach
     void open() {
+        // The tests that arrange batches hold the writer in a callback while others queue; with no
+        // late join, what queued waits for the next transaction whenever the holder lets go.
         db = SqliteDatabase.open(SqliteOptions.builder(dir.resolve("cairn.db"))
                 .migrationModule("testderived")
+                .lateJoin(Duration.ZERO)
                 .build());
     }
 
@@ -179,6 +185,102 @@ class SqliteDatabaseTest {
             assertThat(head(run)).isEqualTo(2);
         }
         assertThat(indexedHead("failing")).isEmpty();
+    }
+
+    @Test
+    void writesQueuedWhileATransactionRunsJoinItWithWhatTheirCallersStaged() throws Exception {
+        try (SqliteDatabase late = SqliteDatabase.open(SqliteOptions.builder(dir.resolve("late.db"))
+                        .migrationModule("testderived")
+                        .lateJoin(Duration.ofMinutes(1))
+                        .build());
+                SqliteBlobTable blobs = SqliteBlobTable.open(late);
+                ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            CountDownLatch writerBusy = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Future<?> holder = threads.submit(() -> late.write(tx -> {
+                tx.update("INSERT INTO test_runs (run_id, head) VALUES ('holder', 1)");
+                writerBusy.countDown();
+                awaitUninterruptibly(release);
+                return null;
+            }));
+            writerBusy.await();
+            WriteCounters before = late.writeCounters();
+            // staged after the holder's transaction began, then written by a write queued behind it
+            ArtifactId staged = blobs.stage("staged while the transaction ran".getBytes(StandardCharsets.UTF_8));
+            Future<?> joiner = threads.submit(() -> late.write(tx -> {
+                tx.update("INSERT INTO test_runs (run_id, head) VALUES ('joiner', 1)");
+                return null;
+            }));
+            while (late.queuedWrites() < 1) {
+                Thread.sleep(1);
+            }
+
+            release.countDown();
+            holder.get();
+            joiner.get();
+            WriteCounters after = late.writeCounters();
+
+            assertThat(after.transactions() - before.transactions())
+                    .as("one transaction: the holder's, which took the write queued while it ran")
+                    .isEqualTo(1);
+            assertThat(after.callbacks() - before.callbacks()).isEqualTo(2);
+            Optional<Long> stored = late.read(
+                    r -> r.queryOne("SELECT count(*) FROM blobs WHERE id = ?", row -> row.getLong(1), staged.value()));
+            assertThat(stored)
+                    .as("the blob its caller staged before queueing it committed with it")
+                    .contains(1L);
+            assertThat(blobs.isStaged(staged)).isFalse();
+        }
+    }
+
+    @Test
+    void aTransactionTakesNoLateWritesPastItsWindowNorPastItsBatch() throws Exception {
+        for (boolean windowPassed : new boolean[] {true, false}) {
+            try (SqliteDatabase late = SqliteDatabase.open(SqliteOptions.builder(dir.resolve(windowPassed + ".db"))
+                            .migrationModule("testderived")
+                            .lateJoin(windowPassed ? Duration.ofMillis(1) : Duration.ofMinutes(1))
+                            .maxBatch(windowPassed ? 512 : 2)
+                            .build());
+                    ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                CountDownLatch writerBusy = new CountDownLatch(1);
+                CountDownLatch release = new CountDownLatch(1);
+                Future<?> holder = threads.submit(() -> late.write(tx -> {
+                    writerBusy.countDown();
+                    awaitUninterruptibly(release);
+                    if (windowPassed) {
+                        sleepUninterruptibly(Duration.ofMillis(5)); // past the 1 ms window from BEGIN
+                    }
+                    return null;
+                }));
+                writerBusy.await();
+                WriteCounters before = late.writeCounters();
+                List<Future<?>> queued = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    String run = "queued-" + i;
+                    queued.add(threads.submit(() ->
+                            late.write(tx -> tx.update("INSERT INTO test_runs (run_id, head) VALUES (?, 1)", run))));
+                }
+                while (late.queuedWrites() < 3) {
+                    Thread.sleep(1);
+                }
+
+                release.countDown();
+                holder.get();
+                for (Future<?> write : queued) {
+                    write.get();
+                }
+
+                assertThat(late.writeCounters().transactions() - before.transactions())
+                        .as(
+                                windowPassed
+                                        ? "the holder's transaction alone, then one for the three"
+                                        : "the holder's with one of them (a batch of 2), then one for the other two")
+                        .isEqualTo(2);
+                Optional<Long> written = late.read(r -> r.queryOne(
+                        "SELECT count(*) FROM test_runs WHERE run_id LIKE 'queued-%'", row -> row.getLong(1)));
+                assertThat(written).contains(3L);
+            }
+        }
     }
 
     @Test
@@ -539,6 +641,11 @@ class SqliteDatabaseTest {
                         SqliteOptions.builder(file).walAutocheckpointPages(0).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("wal_autocheckpoint_pages");
+        assertThatThrownBy(() -> SqliteOptions.builder(file)
+                        .lateJoin(Duration.ofMillis(-1))
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("late_join");
     }
 
     @Test
@@ -645,6 +752,17 @@ class SqliteDatabaseTest {
     private void awaitQueued(int writes) throws InterruptedException {
         while (db.queuedWrites() < writes) {
             Thread.sleep(1);
+        }
+    }
+
+    private static void sleepUninterruptibly(Duration duration) {
+        long until = System.nanoTime() + duration.toNanos();
+        for (long left; (left = until - System.nanoTime()) > 0; ) {
+            try {
+                Thread.sleep(Duration.ofNanos(left));
+            } catch (InterruptedException e) {
+                // the test decides when the writer goes on
+            }
         }
     }
 
