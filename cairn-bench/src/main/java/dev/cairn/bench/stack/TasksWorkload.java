@@ -17,6 +17,7 @@ import dev.cairn.contracts.RunState;
 import dev.cairn.contracts.api.RunDetail;
 import dev.cairn.contracts.api.StepState;
 import dev.cairn.runner.api.examples.HelloRunner;
+import dev.cairn.store.sqlite.WriteCounters;
 import java.io.ByteArrayInputStream;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
@@ -157,6 +158,7 @@ public final class TasksWorkload implements Workload {
         final List<Double> serverCpuUs = new ArrayList<>();
         final List<Double> workerCpuUs = new ArrayList<>();
         final List<Double> commitsPerTask = new ArrayList<>();
+        final List<Double> writerCpuUs = new ArrayList<>();
         long tasks;
         int warmUpRounds;
         long warmUpNanos;
@@ -291,13 +293,15 @@ public final class TasksWorkload implements Workload {
             double k = baseline.round();
             long serverCpu = os.getProcessCpuTime();
             long workerCpu = workers.stream().mapToLong(ChildWorker::cpuNanos).sum();
-            long commits = commits(node);
+            WriteCounters writes = node.orchestrator().database().writeCounters();
             long t0 = System.nanoTime();
             Round round = round(settings, node, spec, t0);
             double seconds = (System.nanoTime() - t0) / 1e9;
             serverCpu = os.getProcessCpuTime() - serverCpu;
             workerCpu = workers.stream().mapToLong(ChildWorker::cpuNanos).sum() - workerCpu;
-            commits = commits(node) - commits;
+            WriteCounters written = node.orchestrator().database().writeCounters();
+            long commits = written.transactions() - writes.transactions();
+            long writerCpu = written.writerCpuNanos() - writes.writerCpuNanos();
             RunDetail last = node.orchestrator().detail(round.lastRun());
             long ran = last.steps().stream()
                     .filter(s -> s.state() == StepState.COMPLETED && s.cache().isEmpty())
@@ -325,6 +329,9 @@ public final class TasksWorkload implements Workload {
                 out.serverCpuUs.add(serverCpu / 1e3 / tasks);
                 out.workerCpuUs.add(workerCpu / 1e3 / tasks);
                 out.commitsPerTask.add(commits / (double) tasks);
+                if (writes.writerCpuNanos() >= 0 && written.writerCpuNanos() >= 0) {
+                    out.writerCpuUs.add(writerCpu / 1e3 / tasks);
+                }
             }
         }
         return out;
@@ -352,11 +359,6 @@ public final class TasksWorkload implements Workload {
             }
         }
         return busiest;
-    }
-
-    /** Write transactions of the node's {@code cairn.db} so far (the baseline's own database aside). */
-    private static long commits(StackNode node) {
-        return node.orchestrator().database().writeCounters().transactions();
     }
 
     /** What one round did: how many runs ended, and the last of them. */
@@ -447,6 +449,10 @@ public final class TasksWorkload implements Workload {
         for (Map.Entry<String, Series> e : series.entrySet()) {
             figures.add(
                     Figure.of("sqlite_commits_per_task_" + e.getKey(), "commits", array(e.getValue().commitsPerTask)));
+            if (!e.getValue().writerCpuUs.isEmpty()) {
+                figures.add(Figure.of(
+                        "sqlite_writer_cpu_us_per_task_" + e.getKey(), "us", array(e.getValue().writerCpuUs)));
+            }
         }
         Figure kernelFigure = Figure.of("kernel_transitions_per_s", "transitions/s", array(kernel));
         List<Ratio> ratios = new ArrayList<>();
