@@ -49,7 +49,7 @@ class PushedGrantTest {
     Path dir;
 
     /** A task queue on its own database, as the orchestrator opens it. */
-    private static final class Queue implements AutoCloseable {
+    static final class Queue implements AutoCloseable {
         final Path home;
         final ManualClock clock;
         SqliteDatabase db;
