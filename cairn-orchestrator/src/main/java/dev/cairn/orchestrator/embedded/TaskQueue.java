@@ -196,23 +196,37 @@ final class TaskQueue implements LeaseService {
     }
 
     /**
-     * The ready tasks a node may take, best first, for a node serving {@code capabilities}
-     * capabilities (bound one by one, after {@code available_at}) and carrying labels or not: a node
-     * without labels takes only tasks that require none, which needs no {@code json_each}; a node
-     * with labels binds them as a JSON object, and a task qualifies when every label it requires has
-     * the same value there.
+     * The ready tasks a node may take, best first (priority, then FIFO), for a node serving {@code
+     * capabilities} capabilities and carrying labels or not. Its parameters are numbered: {@code ?1}
+     * the time, {@code ?2} onwards the capabilities, then the labels when {@code labelled}, last the
+     * limit. A node without labels takes only tasks that require none, which needs no {@code
+     * json_each}; a node with labels binds them as a JSON object, and a task qualifies when every
+     * label it requires has the same value there.
+     *
+     * <p>Each capability is read on its own, in the order of {@code tasks_ready} (migration V5) and
+     * up to the limit, so a grant reads the first ready tasks and not the whole queue; with several
+     * capabilities, the best of those few are taken.
      */
     static String ready(int capabilities, boolean labelled) {
-        StringBuilder sql = new StringBuilder(
-                "SELECT task_id, attempts, capability FROM tasks t WHERE t.status = 'queued' AND t.available_at <= ?"
-                        + " AND t.capability IN (?");
-        sql.append(", ?".repeat(capabilities - 1)).append(')');
-        sql.append(
-                labelled
-                        ? " AND NOT EXISTS (SELECT 1 FROM json_each(t.labels) l"
-                                + " WHERE json_extract(?, '$.\"' || l.key || '\"') IS NOT l.value)"
-                        : " AND t.labels = '{}'");
-        return sql.append(" ORDER BY t.priority DESC, t.ord LIMIT ?").toString();
+        int limit = capabilities + (labelled ? 3 : 2);
+        String labels = labelled
+                ? " AND NOT EXISTS (SELECT 1 FROM json_each(t.labels) l" + " WHERE json_extract(?" + (capabilities + 2)
+                        + ", '$.\"' || l.key || '\"') IS NOT l.value)"
+                : " AND t.labels = '{}'";
+        List<String> parts = new ArrayList<>(capabilities);
+        for (int i = 0; i < capabilities; i++) {
+            parts.add("SELECT task_id, attempts, capability, priority, ord FROM tasks t"
+                    + " WHERE t.status = 'queued' AND t.capability = ?" + (i + 2) + " AND t.available_at <= ?1"
+                    + labels + " ORDER BY t.priority DESC, t.ord LIMIT ?" + limit);
+        }
+        if (capabilities == 1) {
+            return parts.getFirst();
+        }
+        return "SELECT task_id, attempts, capability FROM ("
+                + String.join(
+                        " UNION ALL ",
+                        parts.stream().map(p -> "SELECT * FROM (" + p + ")").toList())
+                + ") ORDER BY priority DESC, ord LIMIT ?" + limit;
     }
 
     /**

@@ -238,10 +238,67 @@ class LeaseProtocolTest {
     }
 
     private static String submit(Harness h, long priority) {
+        return submit(h, ONE_STEP, priority);
+    }
+
+    private static String submit(Harness h, String spec, long priority) {
         return h.orchestrator
-                .submitPipeline(
-                        dev.cairn.contracts.api.PipelineRunRequest.of(Harness.spec(ONE_STEP), Map.of()), priority)
+                .submitPipeline(dev.cairn.contracts.api.PipelineRunRequest.of(Harness.spec(spec), Map.of()), priority)
                 .runId();
+    }
+
+    @Test
+    void aGrantReadsEachCapabilityInTheReadyIndexsOrderWithoutSortingTheQueue() throws Exception {
+        try (Harness h = new Harness(dir)) {
+            for (boolean labelled : new boolean[] {false, true}) {
+                for (int capabilities = 1; capabilities <= 3; capabilities++) {
+                    String sql = TaskQueue.ready(capabilities, labelled);
+                    List<String> plan = h.orchestrator
+                            .database()
+                            .read(r -> r.query("EXPLAIN QUERY PLAN " + sql, row -> row.getString(4)));
+                    assertThat(plan.stream().filter(step -> step.contains("USING INDEX tasks_ready")))
+                            .as("each capability read through the index: %s", plan)
+                            .hasSize(capabilities);
+                    assertThat(plan.stream().filter(step -> step.contains("TEMP B-TREE")))
+                            .as("a sort of the few rows read only, when there are several capabilities: %s", plan)
+                            .hasSize(capabilities == 1 ? 0 : 1);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aNodeServingSeveralCapabilitiesTakesTheBestOfAllOfThemFirst() throws Exception {
+        String other =
+                """
+                op: other
+                steps:
+                  - id: work
+                    capability: /test/other/v1
+                """;
+        try (Harness h = new Harness(dir)) {
+            LeaseService leases = h.orchestrator.leases();
+            String workLow = submit(h, ONE_STEP, 0);
+            String otherHigh = submit(h, other, 5);
+            String workHigh = submit(h, ONE_STEP, 5);
+            String otherLow = submit(h, other, 0);
+            for (String run : List.of(workLow, otherHigh, workHigh, otherLow)) {
+                Harness.await(() -> h.orchestrator.tasks(run).size() == 1, "the task of " + run);
+            }
+            List<String> both = List.of(CAPABILITY, "/test/other/v1");
+
+            List<LeaseEnvelope> three =
+                    leases.acquire(new AcquireRequest("w", both, new TreeMap<>(), 3, Duration.ZERO));
+            // a labelled node takes tasks that require no label too (another form of the same query)
+            List<LeaseEnvelope> rest = leases.acquire(
+                    new AcquireRequest("w", both, new TreeMap<>(Map.of("pool", "batch")), 3, Duration.ZERO));
+
+            assertThat(three.stream().map(l -> l.task().jobId().orElseThrow().toString()))
+                    .as("priority first, across capabilities; first in, first out within one; at most 3")
+                    .containsExactly(otherHigh, workHigh, workLow);
+            assertThat(rest.stream().map(l -> l.task().jobId().orElseThrow().toString()))
+                    .containsExactly(otherLow);
+        }
     }
 
     @Test

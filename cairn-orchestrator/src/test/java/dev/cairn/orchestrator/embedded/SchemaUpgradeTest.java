@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A home whose orchestrator schema an older Cairn left at V3 (the task queue's status indexes over
- * every task) is migrated to V4 (partial indexes) on open and keeps its runs: an ended run, a task in
- * flight under a lease, a queued task.
+ * every task) is migrated to V4 (partial indexes) and V5 ({@code tasks_ready} in grant order) on open
+ * and keeps its runs: an ended run, a task in flight under a lease, a queued task.
  */
 class SchemaUpgradeTest {
 
@@ -49,7 +49,7 @@ class SchemaUpgradeTest {
                 s.execute("CREATE INDEX tasks_ready ON tasks (status, capability, priority, ord)");
                 s.execute("DROP INDEX tasks_by_expiry");
                 s.execute("CREATE INDEX tasks_by_expiry ON tasks (status, lease_expires_at)");
-                s.execute("DELETE FROM schema_history_orchestrator WHERE version = '4'");
+                s.execute("DELETE FROM schema_history_orchestrator WHERE version IN ('4', '5')");
                 assertThat(indexEntries(s, "tasks_ready"))
                         .as("V3 indexes every task")
                         .isEqualTo(3);
@@ -59,7 +59,9 @@ class SchemaUpgradeTest {
             h.open();
             try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
                     Statement s = c.createStatement()) {
-                assertThat(sql(s, "tasks_ready")).endsWith("WHERE status = 'queued'");
+                assertThat(sql(s, "tasks_ready"))
+                        .contains("(status, capability, priority DESC, ord)")
+                        .endsWith("WHERE status = 'queued'");
                 assertThat(sql(s, "tasks_by_expiry")).endsWith("WHERE status = 'leased'");
                 assertThat(indexEntries(s, "tasks_ready"))
                         .as("the queued task only")
@@ -70,7 +72,7 @@ class SchemaUpgradeTest {
                 try (ResultSet r = s.executeQuery(
                         "SELECT version FROM schema_history_orchestrator WHERE success ORDER BY installed_rank DESC")) {
                     assertThat(r.next()).isTrue();
-                    assertThat(r.getString(1)).isEqualTo("4");
+                    assertThat(r.getString(1)).isEqualTo("5");
                 }
             }
 
