@@ -209,8 +209,9 @@ final class TaskQueue implements LeaseService {
      */
     static String ready(int capabilities, boolean labelled) {
         int limit = capabilities + (labelled ? 3 : 2);
+        String labelsParameter = "?" + (capabilities + 2);
         String labels = labelled
-                ? " AND NOT EXISTS (SELECT 1 FROM json_each(t.labels) l" + " WHERE json_extract(?" + (capabilities + 2)
+                ? " AND NOT EXISTS (SELECT 1 FROM json_each(t.labels) l WHERE json_extract(" + labelsParameter
                         + ", '$.\"' || l.key || '\"') IS NOT l.value)"
                 : " AND t.labels = '{}'";
         List<String> parts = new ArrayList<>(capabilities);

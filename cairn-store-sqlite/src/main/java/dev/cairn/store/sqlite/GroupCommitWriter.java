@@ -242,8 +242,9 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     /**
-     * Runs the riders at the end of the transaction, before its commit, outside any savepoint; one that throws fails
-     * the whole transaction ({@link RiderFailed}). Adds their after-commit actions to {@code afterCommit}.
+     * Runs the riders at the end of the transaction, before its commit, outside any savepoint; one
+     * that throws fails the whole transaction ({@link RiderFailed}). Adds their after-commit actions
+     * to {@code afterCommit}.
      */
     private void runRiders(List<Runnable> afterCommit) throws RiderFailed {
         if (riders.isEmpty()) {

@@ -299,8 +299,9 @@ public final class SqliteDatabase implements AutoCloseable {
 
     /**
      * Makes every write transaction from now on carry {@code rider}'s writes, at its end (just before
-     * its commit), so that they are durable no later than anything else the transaction writes ({@link TransactionRider});
-     * a rider that throws fails the transaction. {@link SqliteBlobTable} rides this way.
+     * its commit), so that they are durable no later than anything else the transaction writes
+     * ({@link TransactionRider}); a rider that throws fails the transaction. {@link SqliteBlobTable}
+     * rides this way.
      *
      * @return closing it removes the rider
      */
