@@ -339,7 +339,7 @@ final class TaskQueue implements LeaseService {
      * Wakes every wait on the queue to look again: each task's waiter returns without an end (and
      * reads the task's row, then waits anew), each idle acquire re-checks the queue and its deadline.
      */
-    void tick() {
+    private void tick() {
         for (var waiter : waiters.entrySet()) {
             if (waiters.remove(waiter.getKey(), waiter.getValue())) {
                 waiter.getValue().complete(null);

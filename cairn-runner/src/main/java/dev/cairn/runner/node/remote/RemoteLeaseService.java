@@ -103,17 +103,17 @@ public final class RemoteLeaseService implements OutputCarrier, AutoCloseable {
 
     /** Whether the server refused a feature, and until when that refusal stands. */
     private final class Refusal {
-        private volatile boolean refused;
-        private volatile long until;
+        /** When the feature may be tried again ({@code nanoTime}); null while it was never refused. */
+        private volatile Long until;
 
         void refuse() {
             until = nanoTime.getAsLong() + RETRY_REFUSED.toNanos();
-            refused = true;
         }
 
         /** Whether the feature may be used: never refused, or refused long enough ago to try again. */
         boolean usable() {
-            return !refused || nanoTime.getAsLong() - until >= 0;
+            Long tryAgain = until;
+            return tryAgain == null || nanoTime.getAsLong() - tryAgain >= 0;
         }
     }
 
