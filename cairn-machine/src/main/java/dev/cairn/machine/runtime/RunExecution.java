@@ -614,7 +614,8 @@ final class RunExecution {
                     ledger,
                     keys);
             AttemptRecorder recorder = new AttemptRecorder(sink, profile);
-            AttemptInfo info = new AttemptInfo(runId, id, attempt, meta.sideEffects(), key, config.ioMode());
+            AttemptInfo info =
+                    new AttemptInfo(runId, id, attempt, factAttempt, meta.sideEffects(), key, config.ioMode());
             ctx = new AttemptContext(base, info, io, recorder, children, control);
             StateOutcome outcome = plan.states[i].handle(ctx, io, recorder);
             if (outcome == null) {

@@ -167,6 +167,43 @@ public abstract class ReplayContractTest {
     }
 
     @Test
+    void aStateKeyingItsOwnFactsByItsFactAttemptFindsThemInTheReplayOfALaterAttempt() {
+        Stores stores = stores().create();
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ExecutionPlan plan = Plan.builder("own")
+                .readOnly("quote", ctx -> {
+                    AttemptInfo attempt = ctx.attempt();
+                    seen.add(attempt.ioMode() + " " + attempt.attempt() + "/" + attempt.factAttempt());
+                    var r = ctx.io()
+                            .call(new IoCall(
+                                    "prices",
+                                    JsonNodeFactory.instance.objectNode().put("sku", "tea"),
+                                    Optional.of(new FactKey("price:tea|attempt:" + attempt.factAttempt()))));
+                    if (attempt.attempt() == 0 && attempt.ioMode() == IoMode.LIVE) {
+                        throw StateException.failed("flaky", ErrorCategory.RPC, true, "again");
+                    }
+                    ctx.put("price", r.response().get("price").intValue());
+                })
+                .build();
+        RunConfig config = RunConfig.builder()
+                .retryPolicy(new RetryPolicy(2, new BackoffPolicy.Fixed(Duration.ofSeconds(1))))
+                .build();
+        Engine engine = engine(plan);
+        RunResult original =
+                engine.start(stores, StartRuns.of(plan).runConfig(config).build());
+        assertThat(original.phase()).isEqualTo(RunPhase.COMPLETED);
+
+        ReplayReport report = engine.replay(stores, original.runId());
+
+        // the replay runs the final attempt as its first, under the final attempt's fact keys
+        assertThat(seen).containsExactly("LIVE 0/0", "LIVE 1/1", "REPLAY 0/1");
+        assertThat(report.verified())
+                .as("the replay read the price the final attempt recorded")
+                .isTrue();
+        assertThat(liveCalls.get()).isEqualTo(2);
+    }
+
+    @Test
     void aHandlerReadingTheHostClockIsCaughtAsADeterminismViolationNamingTheState() {
         Stores stores = stores().create();
         ExecutionPlan plan = Plan.builder("clock")

@@ -22,6 +22,7 @@ import dev.cairn.machine.meta.Idempotency;
 import dev.cairn.machine.meta.SideEffectKind;
 import dev.cairn.machine.meta.StateMeta;
 import dev.cairn.machine.recorder.EventRecorder;
+import dev.cairn.machine.runtime.StateContext;
 import dev.cairn.machine.state.SnapshotPolicy;
 import dev.cairn.machine.state.State;
 import dev.cairn.machine.state.StateOutcome;
@@ -33,7 +34,6 @@ import dev.cairn.sinks.events.CairnEventTypes;
 import dev.cairn.sinks.export.ExportOutcome;
 import dev.cairn.workspace.cache.CacheDecisions;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -119,8 +119,9 @@ final class ExportState implements State {
                             case ExportTarget.Directory d -> new ExportCall.Target.Dir(d.dir());
                             case ExportTarget.HttpPut p -> new ExportCall.Target.Put(p.url(), p.bearer());
                         }));
-        String nonce = HexFormat.of().formatHex(io.randomBytes(16));
-        FactKey key = new FactKey("cairn:export|state:" + stateId + "|push:" + nonce);
+        // keyed per attempt as a step's task is (StepState.attemptToken)
+        String token = StepState.attemptToken(io, StateContext.from(ctx).attempt());
+        FactKey key = new FactKey("cairn:export|state:" + stateId + "|push:" + token);
         IoResult response;
         try {
             response = io.call(new IoCall(

@@ -32,7 +32,7 @@ import java.util.function.Consumer;
  * seen as one store.
  *
  * <p><b>Where a blob goes.</b> {@link #putDeferred} of a record of the engine or the orchestrator
- * up to {@link #TABLE_MAX_BLOB} bytes (what they store per task: the task call's nonce and result,
+ * up to {@link #TABLE_MAX_BLOB} bytes (what they store per task: the task call's result,
  * context checkpoints, manifests, specs) is staged for the table: it becomes durable with the next write
  * transaction of the database, which is usually the append of the event that references it, so it
  * costs no flush of its own and never becomes a file. Larger ones take the file store's journal

@@ -26,7 +26,9 @@ import dev.cairn.machine.io.IoProvider;
 import dev.cairn.machine.io.IoResult;
 import dev.cairn.machine.meta.StateMeta;
 import dev.cairn.machine.recorder.EventRecorder;
+import dev.cairn.machine.runtime.AttemptInfo;
 import dev.cairn.machine.runtime.StateContext;
+import dev.cairn.machine.runtime.io.AttemptFactKeys;
 import dev.cairn.machine.state.SnapshotPolicy;
 import dev.cairn.machine.state.State;
 import dev.cairn.machine.state.StateOutcome;
@@ -53,9 +55,12 @@ import java.util.TreeMap;
  * reads it instead of dispatching again; then records the step in the context ({@link
  * StepRecord}) or fails the attempt.
  *
- * <p>The fact key carries a nonce drawn through {@link IoProvider#randomBytes} (itself a recorded
- * fact): each live attempt gets a key of its own, and a replay, which reproduces the original's
- * final attempt, draws the same nonce and so finds that attempt's result.
+ * <p>The fact keys of an attempt's calls carry its token ({@link #attemptToken}): {@code attempt-N},
+ * N being the attempt its derived fact keys carry ({@link AttemptInfo#factAttempt}). Each live
+ * attempt (a retry, a re-run after a crash) so gets keys of its own, and a replay, which reproduces
+ * the original's final attempt under that attempt's number, finds that attempt's results. Runs
+ * recorded by a Cairn before this drew the token as a recorded random nonce; their attempts read
+ * it back, so they still replay.
  *
  * <p>Retries are the step's: an attempt fails retryable only when its outcome may pass on a retry
  * (a non-zero exit, a timeout, an expired lease, a retryable runner failure) and the step's policy
@@ -92,14 +97,14 @@ final class StepState implements State {
 
     @Override
     public StateOutcome handle(DynContext ctx, IoProvider io, EventRecorder rec) {
-        String runId = StateContext.from(ctx).attempt().runId().toString();
+        AttemptInfo attempt = StateContext.from(ctx).attempt();
+        String runId = attempt.runId().toString();
         List<InputFile> inputs = resolveInputs(ctx);
-        byte[] nonce = io.randomBytes(16);
-        String hex = HexFormat.of().formatHex(nonce);
+        String token = attemptToken(io, attempt);
         if (plan.payload() instanceof StepPlan.Payload.Command command) {
-            return command(ctx, io, rec, runId, inputs, hex, command);
+            return command(ctx, io, rec, runId, inputs, token, command);
         }
-        TaskResult result = dispatch(io, request(runId, inputs, Optional.empty()), hex);
+        TaskResult result = dispatch(io, request(runId, inputs, Optional.empty()), token);
         history(rec, result);
         switch (result.outcome()) {
             case TaskOutcome.Succeeded s -> succeeded(ctx, rec, result, s);
@@ -118,6 +123,22 @@ final class StepState implements State {
     }
 
     /**
+     * What makes the fact keys of an attempt's calls its own: {@code attempt-N} for the attempt
+     * whose derived fact keys carry N. An attempt recorded by a Cairn before this one drew a 16-byte
+     * nonce through {@link IoProvider#randomBytes} instead (a recorded fact, the attempt's first
+     * random draw); when that fact is recorded, the nonce is read back (in a replay, from it), so
+     * the keys are the recorded ones. A live attempt never finds it: its number is new to the run.
+     */
+    static String attemptToken(IoProvider io, AttemptInfo attempt) {
+        FactKey legacyNonce =
+                AttemptFactKeys.of(AttemptFactKeys.RANDOM_BYTES, attempt.stateId(), attempt.factAttempt(), 0);
+        if (io.getRecordedFact(legacyNonce).isPresent()) {
+            return HexFormat.of().formatHex(io.randomBytes(16));
+        }
+        return "attempt-" + attempt.factAttempt();
+    }
+
+    /**
      * A {@code command} step: the host's cache decision (a recorded {@code cache} call), then either
      * the hit served from the entry without a task, or the task with the decision, the chain's
      * parent and the declared secrets; a successful miss's snapshot is committed under its key.
@@ -128,14 +149,14 @@ final class StepState implements State {
             EventRecorder rec,
             String runId,
             List<InputFile> inputs,
-            String nonce,
+            String token,
             StepPlan.Payload.Command command) {
         Optional<String> parent = parentTree(ctx, command);
-        String owner = "run/" + runId + "/state/" + plan.stateId().value() + "/" + nonce;
+        String owner = "run/" + runId + "/state/" + plan.stateId().value() + "/" + token;
         CacheCall.Decision decision = cacheCall(
                 io,
                 "decide",
-                nonce,
+                token,
                 new CacheCall.Request.Decide(
                         plan.stepId(),
                         command.step(),
@@ -167,7 +188,7 @@ final class StepState implements State {
             cacheCall(
                     io,
                     "finish",
-                    nonce,
+                    token,
                     new CacheCall.Request.Finish(owner, Optional.empty()),
                     CacheCall.Finished.class);
             ctx.write(
@@ -192,13 +213,13 @@ final class StepState implements State {
                 Optional.empty(),
                 parent.map(p -> SnapshotRefs.treeRef(new TreeId(p))),
                 command.secrets());
-        TaskResult result = dispatch(io, request(runId, inputs, Optional.of(Wire.toTree(task))), nonce);
+        TaskResult result = dispatch(io, request(runId, inputs, Optional.of(Wire.toTree(task))), token);
         history(rec, result);
         switch (result.outcome()) {
             case TaskOutcome.Succeeded s -> {
                 StepResult stepResult = stepResult(s);
                 if (!stepResult.succeeded()) {
-                    release(io, nonce, owner);
+                    release(io, token, owner);
                     throw fail(
                             "nonzero_exit",
                             "step `" + plan.stepId() + "` exited with status " + stepResult.exitCode(),
@@ -214,7 +235,7 @@ final class StepState implements State {
                             decision.preimage().orElseThrow(),
                             "run/" + runId + "/step/" + plan.stepId()));
                 }
-                cacheCall(io, "finish", nonce, new CacheCall.Request.Finish(owner, commit), CacheCall.Finished.class);
+                cacheCall(io, "finish", token, new CacheCall.Request.Finish(owner, commit), CacheCall.Finished.class);
                 ctx.write(
                         new ContextKey(StepRecord.key(plan.stepId())),
                         Wire.toTree(new StepRecord(
@@ -227,7 +248,7 @@ final class StepState implements State {
                                 Optional.of(decision.cache()))));
             }
             case TaskOutcome.Failed f -> {
-                release(io, nonce, owner);
+                release(io, token, owner);
                 throw fail(f.code(), f.message(), f.retryable() && mayRetry(result.failures()));
             }
             case TaskOutcome.Cancelled c ->
@@ -238,8 +259,8 @@ final class StepState implements State {
         return new StateOutcome(SnapshotPolicy.ON_SUCCESS);
     }
 
-    private void release(IoProvider io, String nonce, String owner) {
-        cacheCall(io, "finish", nonce, new CacheCall.Request.Finish(owner, Optional.empty()), CacheCall.Finished.class);
+    private void release(IoProvider io, String token, String owner) {
+        cacheCall(io, "finish", token, new CacheCall.Request.Finish(owner, Optional.empty()), CacheCall.Finished.class);
     }
 
     /** The tree id of a {@code tree:<id>} snapshot reference; empty for any other form. */
@@ -277,8 +298,8 @@ final class StepState implements State {
         return record.snapshot();
     }
 
-    private <T> T cacheCall(IoProvider io, String what, String nonce, CacheCall.Request request, Class<T> answer) {
-        FactKey key = new FactKey("cairn:cache|state:" + plan.stateId() + "|" + what + ":" + nonce);
+    private <T> T cacheCall(IoProvider io, String what, String token, CacheCall.Request request, Class<T> answer) {
+        FactKey key = new FactKey("cairn:cache|state:" + plan.stateId() + "|" + what + ":" + token);
         IoResult response;
         try {
             response = io.call(new IoCall(CacheCall.NAMESPACE, Wire.toTree(request), Optional.of(key)));
@@ -293,8 +314,8 @@ final class StepState implements State {
         }
     }
 
-    private TaskResult dispatch(IoProvider io, TaskRequest request, String nonce) {
-        FactKey key = new FactKey("cairn:task|state:" + plan.stateId() + "|dispatch:" + nonce);
+    private TaskResult dispatch(IoProvider io, TaskRequest request, String token) {
+        FactKey key = new FactKey("cairn:task|state:" + plan.stateId() + "|dispatch:" + token);
         IoCall call = new IoCall(NAMESPACE, WireTrees.request(request), Optional.of(key));
         TaskCalls typed = TaskCalls.begin(call, request);
         IoResult response;

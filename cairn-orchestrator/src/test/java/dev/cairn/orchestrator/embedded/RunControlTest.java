@@ -9,6 +9,7 @@ import dev.cairn.contracts.api.ReplayResult;
 import dev.cairn.contracts.api.RunDetail;
 import dev.cairn.contracts.api.StepState;
 import dev.cairn.contracts.api.StepView;
+import dev.cairn.json.wire.Wire;
 import dev.cairn.machine.events.Event;
 import dev.cairn.machine.events.EventEnvelope;
 import dev.cairn.machine.events.KernelEvent;
@@ -187,6 +188,21 @@ class RunControlTest {
             assertThat(h.orchestrator.tasks(runId))
                     .extracting(TaskQueue.TaskInfo::failures)
                     .containsExactly(0, 1);
+
+            // each attempt's dispatch is keyed by its number, and no nonce is drawn for it
+            List<String> log = h.orchestrator.events(runId, 0, 1_000, Duration.ZERO).stream()
+                    .map(e -> Wire.write(e.event()))
+                    .toList();
+            assertThat(log)
+                    .filteredOn(e -> e.contains("cairn:task|state:retry.flaky.main|dispatch:"))
+                    .hasSize(2)
+                    .anySatisfy(e -> assertThat(e).contains("dispatch:attempt-0\""))
+                    .anySatisfy(e -> assertThat(e).contains("dispatch:attempt-1\""));
+            assertThat(log).noneMatch(e -> e.contains("cairn:random_bytes"));
+            // the replay reproduces the second attempt under its number, so it finds its result
+            ReplayResult replay = h.orchestrator.replay(runId);
+            assertThat(replay.verified()).as(replay.message()).isTrue();
+            assertThat(h.orchestrator.tasks(replay.replayRunId())).isEmpty();
         }
     }
 
