@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li><b>Taking work.</b> One virtual thread at a time long-polls {@link LeaseService#acquire}
  *       for as many leases as the node has free slots ({@link RunnerNodeOptions#concurrency()}),
- *       with the node's worker id and labels. When the service is unavailable it backs off ({@link
+ *       with the node's worker id and labels. A slot is free again once its runner has ended: the
+ *       completion that follows does not hold it. When the service is unavailable it backs off ({@link
  *       Backoff}). The thread that is granted leases runs the first one's runner itself and hands
  *       the polling over to a new thread: the runner starts on the thread the grant woke, without
  *       waiting for another one to be scheduled.
@@ -315,6 +316,8 @@ public final class RunnerNode implements AutoCloseable {
         private RuntimeException launchFailure;
         /** The acquiring thread this keeper starts first, when its runner runs on the thread that acquired. */
         private Thread successor;
+        /** Whether its slot went back to the node (touched on the keeper's thread only). */
+        private boolean slotFreed;
 
         LeaseKeeper(LeaseEnvelope lease, boolean holdsSlot) {
             this.lease = lease;
@@ -394,9 +397,22 @@ public final class RunnerNode implements AutoCloseable {
                 LOG.error("node {}: task {} ended abnormally", options.workerId(), taskId, e);
             } finally {
                 active.remove(this);
-                if (holdsSlot) {
-                    slots.release();
-                }
+                freeSlot();
+            }
+        }
+
+        /**
+         * Gives the keeper's slot back to the node, once: when its runner has ended (or never ran),
+         * before the completion is sent. The node's next acquire then travels beside the completion
+         * instead of after it: on a server that commits writes in groups both ride one commit, where
+         * one after the other took two, and a slot's turn from one task to the next was mostly the
+         * wait for those commits. The slots bound runners running; a lease that is only being
+         * completed does not hold one.
+         */
+        private void freeSlot() {
+            if (holdsSlot && !slotFreed) {
+                slotFreed = true;
+                slots.release();
             }
         }
 
@@ -423,6 +439,7 @@ public final class RunnerNode implements AutoCloseable {
             String capability = lease.task().capability();
             Optional<Runner> runner = registry.find(capability);
             if (runner.isEmpty()) {
+                freeSlot();
                 complete(
                         ref,
                         new TaskOutcome.Failed(
@@ -432,6 +449,7 @@ public final class RunnerNode implements AutoCloseable {
                 return;
             }
             if (lease.cancel()) {
+                freeSlot();
                 complete(ref, new TaskOutcome.Cancelled());
                 return;
             }
@@ -455,6 +473,7 @@ public final class RunnerNode implements AutoCloseable {
                 LOG.info("node {}: abandoned task {} (epoch {})", options.workerId(), taskId, ref.epoch());
                 return;
             }
+            freeSlot(); // its runner has ended
             if (flushLogs(ref, exec)) {
                 TaskOutcome outcome = exec.outcome();
                 complete(ref, outcome, exec.inlineOutputs(outcome));

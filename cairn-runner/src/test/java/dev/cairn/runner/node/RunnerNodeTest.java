@@ -324,6 +324,59 @@ class RunnerNodeTest {
     }
 
     @Test
+    void aSlotTakesItsNextTaskWhileTheLastOnesCompletionIsStillOnItsWay() throws Exception {
+        CountDownLatch completing = new CountDownLatch(1);
+        CountDownLatch letComplete = new CountDownLatch(1);
+        LeaseService slowToComplete = new LeaseService() {
+            @Override
+            public List<dev.cairn.runner.api.LeaseEnvelope> acquire(AcquireRequest request) {
+                return leases.acquire(request);
+            }
+
+            @Override
+            public HeartbeatAnswer heartbeat(Heartbeat heartbeat) {
+                return leases.heartbeat(heartbeat);
+            }
+
+            @Override
+            public void complete(Completion completion) {
+                completing.countDown();
+                try {
+                    letComplete.await(); // the first completion, and any after it, wait here
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                leases.complete(completion);
+            }
+        };
+        AtomicInteger ran = new AtomicInteger();
+        CountDownLatch secondRan = new CountDownLatch(1);
+        LambdaRunner counting = new LambdaRunner("/test/count/v1", ctx -> {
+            if (ran.incrementAndGet() == 2) {
+                secondRan.countDown();
+            }
+        });
+        start(
+                slowToComplete,
+                RunnerRegistry.builder().add(counting).build(),
+                options().concurrency(1).build());
+        UUID first = leases.submit(Tasks.of("/test/count/v1", null));
+        UUID second = leases.submit(Tasks.of("/test/count/v1", null));
+
+        assertThat(completing.await(1, TimeUnit.MINUTES)).isTrue();
+        // one slot: the second task runs only because the first's runner ended, its completion pending
+        assertThat(secondRan.await(1, TimeUnit.MINUTES)).isTrue();
+        assertThat(leases.completions(first))
+                .as("the first completion is still held")
+                .isEmpty();
+
+        letComplete.countDown();
+        assertThat(leases.awaitCompletion(first).outcome()).isInstanceOf(TaskOutcome.Succeeded.class);
+        assertThat(leases.awaitCompletion(second).outcome()).isInstanceOf(TaskOutcome.Succeeded.class);
+        assertThat(ran).hasValue(2);
+    }
+
+    @Test
     void backsOffWhileTheLeaseServiceIsUnavailableThenWorks() {
         AtomicInteger failures = new AtomicInteger();
         LeaseService flaky = new LeaseService() {
