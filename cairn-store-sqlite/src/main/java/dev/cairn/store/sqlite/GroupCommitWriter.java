@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 
 /**
  * The one thread that writes: it takes every write callback waiting in its queue (up to a batch),
@@ -44,7 +45,7 @@ final class GroupCommitWriter implements AutoCloseable {
     private final long lateJoinNanos;
     private final BlockingQueue<Request<?>> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
-    private final Request<Void> stop = new Request<>(tx -> null);
+    private final Request<Void> stop = new Request<>(tx -> null, r -> false, () -> {});
     private final LongAdder commits = new LongAdder();
     private final LongAdder committedCallbacks = new LongAdder();
     private final List<Runnable> appendListeners = new CopyOnWriteArrayList<>();
@@ -70,6 +71,21 @@ final class GroupCommitWriter implements AutoCloseable {
 
     /** Runs {@code work} in the next batch and returns its result once the batch is durable. */
     <T> T submit(WriteCallback<T> work) {
+        return submit(new Request<>(work, r -> false, () -> {}));
+    }
+
+    /**
+     * Runs {@code work} in the next batch and, when {@code early} accepts its result, returns that
+     * as soon as its savepoint is released, before the batch commits (else once it is durable, as
+     * {@link #submit(WriteCallback)} does). If a batch answered early then fails, nothing of it is
+     * stored and {@code ifLost} runs on the writer thread (its failures ignored); if it commits, the
+     * callback's after-commit actions run as usual.
+     */
+    <T> T submitBeforeCommit(WriteCallback<T> work, Predicate<? super T> early, Runnable ifLost) {
+        return submit(new Request<>(work, early, ifLost));
+    }
+
+    private <T> T submit(Request<T> request) {
         if (Thread.currentThread() == thread) {
             throw new IllegalStateException(
                     "write() called from inside a write callback: use the transaction the callback was given");
@@ -80,7 +96,6 @@ final class GroupCommitWriter implements AutoCloseable {
         if (closing) {
             throw SqliteErrors.closed(file);
         }
-        Request<T> request = new Request<>(work);
         queue.add(request);
         if (closing && request.state.compareAndSet(PENDING, WITHDRAWN)) {
             throw SqliteErrors.closed(file); // raced with close(): the writer may be gone
@@ -297,6 +312,10 @@ final class GroupCommitWriter implements AutoCloseable {
             session.execute("RELEASE callback");
             request.result = result;
             afterCommit.addAll(own);
+            if (request.early.test(result)) {
+                request.answeredEarly = true;
+                request.complete(); // answered before the commit, as its caller asked
+            }
         } catch (RuntimeException | Error failure) {
             try {
                 session.execute("ROLLBACK TO callback");
@@ -339,13 +358,23 @@ final class GroupCommitWriter implements AutoCloseable {
 
     private static final class Request<T> {
         final WriteCallback<T> work;
+        /** Whether the caller is answered before the commit, given the callback's result. */
+        final Predicate<? super T> early;
+        /** For a caller answered before the commit: what to run if the commit then fails. */
+        final Runnable ifLost;
+
         final AtomicInteger state = new AtomicInteger(PENDING);
         final CountDownLatch done = new CountDownLatch(1);
         T result;
         Throwable failure;
+        boolean answeredEarly;
+        /** Whether a batch answered early was lost (written and read by the writer thread only). */
+        boolean lost;
 
-        Request(WriteCallback<T> work) {
+        Request(WriteCallback<T> work, Predicate<? super T> early, Runnable ifLost) {
             this.work = work;
+            this.early = java.util.Objects.requireNonNull(early, "early");
+            this.ifLost = java.util.Objects.requireNonNull(ifLost, "ifLost");
         }
 
         // complete and fail run on the writer thread (or in close() once it has stopped): never concurrently
@@ -354,9 +383,16 @@ final class GroupCommitWriter implements AutoCloseable {
             done.countDown();
         }
 
-        /** Fails the request unless it was already answered (an answer never changes). */
+        /**
+         * Fails the request unless it was already answered (an answer never changes); a caller
+         * answered before the commit is told through its {@link #ifLost} action instead.
+         */
         void fail(Throwable failure) {
             if (done.getCount() == 0) {
+                if (answeredEarly && !lost) {
+                    lost = true; // not this.failure: its caller, answered already, may be reading it
+                    runQuietly(ifLost);
+                }
                 return;
             }
             this.failure = failure;

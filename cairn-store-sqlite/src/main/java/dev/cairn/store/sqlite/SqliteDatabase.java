@@ -22,6 +22,7 @@ import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
@@ -236,6 +237,28 @@ public final class SqliteDatabase implements AutoCloseable {
         Objects.requireNonNull(work, "work");
         ensureOpen();
         return writer.submit(work);
+    }
+
+    /**
+     * Runs {@code work} as {@link #write} does, but when {@code early} accepts its result, returns
+     * that as soon as {@code work} has run and its changes joined the transaction, <em>before</em>
+     * the transaction commits: for a caller that may act on a write that could still be lost,
+     * because it learns of the loss and can undo what it did. If that transaction then fails,
+     * nothing of it is stored, its after-commit actions never run, and {@code ifLost} runs instead,
+     * on the writer thread (keep it short; what it throws is ignored). A result {@code early}
+     * refuses is returned once durable, exactly as {@link #write} returns it; if {@code work}
+     * throws, this throws after its changes were rolled back, and {@code ifLost} does not run.
+     *
+     * <p>Reads see the changes only once they commit. The orchestrator hands a lease to a runner in
+     * its own process this way: the runner dies with the process, so it never outlives a grant that
+     * a crash undid.
+     */
+    public <T> T writeAnsweredBeforeCommit(WriteCallback<T> work, Predicate<? super T> early, Runnable ifLost) {
+        Objects.requireNonNull(work, "work");
+        Objects.requireNonNull(early, "early");
+        Objects.requireNonNull(ifLost, "ifLost");
+        ensureOpen();
+        return writer.submitBeforeCommit(work, early, ifLost);
     }
 
     /**

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -139,19 +140,13 @@ class SqliteDatabaseTest {
 
     @Test
     void concurrentWritesShareOneTransactionAndAFailureStaysItsOwn() throws Exception {
-        CountDownLatch writerBusy = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         List<RunId> runs = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             runs.add(SampleEvents.runId(random));
         }
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<?> blocker = threads.submit(() -> db.write(tx -> {
-                writerBusy.countDown();
-                awaitUninterruptibly(release);
-                return null;
-            }));
-            writerBusy.await();
+            Future<?> blocker = holdWriter(threads, release);
             WriteCounters before = db.writeCounters();
             List<Future<Long>> appends = new ArrayList<>();
             for (RunId run : runs) {
@@ -285,17 +280,11 @@ class SqliteDatabaseTest {
 
     @Test
     void afterCommitActionsRunOnceCommittedAndOnlyForCallbacksThatCommitted() throws Exception {
-        CountDownLatch writerBusy = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         List<String> told = java.util.Collections.synchronizedList(new ArrayList<>());
         List<String> seenByActions = java.util.Collections.synchronizedList(new ArrayList<>());
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<?> blocker = threads.submit(() -> db.write(tx -> {
-                writerBusy.countDown();
-                awaitUninterruptibly(release);
-                return null;
-            }));
-            writerBusy.await();
+            Future<?> blocker = holdWriter(threads, release);
             Future<?> first = threads.submit(() -> db.write(tx -> {
                 tx.update("INSERT INTO test_runs (run_id, head) VALUES ('first', 1)");
                 tx.afterCommit(() -> told.add("first"));
@@ -339,16 +328,10 @@ class SqliteDatabaseTest {
 
     @Test
     void afterCommitActionsOfATransactionThatRollsBackNeverRun() throws Exception {
-        CountDownLatch writerBusy = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         List<String> told = java.util.Collections.synchronizedList(new ArrayList<>());
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<?> blocker = threads.submit(() -> db.write(tx -> {
-                writerBusy.countDown();
-                awaitUninterruptibly(release);
-                return null;
-            }));
-            writerBusy.await();
+            Future<?> blocker = holdWriter(threads, release);
             Future<?> released = threads.submit(() -> db.write(tx -> {
                 tx.update("INSERT INTO test_runs (run_id, head) VALUES ('lost', 1)");
                 tx.afterCommit(() -> told.add("lost"));
@@ -382,6 +365,110 @@ class SqliteDatabaseTest {
         assertThat(indexedHead("kept")).contains(1L);
     }
 
+    /**
+     * A write answered before its commit: its caller has the result while the transaction is still
+     * open (a rider holds the commit), readers see nothing until it commits, and its after-commit
+     * actions run once it has; a result the caller's test refuses is answered after the commit, as
+     * {@code write} answers.
+     */
+    @Test
+    void aWriteMayBeAnsweredBeforeItsTransactionCommits() throws Exception {
+        CountDownLatch atCommit = new CountDownLatch(1);
+        CountDownLatch commitMayGo = new CountDownLatch(1);
+        AtomicBoolean hold = new AtomicBoolean(true);
+        List<String> told = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (SqliteDatabase.Subscription rider = db.carry(tx -> {
+                    if (hold.getAndSet(false)) {
+                        atCommit.countDown();
+                        awaitUninterruptibly(commitMayGo);
+                    }
+                    return null;
+                });
+                ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<String> early = answeredEarly(threads, told, "lost");
+            try {
+                assertThat(atCommit.await(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(early.get(30, TimeUnit.SECONDS))
+                        .as("answered while the rider holds the commit")
+                        .isEqualTo("answered");
+                assertThat(indexedHead("early")).as("not committed yet").isEmpty();
+                assertThat(told).isEmpty();
+            } finally {
+                commitMayGo.countDown();
+            }
+            db.write(tx -> null); // the next transaction: the early one has committed
+            assertThat(indexedHead("early")).contains(1L);
+            assertThat(told).containsExactly("committed");
+
+            CountDownLatch atSecondCommit = new CountDownLatch(1);
+            CountDownLatch secondMayGo = new CountDownLatch(1);
+            try (SqliteDatabase.Subscription second = db.carry(tx -> {
+                atSecondCommit.countDown();
+                awaitUninterruptibly(secondMayGo);
+                return null;
+            })) {
+                Future<String> refused = threads.submit(() -> db.writeAnsweredBeforeCommit(
+                        tx -> {
+                            tx.update("INSERT INTO test_runs (run_id, head) VALUES ('late', 1)");
+                            return "after the commit";
+                        },
+                        result -> false,
+                        () -> told.add("lost")));
+                try {
+                    assertThat(atSecondCommit.await(30, TimeUnit.SECONDS)).isTrue();
+                    Thread.sleep(200);
+                    assertThat(refused).as("held with its commit").isNotDone();
+                } finally {
+                    secondMayGo.countDown();
+                }
+                assertThat(refused.get(30, TimeUnit.SECONDS)).isEqualTo("after the commit");
+                assertThat(indexedHead("late")).as("durable once answered").contains(1L);
+            }
+        }
+        assertThat(told).containsExactly("committed");
+    }
+
+    /**
+     * A write answered before a commit that is then lost: its result stands (the caller already has
+     * it), nothing of it is stored, its after-commit actions never run and its {@code ifLost} runs,
+     * before the next transaction; one whose callback throws is rolled back and never told lost.
+     */
+    @Test
+    void aWriteAnsweredBeforeALostCommitIsToldItWasLost() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> told = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<?> blocker = holdWriter(threads, release);
+            Future<String> early = answeredEarly(threads, told, "early lost");
+            awaitQueued(1);
+            Future<String> throwing = threads.submit(() -> db.writeAnsweredBeforeCommit(
+                    tx -> {
+                        tx.update("INSERT INTO test_runs (run_id, head) VALUES ('throwing', 1)");
+                        throw new IllegalStateException("rolled back to its savepoint");
+                    },
+                    result -> true,
+                    () -> told.add("throwing lost")));
+            awaitQueued(2);
+            // the transaction is lost under the batch, as SQLite does on an I/O error
+            Future<?> breaking = threads.submit(() -> db.write(tx -> tx.update("ROLLBACK TRANSACTION")));
+            awaitQueued(3);
+
+            release.countDown();
+            blocker.get();
+            assertThat(early.get()).isEqualTo("answered");
+            assertThatThrownBy(breaking::get).cause().isInstanceOfSatisfying(StorageException.class, e -> assertThat(
+                            e.code())
+                    .isEqualTo("storage_unavailable"));
+            assertThatThrownBy(throwing::get).isInstanceOf(ExecutionException.class);
+        }
+        assertThat(told).as("told once, by the lost batch").containsExactly("early lost");
+        assertThat(indexedHead("early")).isEmpty();
+        assertThat(indexedHead("throwing")).isEmpty();
+        db.write(tx -> tx.update("INSERT INTO test_runs (run_id, head) VALUES ('kept', 1)"));
+        assertThat(indexedHead("kept")).contains(1L);
+        assertThat(told).containsExactly("early lost");
+    }
+
     @Test
     void afterCommitIsOnlyForWriteCallbacks() {
         assertThatThrownBy(() -> db.read(r -> {
@@ -393,19 +480,13 @@ class SqliteDatabaseTest {
 
     @Test
     void aWriteInterruptedWhileQueuedIsWithdrawnAtOnce() throws Exception {
-        CountDownLatch writerBusy = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         RunId withdrawn = SampleEvents.runId(random);
         RunId kept = SampleEvents.runId(random);
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         AtomicBoolean flagAfter = new AtomicBoolean();
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<?> blocker = threads.submit(() -> db.write(tx -> {
-                writerBusy.countDown();
-                awaitUninterruptibly(release);
-                return null;
-            }));
-            writerBusy.await();
+            Future<?> blocker = holdWriter(threads, release);
             EventAppend first = EventAppend.of(withdrawn, 0, SampleEvents.envelopes(withdrawn, 1, 1));
             Thread appender = Thread.ofVirtual().start(() -> {
                 try {
@@ -561,16 +642,10 @@ class SqliteDatabaseTest {
 
     @Test
     void closingFinishesQueuedWritesThenRefusesWork() throws Exception {
-        CountDownLatch writerBusy = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         RunId run = SampleEvents.runId(random);
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            threads.submit(() -> db.write(tx -> {
-                writerBusy.countDown();
-                awaitUninterruptibly(release);
-                return null;
-            }));
-            writerBusy.await();
+            holdWriter(threads, release);
             EventAppend append = EventAppend.of(run, 0, SampleEvents.envelopes(run, 1, 1));
             Future<Long> queued = threads.submit(() -> db.write(tx -> tx.append(append)));
             awaitQueued(1);
@@ -747,6 +822,36 @@ class SqliteDatabaseTest {
     private Optional<Long> indexedHead(Object run) {
         return db.read(
                 r -> r.queryOne("SELECT head FROM test_runs WHERE run_id = ?", row -> row.getLong(1), run.toString()));
+    }
+
+    /**
+     * Inserts run {@code early} with a write answered before its commit, which notes "committed"
+     * after the commit or {@code ifLost} if the commit is lost.
+     */
+    private Future<String> answeredEarly(ExecutorService threads, List<String> told, String ifLost) {
+        return threads.submit(() -> db.writeAnsweredBeforeCommit(
+                tx -> {
+                    tx.update("INSERT INTO test_runs (run_id, head) VALUES ('early', 1)");
+                    tx.afterCommit(() -> told.add("committed"));
+                    return "answered";
+                },
+                result -> true,
+                () -> told.add(ifLost)));
+    }
+
+    /**
+     * Submits a write that holds the writer thread until {@code release} opens, and returns once the
+     * writer runs it: writes queued meanwhile form the next transaction together.
+     */
+    private Future<?> holdWriter(ExecutorService threads, CountDownLatch release) throws InterruptedException {
+        CountDownLatch writerBusy = new CountDownLatch(1);
+        Future<?> holder = threads.submit(() -> db.write(tx -> {
+            writerBusy.countDown();
+            awaitUninterruptibly(release);
+            return null;
+        }));
+        writerBusy.await();
+        return holder;
     }
 
     private void awaitQueued(int writes) throws InterruptedException {
