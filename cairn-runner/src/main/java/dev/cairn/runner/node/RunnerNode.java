@@ -174,7 +174,10 @@ public final class RunnerNode implements AutoCloseable {
         boolean interrupted = false;
         try {
             long deadline = System.nanoTime() + options.shutdownGrace().toNanos();
-            if (!acquiring.join(options.shutdownGrace())) {
+            // the acquiring thread may be a successor its lease's keeper has not started yet: it
+            // finds the node not accepting when it starts and ends at once, so there is nothing to
+            // wait for (and join() throws on a thread never started)
+            if (acquiring.getState() != Thread.State.NEW && !acquiring.join(options.shutdownGrace())) {
                 LOG.warn("node {}: the acquire call did not return on interrupt", options.workerId());
             }
             for (LeaseKeeper keeper : List.copyOf(active)) {
@@ -374,7 +377,16 @@ public final class RunnerNode implements AutoCloseable {
         }
 
         void awaitEnd(long nanos) throws InterruptedException {
-            thread.join(Duration.ofNanos(Math.max(1, nanos)));
+            long until = System.nanoTime() + nanos;
+            // a keeper is listed as active just before the acquiring thread starts it; join() throws
+            // on a thread never started, so wait for the start (it follows at once) within the time
+            while (thread.getState() == Thread.State.NEW) {
+                if (System.nanoTime() >= until) {
+                    return;
+                }
+                Thread.sleep(1);
+            }
+            thread.join(Duration.ofNanos(Math.max(1, until - System.nanoTime())));
         }
 
         /** Stops the runner and drops the lease without completing it. */

@@ -323,21 +323,29 @@ class RunnerNodeTest {
         assertThat(most).hasValue(2);
     }
 
+    /** The test's lease service, call for call; a test overrides the calls it disturbs. */
+    private class Forwarding implements LeaseService {
+        @Override
+        public List<dev.cairn.runner.api.LeaseEnvelope> acquire(AcquireRequest request) {
+            return leases.acquire(request);
+        }
+
+        @Override
+        public HeartbeatAnswer heartbeat(Heartbeat heartbeat) {
+            return leases.heartbeat(heartbeat);
+        }
+
+        @Override
+        public void complete(Completion completion) {
+            leases.complete(completion);
+        }
+    }
+
     @Test
     void aSlotTakesItsNextTaskWhileTheLastOnesCompletionIsStillOnItsWay() throws Exception {
         CountDownLatch completing = new CountDownLatch(1);
         CountDownLatch letComplete = new CountDownLatch(1);
-        LeaseService slowToComplete = new LeaseService() {
-            @Override
-            public List<dev.cairn.runner.api.LeaseEnvelope> acquire(AcquireRequest request) {
-                return leases.acquire(request);
-            }
-
-            @Override
-            public HeartbeatAnswer heartbeat(Heartbeat heartbeat) {
-                return leases.heartbeat(heartbeat);
-            }
-
+        LeaseService slowToComplete = new Forwarding() {
             @Override
             public void complete(Completion completion) {
                 completing.countDown();
@@ -379,23 +387,13 @@ class RunnerNodeTest {
     @Test
     void backsOffWhileTheLeaseServiceIsUnavailableThenWorks() {
         AtomicInteger failures = new AtomicInteger();
-        LeaseService flaky = new LeaseService() {
+        LeaseService flaky = new Forwarding() {
             @Override
             public List<dev.cairn.runner.api.LeaseEnvelope> acquire(AcquireRequest request) {
                 if (failures.incrementAndGet() <= 5) {
                     throw LeaseException.unavailable("down for maintenance");
                 }
                 return leases.acquire(request);
-            }
-
-            @Override
-            public HeartbeatAnswer heartbeat(Heartbeat heartbeat) {
-                return leases.heartbeat(heartbeat);
-            }
-
-            @Override
-            public void complete(Completion completion) {
-                leases.complete(completion);
             }
         };
         start(flaky, registry().build(), options().build());
@@ -409,23 +407,13 @@ class RunnerNodeTest {
     @Test
     void retriesAHeartbeatThatFailedAndLosesNoLogLine() throws Exception {
         AtomicInteger heartbeats = new AtomicInteger();
-        LeaseService flaky = new LeaseService() {
-            @Override
-            public List<dev.cairn.runner.api.LeaseEnvelope> acquire(AcquireRequest request) {
-                return leases.acquire(request);
-            }
-
+        LeaseService flaky = new Forwarding() {
             @Override
             public HeartbeatAnswer heartbeat(Heartbeat heartbeat) {
                 if (heartbeats.incrementAndGet() % 2 == 1) {
                     throw LeaseException.unavailable("flaky network");
                 }
                 return leases.heartbeat(heartbeat);
-            }
-
-            @Override
-            public void complete(Completion completion) {
-                leases.complete(completion);
             }
         };
         LambdaRunner logging = new LambdaRunner("/test/log/v1", ctx -> {
