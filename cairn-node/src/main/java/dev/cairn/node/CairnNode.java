@@ -201,7 +201,7 @@ public final class CairnNode implements AutoCloseable {
                         .discover()
                         .build());
                 runner = RunnerNode.start(
-                        orchestrator.leases(), orchestrator.artifacts(), registry, options.runnerOptions());
+                        orchestrator.localLeases(), orchestrator.artifacts(), registry, options.runnerOptions());
             }
             return new CairnNode(home, orchestrator, tokens, relay, server, runner, meters, inference);
         } catch (RuntimeException e) {

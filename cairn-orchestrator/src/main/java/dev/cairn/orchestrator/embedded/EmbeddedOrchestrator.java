@@ -134,6 +134,7 @@ public final class EmbeddedOrchestrator implements Orchestrator {
     private final ConcurrentHashMap<RunId, Thread> drivers = new ConcurrentHashMap<>();
     private final Acceptances acceptances = new Acceptances();
     private final LeaseService leases;
+    private final LeaseService localLeases;
     private final Thread sweeper;
     private volatile boolean closed;
 
@@ -185,7 +186,8 @@ public final class EmbeddedOrchestrator implements Orchestrator {
             }
         };
         this.queue = new TaskQueue(db, options, logged, both);
-        this.leases = new CountingLeases(queue, metrics);
+        this.leases = new CountingLeases(queue, metrics, false);
+        this.localLeases = new CountingLeases(queue, metrics, true);
         ProjectingEventStore projecting =
                 new ProjectingEventStore(events, queue, options.clock(), appended, staging, acceptances);
         // its appends are transactions of db, which carry the blobs staged in db's table: the kernel
@@ -1078,6 +1080,17 @@ public final class EmbeddedOrchestrator implements Orchestrator {
     }
 
     /**
+     * The lease service for a runner node in this JVM, whose runners end when this process does:
+     * {@link #leases()}, but a lease taken off the queue reaches the runner as soon as its grant has
+     * joined the write transaction, while that commits, rather than after (see {@link
+     * TaskQueue#acquireLocal}). A runner anywhere else, or one that could outlive this process, must
+     * use {@link #leases()}.
+     */
+    public LeaseService localLeases() {
+        return localLeases;
+    }
+
+    /**
      * The database of the event log and the orchestrator's tables, for components of the same
      * process that keep their own tables in it (opened with their modules through {@link
      * #open(OrchestratorOptions, List)}). It is closed by {@link #close()}.
@@ -1254,11 +1267,11 @@ public final class EmbeddedOrchestrator implements Orchestrator {
     }
 
     /** Counts refused lease calls; otherwise the queue itself. */
-    private record CountingLeases(TaskQueue queue, OrchestratorMetrics metrics) implements LeaseService {
+    private record CountingLeases(TaskQueue queue, OrchestratorMetrics metrics, boolean local) implements LeaseService {
 
         @Override
         public List<LeaseEnvelope> acquire(AcquireRequest request) {
-            return queue.acquire(request);
+            return local ? queue.acquireLocal(request) : queue.acquire(request);
         }
 
         @Override

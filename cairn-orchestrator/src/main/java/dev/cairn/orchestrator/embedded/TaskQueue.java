@@ -31,6 +31,7 @@ import dev.cairn.store.sqlite.Row;
 import dev.cairn.store.sqlite.SqlReader;
 import dev.cairn.store.sqlite.SqlTransaction;
 import dev.cairn.store.sqlite.SqliteDatabase;
+import dev.cairn.store.sqlite.WriteCallback;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -45,6 +46,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -270,6 +272,12 @@ final class TaskQueue implements LeaseService {
      * had one clean lease be told without reading it back ({@link Trace}).
      */
     private final ConcurrentHashMap<UUID, Trace> traces = new ConcurrentHashMap<>();
+    /**
+     * The highest epoch of each task handed to a local runner before a commit that then failed
+     * ({@link #acquireLocal}): the task's row never showed it, so its next grant must pass it, or
+     * two runners would hold the same epoch. Kept until the task ends; empty but after such failures.
+     */
+    private final ConcurrentHashMap<UUID, Long> burnt = new ConcurrentHashMap<>();
 
     /**
      * The {@code tasks} rows of tasks in flight, as committed: what a completion or heartbeat would
@@ -485,6 +493,7 @@ final class TaskQueue implements LeaseService {
         for (UUID id : moves.ended) {
             specs.remove(id);
             traces.remove(id);
+            burnt.remove(id);
             CompletableFuture<Ended> waiter = waiters.remove(id);
             if (waiter != null) {
                 waiter.complete(moves.endedWith.get(id));
@@ -809,13 +818,33 @@ final class TaskQueue implements LeaseService {
      */
     @Override
     public List<LeaseEnvelope> acquire(AcquireRequest request) {
+        return acquire(request, false);
+    }
+
+    /**
+     * {@link #acquire} for a runner node in this process: a lease taken off the queue is returned as
+     * soon as the grant has joined its write transaction, before that commits, so the runner starts
+     * while the commit's fsync runs instead of after it (what a slot waits for between two tasks
+     * drops from two commits to one). Safe only for runners that die with this process: a crash
+     * that undoes the grant ends them too, so nothing outlives it holding a lease the database does
+     * not know. When the commit fails and the process lives on, the grant's epoch is {@linkplain
+     * #burnt burnt}: the task stays queued, its next grant gets a higher epoch, and the runner's
+     * heartbeats and completion for the lost one are refused as stale. A task handed to a waiting
+     * acquire inside its dispatch's transaction is still delivered after that commits: the
+     * dispatch itself (with a run's acceptance, perhaps) must be durable before its step runs.
+     */
+    public List<LeaseEnvelope> acquireLocal(AcquireRequest request) {
+        return acquire(request, true);
+    }
+
+    private List<LeaseEnvelope> acquire(AcquireRequest request, boolean local) {
         Objects.requireNonNull(request, "request");
         long deadline = System.nanoTime() + request.maxWait().toNanos();
         Selection selection = new Selection(request);
         while (true) {
             ensureOpen();
             long seen = queued.version();
-            List<LeaseEnvelope> granted = grant(request, selection);
+            List<LeaseEnvelope> granted = grant(request, selection, local);
             if (!granted.isEmpty()) {
                 return granted;
             }
@@ -1052,7 +1081,7 @@ final class TaskQueue implements LeaseService {
     /** What a dispatch reads of its run: the priority its task inherits, and when the run was created (its task id leads with it). */
     record RunKeys(long priority, long createdAt) {}
 
-    private List<LeaseEnvelope> grant(AcquireRequest request, Selection selection) {
+    private List<LeaseEnvelope> grant(AcquireRequest request, Selection selection, boolean local) {
         if (queuedOf(request.capabilities()) == 0) {
             return List.of(); // nothing of these capabilities is queued: no read, no write
         }
@@ -1072,65 +1101,86 @@ final class TaskQueue implements LeaseService {
         Moves moves = new Moves();
         long expires = now + options.leaseTtl().toMillis();
         List<LeaseEnvelope> granted;
-        List<UUID> traced = new ArrayList<>();
-        try {
-            granted = db.write(tx -> {
-                List<LeaseEnvelope> out = new ArrayList<>();
-                for (Ready ready : tx.query(
-                        selection.sql, row -> new Ready(row.getString(1), row.getLong(2), row.getString(3)), args)) {
-                    String id = ready.id();
-                    UUID taskId = UUID.fromString(id);
-                    long epoch = ready.attempts() + 1;
-                    tx.update(
-                            "UPDATE tasks SET status = ?, attempts = ?, worker_id = ?, leased_at = ?,"
-                                    + " lease_expires_at = ?, first_leased_at = coalesce(first_leased_at, ?)"
-                                    + " WHERE task_id = ?",
-                            TaskStatus.LEASED.column(),
-                            epoch,
-                            request.workerId(),
-                            now,
-                            expires,
-                            now,
-                            id);
-                    insertLease(tx, id, epoch, request.workerId(), now, expires);
-                    TaskInfo cached = takeRow(taskId);
-                    if (cached != null) {
-                        keepRow(tx, leased(cached, epoch, request.workerId(), now, expires));
-                    } else {
-                        // not cached yet: its dispatch may be an earlier callback of this very transaction,
-                        // whose keepRow (the queued row) runs after the commit; this must run after it
-                        forgetRow(tx, taskId);
-                    }
-                    moves.task(taskId, ready.capability(), TaskStatus.QUEUED, TaskStatus.LEASED);
-                    if (epoch == 1) {
-                        traces.put(taskId, new Trace(epoch, request.workerId(), now, expires));
-                    } else {
-                        traces.remove(taskId); // granted before: its history is read from the tables
-                    }
-                    traced.add(taskId);
-                    TaskSpec spec = specs.get(taskId);
-                    if (spec == null) {
-                        spec = Wire.read(
-                                tx.queryOne("SELECT spec FROM tasks WHERE task_id = ?", r -> r.getString(1), id)
-                                        .orElseThrow(),
-                                TaskSpec.class);
-                    }
-                    out.add(envelope(spec, epoch, expires));
+        // the tasks this grant leases, with their epochs (filled on the writer thread)
+        java.util.Map<UUID, Long> epochs = new java.util.LinkedHashMap<>();
+        // whether the grant may be handed over before its commit: a local one of tasks whose queued
+        // rows were committed before (cached); one dispatched earlier in this very transaction is not
+        AtomicBoolean early = new AtomicBoolean(local);
+        WriteCallback<List<LeaseEnvelope>> work = tx -> {
+            List<LeaseEnvelope> out = new ArrayList<>();
+            for (Ready ready : tx.query(
+                    selection.sql, row -> new Ready(row.getString(1), row.getLong(2), row.getString(3)), args)) {
+                String id = ready.id();
+                UUID taskId = UUID.fromString(id);
+                long epoch = Math.max(ready.attempts(), burnt.getOrDefault(taskId, 0L)) + 1;
+                epochs.put(taskId, epoch);
+                tx.update(
+                        "UPDATE tasks SET status = ?, attempts = ?, worker_id = ?, leased_at = ?,"
+                                + " lease_expires_at = ?, first_leased_at = coalesce(first_leased_at, ?)"
+                                + " WHERE task_id = ?",
+                        TaskStatus.LEASED.column(),
+                        epoch,
+                        request.workerId(),
+                        now,
+                        expires,
+                        now,
+                        id);
+                insertLease(tx, id, epoch, request.workerId(), now, expires);
+                TaskInfo cached = takeRow(taskId);
+                if (cached != null) {
+                    keepRow(tx, leased(cached, epoch, request.workerId(), now, expires));
+                } else {
+                    early.set(false);
+                    // not cached yet: its dispatch may be an earlier callback of this very transaction,
+                    // whose keepRow (the queued row) runs after the commit; this must run after it
+                    forgetRow(tx, taskId);
                 }
-                return out;
-            });
+                moves.task(taskId, ready.capability(), TaskStatus.QUEUED, TaskStatus.LEASED);
+                if (epoch == 1) {
+                    traces.put(taskId, new Trace(epoch, request.workerId(), now, expires));
+                } else {
+                    traces.remove(taskId); // granted before: its history is read from the tables
+                }
+                TaskSpec spec = specs.get(taskId);
+                if (spec == null) {
+                    spec = Wire.read(
+                            tx.queryOne("SELECT spec FROM tasks WHERE task_id = ?", r -> r.getString(1), id)
+                                    .orElseThrow(),
+                            TaskSpec.class);
+                }
+                out.add(envelope(spec, epoch, expires));
+            }
+            if (early.get()) {
+                tx.afterCommit(() -> finish(moves)); // on the writer thread, before what follows it
+            }
+            return out;
+        };
+        try {
+            granted =
+                    local ? db.writeAnsweredBeforeCommit(work, out -> early.get(), () -> lost(epochs)) : db.write(work);
         } catch (RuntimeException e) {
-            traced.forEach(this::taint); // the grants may not have been made
+            epochs.keySet().forEach(this::taint); // the grants may not have been made
             if (e instanceof StorageException se) {
                 throw unavailable(se);
             }
             throw e;
         }
-        finish(moves);
+        if (!early.get()) {
+            finish(moves);
+        }
         if (granted.isEmpty()) {
             selection.trustCount = false; // queued but not ready (a backoff), or counted too high
         }
         return granted;
+    }
+
+    /**
+     * The commit of grants handed out before it failed (on the writer thread): their epochs are
+     * burnt, so that the runners holding them are refused as stale and no later grant repeats them.
+     */
+    private void lost(java.util.Map<UUID, Long> epochs) {
+        epochs.keySet().forEach(this::taint);
+        epochs.forEach((taskId, epoch) -> burnt.merge(taskId, epoch, Math::max));
     }
 
     private static void insertLease(
