@@ -28,8 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
 class OrchestratorKillMidRunE2eTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int RUNS = 12;
-    private static final int STEPS = 10;
+    // 600 no-op tasks: an in-process runner does ~5,000 a second, so the work lasts several of the
+    // 25 ms polls the kill waits on (120 tasks were done within one poll, and the kill found every
+    // run ended)
+    private static final int RUNS = 20;
+    private static final int STEPS = 30;
 
     @TempDir
     Path dir;
@@ -51,8 +54,9 @@ class OrchestratorKillMidRunE2eTest {
             for (int i = 0; i < RUNS; i++) {
                 runs.add(Stack.submit(client, spec(input)));
             }
-            // a seeded number of the first run's steps done; the runs queued after it still to do
-            int killAfter = 1 + random.nextInt(STEPS - 1);
+            // a seeded number, up to half, of the first run's steps done; the runs queued after it
+            // still to do
+            int killAfter = 1 + random.nextInt(STEPS / 2);
             Waits.until(
                     () -> completedSteps(client, runs.getFirst()) >= killAfter,
                     () -> killAfter + " steps of the first run completed");
