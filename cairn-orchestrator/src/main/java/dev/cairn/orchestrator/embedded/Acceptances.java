@@ -39,14 +39,29 @@ final class Acceptances {
 
         final RunIndex.Acceptance acceptance;
         final List<String> sinks;
+        /**
+         * Whether the orchestrator drew the run id itself (74 random bits of a UUID v7): no log
+         * can have it before this acceptance's append.
+         */
+        final boolean drawnId;
+
         private final AtomicInteger owner = new AtomicInteger(OPEN);
         // empty: accepted; present: the run another submission accepted first
         private final CompletableFuture<Optional<RunInfo>> done = new CompletableFuture<>();
         private final CompletableFuture<Void> wake = new CompletableFuture<>();
 
-        Pending(RunIndex.Acceptance acceptance, List<String> sinks) {
+        Pending(RunIndex.Acceptance acceptance, List<String> sinks, boolean drawnId) {
             this.acceptance = Objects.requireNonNull(acceptance, "acceptance");
             this.sinks = List.copyOf(sinks);
+            this.drawnId = drawnId;
+        }
+
+        /**
+         * Whether the run's log is known to be empty without reading it: its id was drawn here and
+         * nothing has claimed the acceptance yet (the run's first append claims it first).
+         */
+        boolean logKnownEmpty() {
+            return drawnId && owner.get() == OPEN;
         }
 
         /** Claims the acceptance for the run's first append; false when the submitter took it. */

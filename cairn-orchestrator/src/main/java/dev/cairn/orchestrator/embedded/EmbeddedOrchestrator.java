@@ -500,7 +500,8 @@ public final class EmbeddedOrchestrator implements Orchestrator {
                 acceptance,
                 sinks.stream()
                         .map(sink -> EventsConfigs.toTree(sink).toString())
-                        .toList());
+                        .toList(),
+                requested.isEmpty());
         StartRun start = new StartRun(
                 planned.manifest(),
                 manifestId,

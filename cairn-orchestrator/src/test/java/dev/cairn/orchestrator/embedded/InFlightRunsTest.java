@@ -2,8 +2,10 @@ package dev.cairn.orchestrator.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.cairn.machine.errors.ErrorCategory;
+import dev.cairn.machine.errors.ErrorCodes;
 import dev.cairn.machine.errors.ErrorInfo;
 import dev.cairn.machine.errors.StateError;
 import dev.cairn.machine.errors.StorageException;
@@ -178,21 +180,7 @@ class InFlightRunsTest {
     @Test
     void aDispatchOfARunAcceptedHereIsNotLookedUpFirstAndStillFindsItsTask() {
         RunId run = SampleEvents.runId(random);
-        acceptances.register(new Acceptances.Pending(
-                new RunIndex.Acceptance(
-                        run.toString(),
-                        "pipeline",
-                        "op",
-                        harness.clock.nowMillis(),
-                        "manifest",
-                        "request",
-                        Optional.empty(),
-                        Optional.empty(),
-                        "[]",
-                        0,
-                        Optional.empty(),
-                        List.of()),
-                List.of()));
+        acceptances.register(pending(run, true));
         List<EventEnvelope> log = new ArrayList<>();
         append(run, log, started()); // carries the acceptance
         assertThat(store.inFlight().peek(run.toString()).acceptedHere()).isTrue();
@@ -212,7 +200,55 @@ class InFlightRunsTest {
         assertCacheMatchesTables(run);
     }
 
+    @Test
+    void theLogOfARunIdDrawnHereIsTakenAsEmptyUnreadAndItsFirstAppendStillChecksIt() {
+        // a log under the id already: what a collision of drawn ids (74 random bits) would meet
+        RunId run = SampleEvents.runId(random);
+        List<EventEnvelope> log = new ArrayList<>();
+        append(run, log, started(), entered("a", 0));
+        Acceptances.Pending drawn = pending(run, true);
+        assertThat(acceptances.register(drawn)).isTrue();
+
+        assertThat(store.headSeq(run))
+                .as("the engine's start reads no head for an id drawn here")
+                .isZero();
+        StorageException refused =
+                catchThrowableOfType(StorageException.class, () -> store.append(run, 0, envelopes(run, 1, started())));
+        assertThat(refused.code()).isEqualTo(ErrorCodes.CODE_EVENT_STORE_CONCURRENCY);
+        assertThat(new SqliteEventStore(db).headSeq(run))
+                .as("the log is as it was")
+                .isEqualTo(2);
+        assertThat(store.headSeq(run))
+                .as("once the first append claimed the acceptance, the head is read")
+                .isEqualTo(2);
+        acceptances.remove(drawn);
+
+        Acceptances.Pending given = pending(run, false);
+        assertThat(acceptances.register(given)).isTrue();
+        assertThat(store.headSeq(run)).as("an id the submitter gave is read").isEqualTo(2);
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    /** A pending acceptance of {@code run}, its id drawn here or given by a submitter. */
+    private Acceptances.Pending pending(RunId run, boolean drawnId) {
+        return new Acceptances.Pending(
+                new RunIndex.Acceptance(
+                        run.toString(),
+                        "pipeline",
+                        "op",
+                        harness.clock.nowMillis(),
+                        "manifest",
+                        "request",
+                        Optional.empty(),
+                        Optional.empty(),
+                        "[]",
+                        0,
+                        Optional.empty(),
+                        List.of()),
+                List.of(),
+                drawnId);
+    }
 
     private static TaskRequest request() {
         return new TaskRequest(
