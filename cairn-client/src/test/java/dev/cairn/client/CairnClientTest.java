@@ -36,6 +36,7 @@ import dev.cairn.store.fs.FsArtifactStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,6 +48,11 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -374,6 +380,57 @@ class CairnClientTest {
         assertThat(catchThrowableOfType(CairnClientException.class, () -> client.download("0".repeat(64), out))
                         .code())
                 .isEqualTo("artifact_not_found");
+    }
+
+    @Test
+    void anUploadWhoseStreamBlocksHoldsUpNoOtherCallOfTheClient() throws Exception {
+        // more than a socket buffer holds: the client reads the rest when the socket can take it,
+        // in its own threads, not the caller's
+        byte[] head = new byte[1 << 20];
+        new Random(5).nextBytes(head);
+        CountDownLatch blocked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        InputStream stalling = new InputStream() {
+            private int at;
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException("read in blocks");
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (at < head.length) {
+                    int n = Math.min(len, head.length - at);
+                    System.arraycopy(head, at, b, off, n);
+                    at += n;
+                    return n;
+                }
+                blocked.countDown();
+                try {
+                    release.await(); // a pipe whose writer is slow: the client reads it as it sends
+                } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException();
+                }
+                return -1;
+            }
+        };
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<ArtifactUploaded> upload = threads.submit(() -> client.upload(stalling, Optional.empty()));
+            try {
+                assertThat(blocked.await(30, TimeUnit.SECONDS))
+                        .as("the upload reads its stream")
+                        .isTrue();
+                // while the upload waits for its stream, the same client still gets answers
+                Future<HealthStatus> health =
+                        threads.submit(() -> client.health().status());
+                assertThat(health.get(30, TimeUnit.SECONDS)).isEqualTo(HealthStatus.OK);
+                assertThat(upload.isDone()).isFalse();
+            } finally {
+                release.countDown(); // lets the upload, and a call stuck behind it, end
+            }
+            assertThat(upload.get(30, TimeUnit.SECONDS).artifactId()).isEqualTo(ArtifactIds.ofBytes(head));
+        }
     }
 
     @Test

@@ -106,13 +106,12 @@ public final class RemoteArtifactStore implements ArtifactStore, AutoCloseable {
         HashingStream hashing = new HashingStream(content);
         HttpResponse<byte[]> response;
         try {
-            response = http.send(
+            response = http.upload(
                     "POST /v1/artifacts",
                     () -> upload(kind)
                             .POST(HttpRequest.BodyPublishers.ofInputStream(() -> hashing))
                             .build(),
                     HttpResponse.BodyHandlers.ofByteArray(),
-                    HttpTransport.Retry.NEVER,
                     p -> failed(p, Optional.empty()));
         } catch (StorageException e) {
             if (hashing.interruptedIn(Thread.currentThread())) {
