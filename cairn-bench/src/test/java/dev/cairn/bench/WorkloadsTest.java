@@ -3,6 +3,7 @@ package dev.cairn.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.cairn.bench.stack.SubmitLatencyWorkload;
 import org.junit.jupiter.api.Test;
 
 class WorkloadsTest {
@@ -29,17 +30,20 @@ class WorkloadsTest {
                         + timed.roundDuration().toMillis() + " ms each");
         BenchSettings counted = BenchSettings.builder().iterations(50).build();
         assertThat(Workloads.named("canonical-hash").plan(counted)).endsWith(", 50 operations each");
-        // submit-latency counts samples: 50 warm-up samples a round (at most --iterations), --iterations
-        // (else 30) per recorded round
+        // submit-latency counts samples: WARMUPS_PER_ROUND warm-up samples a round (at most
+        // --iterations), --iterations (else 30) per recorded round
         assertThat(Workloads.named("submit-latency").plan(counted))
                 .isEqualTo(counted.warmupRounds() * 50 + " warm-up and " + counted.rounds() * 50
                         + " recorded samples per variant, one run in flight");
         assertThat(Workloads.named("submit-latency")
                         .plan(BenchSettings.builder().iterations(20).build()))
                 .startsWith(counted.warmupRounds() * 20 + " warm-up and ");
+        assertThat(Workloads.named("submit-latency")
+                        .plan(BenchSettings.builder().iterations(5_000).build()))
+                .startsWith(counted.warmupRounds() * SubmitLatencyWorkload.WARMUPS_PER_ROUND + " warm-up and ");
         assertThat(Workloads.named("submit-latency").plan(timed))
-                .isEqualTo(timed.warmupRounds() * 50 + " warm-up and " + timed.rounds() * 30
-                        + " recorded samples per variant, one run in flight");
+                .isEqualTo(timed.warmupRounds() * SubmitLatencyWorkload.WARMUPS_PER_ROUND + " warm-up and "
+                        + timed.rounds() * 30 + " recorded samples per variant, one run in flight");
         // tasks warms each configuration until the JIT settles when rounds are timed, not when counted
         assertThat(Workloads.named("tasks").plan(timed)).contains("until the JIT settles");
         assertThat(Workloads.named("tasks").plan(counted))

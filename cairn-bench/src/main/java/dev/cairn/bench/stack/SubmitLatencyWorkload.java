@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
@@ -50,11 +51,20 @@ public final class SubmitLatencyWorkload implements Workload {
     public static final int SAMPLES_PER_ROUND = 30;
 
     /**
-     * Warm-up samples per warm-up round: 3 rounds (the default) make 150 runs per variant before
-     * recording, enough for the JIT to have compiled the request, start and lease paths (with 30 the
-     * p50 was ~1.5 ms higher, the JVM still compiling).
+     * Warm-up samples per warm-up round: 3 rounds (the default) make 3,000 runs per variant before
+     * recording. A run's own code (the request, the plan, the run's start, the lease) runs a few
+     * times per run, so the JIT reaches its optimizing tier for it only after thousands of runs:
+     * with the samples taken one at a time and the p50 read per 50 pairs, it fell from 4.9 ms
+     * (in-process) and 7.3 ms (remote) at the first 50 to 2.2 and 3.2 ms after 250, 1.2 and 1.5 ms
+     * after 1,000 and 0.82–0.88 and 1.01–1.07 ms from about 2,900 on (2026-11-24; the server's JIT
+     * still compiled for 10–50 % of the wall time then). With 150 warm-up runs, the default until
+     * then, the figure was that of a JVM still warming, not of a server that has taken a few
+     * thousand runs.
      */
-    public static final int WARMUPS_PER_ROUND = 50;
+    public static final int WARMUPS_PER_ROUND = 1_000;
+
+    /** How many in-process samples at each end of the warm-up its note compares. */
+    private static final int WARM_UP_WINDOW = 100;
 
     /** The goal: p50 at most this many fsync p50s. */
     public static final double GOAL = 5.0;
@@ -124,10 +134,22 @@ public final class SubmitLatencyWorkload implements Workload {
             ObjectNode localSpec = spec(ProbeRunner.IN_PROCESS);
             ObjectNode remoteSpec = spec(ProbeRunner.REMOTE);
             long[] answer = new long[1];
+            Latencies firstWarm = new Latencies();
+            Latencies lastWarm = new Latencies();
+            long warmStart = System.nanoTime();
+            long warmNanos = 0;
             for (int i = 0; i < warmups + samples; i++) {
                 boolean recorded = i >= warmups;
+                if (i == warmups) {
+                    warmNanos = System.nanoTime() - warmStart;
+                }
                 long commits = commits(node);
                 long l = sample(node, localSpec, starts, answer);
+                if (i < WARM_UP_WINDOW) {
+                    firstWarm.add(l);
+                } else if (!recorded && i >= warmups - WARM_UP_WINDOW) {
+                    lastWarm.add(l);
+                }
                 if (recorded) {
                     local.add(l);
                     localAnswer.add(answer[0]);
@@ -149,6 +171,18 @@ public final class SubmitLatencyWorkload implements Workload {
                 }
             }
             worker.checkClock();
+            if (lastWarm.size() > 0) {
+                notes.add(String.format(
+                        Locale.ROOT,
+                        "warm-up: %d runs per variant in %.1f s; in-process p50 %.2f ms over its first %d runs,"
+                                + " %.2f ms over its last %d",
+                        warmups,
+                        warmNanos / 1e9,
+                        firstWarm.percentile(0.5),
+                        firstWarm.size(),
+                        lastWarm.percentile(0.5),
+                        lastWarm.size()));
+            }
             notes.add("the remote worker's System.nanoTime was checked to be this JVM's clock (ping round trip "
                     + Math.round(roundTrip / 1e3) + " us)");
         } finally {
