@@ -33,6 +33,7 @@ import dev.cairn.runner.api.lease.TaskOutcome;
 import dev.cairn.server.fixture.CapturedLogs;
 import dev.cairn.server.fixture.FixtureServer;
 import dev.cairn.store.fs.FsArtifactStore;
+import dev.cairn.testkit.StallingStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -390,31 +391,8 @@ class CairnClientTest {
         new Random(5).nextBytes(head);
         CountDownLatch blocked = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        InputStream stalling = new InputStream() {
-            private int at;
-
-            @Override
-            public int read() {
-                throw new UnsupportedOperationException("read in blocks");
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                if (at < head.length) {
-                    int n = Math.min(len, head.length - at);
-                    System.arraycopy(head, at, b, off, n);
-                    at += n;
-                    return n;
-                }
-                blocked.countDown();
-                try {
-                    release.await(); // a pipe whose writer is slow: the client reads it as it sends
-                } catch (InterruptedException e) {
-                    throw new java.io.InterruptedIOException();
-                }
-                return -1;
-            }
-        };
+        // a pipe whose writer is slow: the client reads it as it sends
+        InputStream stalling = StallingStream.until(head, blocked::countDown, release);
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<ArtifactUploaded> upload = threads.submit(() -> client.upload(stalling, Optional.empty()));
             try {

@@ -10,6 +10,7 @@ import dev.cairn.machine.errors.StorageException;
 import dev.cairn.machine.ids.ArtifactId;
 import dev.cairn.machine.stores.ArtifactKind;
 import dev.cairn.machine.stores.ArtifactStore;
+import dev.cairn.testkit.StallingStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -119,32 +120,7 @@ public abstract class ArtifactStoreContract {
      * it as a pipe or socket does (flag cleared, {@link InterruptedIOException}).
      */
     protected static InputStream stallingAfter(byte[] head, Runnable onStall) {
-        return new InputStream() {
-            private int offset;
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                if (offset < head.length) {
-                    int n = Math.min(len, head.length - offset);
-                    System.arraycopy(head, offset, b, off, n);
-                    offset += n;
-                    return n;
-                }
-                onStall.run();
-                try {
-                    Thread.sleep(Long.MAX_VALUE);
-                    return -1;
-                } catch (InterruptedException e) {
-                    throw new InterruptedIOException("interrupted while waiting for data");
-                }
-            }
-        };
+        return StallingStream.untilInterrupted(head, onStall);
     }
 
     /** {@code n} random bytes from this test's seed. */
