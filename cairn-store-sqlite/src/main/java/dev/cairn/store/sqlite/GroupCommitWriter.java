@@ -39,6 +39,9 @@ final class GroupCommitWriter implements AutoCloseable {
     private static final int TAKEN = 1;
     private static final int WITHDRAWN = 2;
 
+    /** Looked up once: {@code getThreadMXBean()} searches the platform's MXBeans on every call. */
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
     private final SqlSession session;
     private final Path file;
     private final int maxBatch;
@@ -127,7 +130,7 @@ final class GroupCommitWriter implements AutoCloseable {
 
     /** The CPU time the writer thread has used, or -1 when this JVM does not measure a thread's CPU. */
     private long cpuNanos() {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        ThreadMXBean threads = THREADS;
         if (!threads.isThreadCpuTimeSupported() || !threads.isThreadCpuTimeEnabled()) {
             return -1;
         }
