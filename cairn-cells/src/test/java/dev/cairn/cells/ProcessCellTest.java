@@ -118,11 +118,21 @@ class ProcessCellTest {
         Path ws = TestCells.workspace(tmp);
         try (CellRuntime rt = CellRuntime.create()) {
             TestCells.requireCgroups(rt);
-            String script = "( i=0; while [ $i -lt 30 ]; do sleep 1000." + token + " & i=$((i+1)); done ) 2>/dev/null;"
+            // pids.max is written just after the spawn (the JVM's own threads pass through the cgroup
+            // while it starts the process, docs/cells.md), so the script first waits until its cgroup
+            // has the cap: what is tested here is the cap, not that moment
+            String script = "cg=$(sed -n 's/^[0-9]*:pids:\\(.*\\)$/\\1/p' /proc/self/cgroup);"
+                    + " f=/sys/fs/cgroup/pids$cg/pids.max; [ -f \"$f\" ] || exit 4; n=0;"
+                    + " while [ \"$(cat \"$f\")\" = max ]; do n=$((n+1)); [ $n -lt 1000 ] || exit 3; sleep 0.01; done;"
+                    + " echo \"cap $(cat \"$f\")\";"
+                    + " ( i=0; while [ $i -lt 30 ]; do sleep 1000." + token + " & i=$((i+1)); done ) 2>/dev/null;"
                     + " echo done";
             CellRun run = rt.run(TestCells.process("pids", ws, script)
                     .limits(CellLimits.builder().maxProcesses(8).build())
                     .build());
+            assertThat(run.result().stdoutText())
+                    .as("the script ran to its end (stderr: %s)", run.result().stderrText())
+                    .isEqualTo("cap 8\ndone\n");
             assertThat(run.result().limitsHit()).contains(LimitKind.PROCESSES);
             // the cap held: without it the teardown would kill ~30 sleeps; with it, never more than the
             // cell's 8 processes (7 was assumed once, the shell having exited; a full verify under load
