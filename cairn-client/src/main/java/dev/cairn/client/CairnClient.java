@@ -46,6 +46,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.StringJoiner;
+import java.util.concurrent.Executor;
 
 /**
  * A typed client of Cairn's HTTP API, the routes a client token may call (docs/http-api.md): seed
@@ -96,7 +97,7 @@ public final class CairnClient implements AutoCloseable {
         this.reconnectDelay = builder.reconnectDelay;
     }
 
-    private static HttpClient newClient(Builder builder, java.util.concurrent.Executor executor) {
+    private static HttpClient newClient(Builder builder, Executor executor) {
         return HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(builder.connectTimeout)

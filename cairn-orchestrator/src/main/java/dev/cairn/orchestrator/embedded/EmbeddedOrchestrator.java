@@ -93,7 +93,7 @@ import java.util.concurrent.TimeUnit;
  * try (EmbeddedOrchestrator orchestrator = EmbeddedOrchestrator.open(OrchestratorOptions.builder()
  *         .home(Path.of("/var/lib/cairn")).build())) {
  *     String runId = orchestrator.submitPipeline(PipelineRunRequest.of(spec, Map.of())).runId();
- *     // runner nodes take its tasks from orchestrator.leases()
+ *     // runner nodes take its tasks from orchestrator.leases(), or localLeases() in this JVM
  * }
  * }</pre>
  *

@@ -34,8 +34,11 @@ import dev.cairn.store.sqlite.SqliteDatabase;
 import dev.cairn.store.sqlite.WriteCallback;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -290,11 +293,11 @@ final class TaskQueue implements LeaseService {
      * recently used go past {@value #MAX_ROWS} rows. The tables stay the source of truth: a task not
      * here is read as before.
      */
-    private final java.util.LinkedHashMap<UUID, TaskInfo> rows = new java.util.LinkedHashMap<>(256, 0.75f, true) {
+    private final LinkedHashMap<UUID, TaskInfo> rows = new LinkedHashMap<>(256, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
         @Override
-        protected boolean removeEldestEntry(java.util.Map.Entry<UUID, TaskInfo> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<UUID, TaskInfo> eldest) {
             return size() > MAX_ROWS;
         }
     };
@@ -326,7 +329,7 @@ final class TaskQueue implements LeaseService {
         // before any write of this process: the tasks queued when it opened
         db.read(r -> r.query(
                         "SELECT capability, count(*) FROM tasks WHERE status = 'queued' GROUP BY capability",
-                        row -> java.util.Map.entry(row.getString(1), row.getLong(2))))
+                        row -> Map.entry(row.getString(1), row.getLong(2))))
                 .forEach(e -> counted(e.getKey()).set(e.getValue()));
         this.ticker = Thread.ofVirtual().name("cairn-task-queue-ticker").start(this::tickLoop);
     }
@@ -380,8 +383,8 @@ final class TaskQueue implements LeaseService {
     final class Moves {
         private final List<Runnable> after = new ArrayList<>();
         private final Set<UUID> ended = new LinkedHashSet<>();
-        private final java.util.Map<UUID, Ended> endedWith = new java.util.HashMap<>();
-        private final java.util.Map<UUID, TaskSpec> dispatched = new java.util.HashMap<>();
+        private final Map<UUID, Ended> endedWith = new HashMap<>();
+        private final Map<UUID, TaskSpec> dispatched = new HashMap<>();
         private final List<Push> pushes = new ArrayList<>();
         private final List<String> dequeued = new ArrayList<>();
         private boolean requeued;
@@ -926,7 +929,7 @@ final class TaskQueue implements LeaseService {
 
         final String worker;
         private final Set<String> capabilities;
-        private final java.util.Map<String, String> labels;
+        private final Map<String, String> labels;
         private final int max;
         final Thread thread;
         private final AtomicLong state = new AtomicLong();
@@ -941,11 +944,11 @@ final class TaskQueue implements LeaseService {
         }
 
         /** Whether a task of {@code capability} requiring {@code required} labels may go to this node. */
-        boolean serves(String capability, java.util.Map<String, String> required) {
+        boolean serves(String capability, Map<String, String> required) {
             if (!capabilities.contains(capability)) {
                 return false;
             }
-            for (java.util.Map.Entry<String, String> label : required.entrySet()) {
+            for (Map.Entry<String, String> label : required.entrySet()) {
                 if (!label.getValue().equals(labels.get(label.getKey()))) {
                     return false;
                 }
@@ -1102,7 +1105,7 @@ final class TaskQueue implements LeaseService {
         long expires = now + options.leaseTtl().toMillis();
         List<LeaseEnvelope> granted;
         // the tasks this grant leases, with their epochs (filled on the writer thread)
-        java.util.Map<UUID, Long> epochs = new java.util.LinkedHashMap<>();
+        Map<UUID, Long> epochs = new LinkedHashMap<>();
         // whether the grant may be handed over before its commit: a local one of tasks whose queued
         // rows were committed before (cached); one dispatched earlier in this very transaction is not
         AtomicBoolean early = new AtomicBoolean(local);
@@ -1178,7 +1181,7 @@ final class TaskQueue implements LeaseService {
      * The commit of grants handed out before it failed (on the writer thread): their epochs are
      * burnt, so that the runners holding them are refused as stale and no later grant repeats them.
      */
-    private void lost(java.util.Map<UUID, Long> epochs) {
+    private void lost(Map<UUID, Long> epochs) {
         epochs.keySet().forEach(this::taint);
         epochs.forEach((taskId, epoch) -> burnt.merge(taskId, epoch, Math::max));
     }

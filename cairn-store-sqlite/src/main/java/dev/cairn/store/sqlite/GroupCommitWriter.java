@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -376,8 +377,8 @@ final class GroupCommitWriter implements AutoCloseable {
 
         Request(WriteCallback<T> work, Predicate<? super T> early, Runnable ifLost) {
             this.work = work;
-            this.early = java.util.Objects.requireNonNull(early, "early");
-            this.ifLost = java.util.Objects.requireNonNull(ifLost, "ifLost");
+            this.early = Objects.requireNonNull(early, "early");
+            this.ifLost = Objects.requireNonNull(ifLost, "ifLost");
         }
 
         // complete and fail run on the writer thread (or in close() once it has stopped): never concurrently

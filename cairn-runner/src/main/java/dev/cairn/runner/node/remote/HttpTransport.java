@@ -17,9 +17,10 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The HTTP plumbing shared by the remote ports: JDK {@link HttpClient}s (HTTP/1.1, no redirects), one
- * for calls and one for streamed uploads, the bearer token, retries with backoff for retryable failures, and the reading of {@link
- * ErrorEnvelope}s into {@link Problem}s that each port maps to its own exceptions.
+ * The HTTP plumbing shared by the remote ports: JDK {@link HttpClient}s (HTTP/1.1, no redirects),
+ * one for calls and one for streamed uploads; the bearer token; retries with backoff for retryable
+ * failures; and the reading of {@link ErrorEnvelope}s into {@link Problem}s that each port maps to
+ * its own exceptions.
  */
 final class HttpTransport implements AutoCloseable {
 
