@@ -20,7 +20,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -319,6 +321,8 @@ public final class RunnerNode implements AutoCloseable {
         private RuntimeException launchFailure;
         /** The acquiring thread this keeper starts first, when its runner runs on the thread that acquired. */
         private Thread successor;
+        /** Open once the keeper's thread has done its last work. */
+        private final CountDownLatch ended = new CountDownLatch(1);
         /** Whether its slot went back to the node (touched on the keeper's thread only). */
         private boolean slotFreed;
 
@@ -376,17 +380,13 @@ public final class RunnerNode implements AutoCloseable {
             return exec;
         }
 
+        /**
+         * Waits up to {@code nanos} for the keeper's thread to end. A keeper is listed as active just
+         * before the acquiring thread starts it, so this may run before that start (where {@code
+         * join()} would throw).
+         */
         void awaitEnd(long nanos) throws InterruptedException {
-            long until = System.nanoTime() + nanos;
-            // a keeper is listed as active just before the acquiring thread starts it; join() throws
-            // on a thread never started, so wait for the start (it follows at once) within the time
-            while (thread.getState() == Thread.State.NEW) {
-                if (System.nanoTime() >= until) {
-                    return;
-                }
-                Thread.sleep(1);
-            }
-            thread.join(Duration.ofNanos(Math.max(1, until - System.nanoTime())));
+            ended.await(Math.max(0, nanos), TimeUnit.NANOSECONDS);
         }
 
         /** Stops the runner and drops the lease without completing it. */
@@ -410,6 +410,7 @@ public final class RunnerNode implements AutoCloseable {
             } finally {
                 active.remove(this);
                 freeSlot();
+                ended.countDown();
             }
         }
 
