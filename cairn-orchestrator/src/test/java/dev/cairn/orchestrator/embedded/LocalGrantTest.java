@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.cairn.machine.config.BackoffPolicy;
 import dev.cairn.machine.errors.StorageException;
+import dev.cairn.machine.ids.RunId;
 import dev.cairn.machine.ids.StateId;
 import dev.cairn.runner.api.LeaseEnvelope;
 import dev.cairn.runner.api.lease.AcquireRequest;
@@ -14,6 +15,7 @@ import dev.cairn.runner.api.lease.Heartbeat;
 import dev.cairn.runner.api.lease.LeaseException;
 import dev.cairn.runner.api.lease.LeaseRef;
 import dev.cairn.runner.api.lease.TaskOutcome;
+import dev.cairn.store.sqlite.SqlTransaction;
 import dev.cairn.store.sqlite.SqliteDatabase;
 import dev.cairn.testkit.ManualClock;
 import java.nio.file.Path;
@@ -109,7 +111,7 @@ class LocalGrantTest {
     }
 
     /** Whether transaction {@code tx} (seen by a rider, uncommitted) leaves the task leased. */
-    private static boolean leases(dev.cairn.store.sqlite.SqlTransaction tx, UUID taskId) {
+    private static boolean leases(SqlTransaction tx, UUID taskId) {
         return tx.queryOne("SELECT status FROM tasks WHERE task_id = ?", r -> r.getString(1), taskId.toString())
                 .filter("leased"::equals)
                 .isPresent();
@@ -120,7 +122,7 @@ class LocalGrantTest {
     }
 
     private static CompletableFuture<List<LeaseEnvelope>> onItsThread(
-            PushedGrantTest.Queue q, Function<AcquireRequest, List<LeaseEnvelope>> acquire, String worker) {
+            Function<AcquireRequest, List<LeaseEnvelope>> acquire, String worker) {
         CompletableFuture<List<LeaseEnvelope>> got = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
             try {
@@ -130,6 +132,29 @@ class LocalGrantTest {
             }
         });
         return got;
+    }
+
+    /**
+     * Acquires on a thread of its own while the commit of the grant of {@code taskId} is held;
+     * checks that the acquire waits for that commit and the task is leased once it returns. Returns
+     * the id of the task it was granted.
+     */
+    private static UUID grantedOnlyOnceCommitted(
+            PushedGrantTest.Queue q, UUID taskId, Function<AcquireRequest, List<LeaseEnvelope>> acquire, String worker)
+            throws Exception {
+        try (HeldCommit held = new HeldCommit(q.db, taskId)) {
+            CompletableFuture<List<LeaseEnvelope>> acquired = onItsThread(acquire, worker);
+            held.awaitReached();
+            Thread.sleep(200); // time to answer, were it answered before the commit
+            assertThat(acquired).as("held with its commit").isNotDone();
+            held.release();
+            UUID granted = acquired.get(WAIT.toSeconds(), TimeUnit.SECONDS)
+                    .getFirst()
+                    .task()
+                    .id();
+            assertThat(status(q, taskId)).isEqualTo("leased");
+            return granted;
+        }
     }
 
     private static String status(PushedGrantTest.Queue q, UUID taskId) {
@@ -144,7 +169,7 @@ class LocalGrantTest {
 
     private static TaskQueue.Dispatch dispatch(PushedGrantTest.Queue q, String state) {
         return q.queue.dispatch(
-                new dev.cairn.machine.ids.RunId(UUID.fromString("00000000-0000-4000-8000-0000000000bb")),
+                new RunId(UUID.fromString("00000000-0000-4000-8000-0000000000bb")),
                 new StateId(state),
                 0,
                 new TaskRequest(
@@ -166,7 +191,7 @@ class LocalGrantTest {
 
             List<LeaseEnvelope> got;
             try (HeldCommit held = new HeldCommit(q.db, local)) {
-                CompletableFuture<List<LeaseEnvelope>> acquired = onItsThread(q, q.queue::acquireLocal, "in-process");
+                CompletableFuture<List<LeaseEnvelope>> acquired = onItsThread(q.queue::acquireLocal, "in-process");
                 held.awaitReached();
                 got = acquired.get(WAIT.toSeconds(), TimeUnit.SECONDS); // while the commit is held
                 assertThat(status(q, local)).as("the grant is not durable yet").isEqualTo("queued");
@@ -175,17 +200,9 @@ class LocalGrantTest {
             assertThat(got.getFirst().task().id()).isEqualTo(local);
             assertThat(got.getFirst().task().attempts()).contains(1L);
 
-            try (HeldCommit held = new HeldCommit(q.db, remote)) {
-                CompletableFuture<List<LeaseEnvelope>> acquired = onItsThread(q, q.queue::acquire, "remote");
-                held.awaitReached();
-                Thread.sleep(200);
-                assertThat(acquired).as("a remote grant waits for its commit").isNotDone();
-                held.release();
-                LeaseEnvelope lease =
-                        acquired.get(WAIT.toSeconds(), TimeUnit.SECONDS).getFirst();
-                assertThat(lease.task().id()).isEqualTo(remote);
-                assertThat(status(q, remote)).isEqualTo("leased");
-            }
+            assertThat(grantedOnlyOnceCommitted(q, remote, q.queue::acquire, "remote"))
+                    .as("the task a remote acquire was granted, once its grant committed")
+                    .isEqualTo(remote);
 
             // the local lease is an ordinary one once committed: renewed, completed, its history told
             q.queue.heartbeat(new Heartbeat(LeaseRef.of(got.getFirst()), Optional.empty(), List.of()));
@@ -206,19 +223,9 @@ class LocalGrantTest {
         try (PushedGrantTest.Queue q = new PushedGrantTest.Queue(dir, new ManualClock())) {
             UUID taskId = dispatch(q, "op.restarted.main").taskId();
             q.restart();
-            try (HeldCommit held = new HeldCommit(q.db, taskId)) {
-                CompletableFuture<List<LeaseEnvelope>> acquired = onItsThread(q, q.queue::acquireLocal, "in-process");
-                held.awaitReached();
-                Thread.sleep(200);
-                assertThat(acquired).as("held with its commit").isNotDone();
-                held.release();
-                assertThat(acquired.get(WAIT.toSeconds(), TimeUnit.SECONDS)
-                                .getFirst()
-                                .task()
-                                .id())
-                        .isEqualTo(taskId);
-                assertThat(status(q, taskId)).isEqualTo("leased");
-            }
+            assertThat(grantedOnlyOnceCommitted(q, taskId, q.queue::acquireLocal, "in-process"))
+                    .as("the task a local acquire was granted, once its grant committed")
+                    .isEqualTo(taskId);
         }
     }
 

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -281,8 +282,8 @@ class SqliteDatabaseTest {
     @Test
     void afterCommitActionsRunOnceCommittedAndOnlyForCallbacksThatCommitted() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        List<String> told = java.util.Collections.synchronizedList(new ArrayList<>());
-        List<String> seenByActions = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> told = Collections.synchronizedList(new ArrayList<>());
+        List<String> seenByActions = Collections.synchronizedList(new ArrayList<>());
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<?> blocker = holdWriter(threads, release);
             Future<?> first = threads.submit(() -> db.write(tx -> {
@@ -329,7 +330,7 @@ class SqliteDatabaseTest {
     @Test
     void afterCommitActionsOfATransactionThatRollsBackNeverRun() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        List<String> told = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> told = Collections.synchronizedList(new ArrayList<>());
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<?> blocker = holdWriter(threads, release);
             Future<?> released = threads.submit(() -> db.write(tx -> {
@@ -376,7 +377,7 @@ class SqliteDatabaseTest {
         CountDownLatch atCommit = new CountDownLatch(1);
         CountDownLatch commitMayGo = new CountDownLatch(1);
         AtomicBoolean hold = new AtomicBoolean(true);
-        List<String> told = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> told = Collections.synchronizedList(new ArrayList<>());
         try (SqliteDatabase.Subscription rider = db.carry(tx -> {
                     if (hold.getAndSet(false)) {
                         atCommit.countDown();
@@ -436,7 +437,7 @@ class SqliteDatabaseTest {
     @Test
     void aWriteAnsweredBeforeALostCommitIsToldItWasLost() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        List<String> told = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> told = Collections.synchronizedList(new ArrayList<>());
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<?> blocker = holdWriter(threads, release);
             Future<String> early = answeredEarly(threads, told, "early lost");
