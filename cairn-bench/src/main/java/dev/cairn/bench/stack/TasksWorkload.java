@@ -19,13 +19,11 @@ import dev.cairn.contracts.api.StepState;
 import dev.cairn.runner.api.examples.HelloRunner;
 import dev.cairn.store.sqlite.WriteCounters;
 import java.io.ByteArrayInputStream;
-import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -80,7 +78,7 @@ public final class TasksWorkload implements Workload {
     /**
      * Warm-up of each configuration when rounds are timed: the {@code --warmup} rounds, then more
      * until at least this long has passed and the JIT of every JVM of the configuration (the server's
-     * and each worker's) has settled ({@link #JIT_SETTLED}), but no longer than {@link
+     * and each worker's) has settled ({@link JitWatch}), but no longer than {@link
      * #WARM_UP_MAXIMUM}. A server's throughput is a steady-state figure:
      * with the default rounds (3 × 300 ms) the JIT was still compiling the request, lease and kernel
      * paths when recording started (a flight recording showed the compiler threads busy for the
@@ -96,17 +94,6 @@ public final class TasksWorkload implements Workload {
 
     /** The longest warm-up of a configuration; recording starts then even if the JIT is still busy. */
     public static final Duration WARM_UP_MAXIMUM = Duration.ofSeconds(60);
-
-    /**
-     * The JIT has settled when it compiled for at most this share of the wall time of each of the
-     * last {@link #JIT_SETTLED_ROUNDS} warm-up rounds (one quiet round was not enough: compilation
-     * comes in waves, and recording that began in a lull measured 670 tasks/s where the settled
-     * server does 1,100–1,350).
-     */
-    public static final double JIT_SETTLED = 0.05;
-
-    /** How many warm-up rounds in a row must see the JIT quiet ({@link #JIT_SETTLED}). */
-    public static final int JIT_SETTLED_ROUNDS = 5;
 
     private static final Duration RUN_LIMIT = Duration.ofMinutes(2);
 
@@ -279,10 +266,8 @@ public final class TasksWorkload implements Workload {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long warmStart = System.nanoTime();
         boolean timed = settings.iterations() == 0 && settings.warmupRounds() > 0;
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        long[] jitBefore = timed ? compilationMillis(jit, workers) : null;
-        boolean settled = !timed || Arrays.stream(jitBefore).allMatch(ms -> ms < 0); // no JVM tells: none to wait for
-        int quiet = 0;
+        JitWatch jit = timed ? JitWatch.of(workers) : null;
+        boolean settled = !timed || jit.settled();
         for (int r = 0; out.tasksPerSecond.size() < settings.rounds(); r++) {
             long warmed = System.nanoTime() - warmStart;
             boolean recorded = r >= settings.warmupRounds()
@@ -314,11 +299,8 @@ public final class TasksWorkload implements Workload {
                 out.warmUpRounds++;
                 out.warmUpNanos = System.nanoTime() - warmStart;
                 if (!settled) {
-                    long[] jitNow = compilationMillis(jit, workers);
-                    out.lastWarmUpJitShare = busiestShare(jitBefore, jitNow, (System.nanoTime() - iteration) / 1e6);
-                    quiet = out.lastWarmUpJitShare <= JIT_SETTLED ? quiet + 1 : 0;
-                    settled = quiet >= JIT_SETTLED_ROUNDS;
-                    jitBefore = jitNow;
+                    settled = jit.stretchEnded((System.nanoTime() - iteration) / 1e6);
+                    out.lastWarmUpJitShare = jit.lastShare();
                 }
             } else {
                 long tasks = round.runs() * steps;
@@ -335,30 +317,6 @@ public final class TasksWorkload implements Workload {
             }
         }
         return out;
-    }
-
-    /**
-     * How long each JVM's JIT has compiled so far, in ms: this JVM's (the server's) first, then each
-     * worker's; -1 for one that does not tell.
-     */
-    private static long[] compilationMillis(CompilationMXBean jit, List<ChildWorker> workers) {
-        long[] out = new long[1 + workers.size()];
-        out[0] = WorkerMain.compilationMillis(jit);
-        for (int i = 0; i < workers.size(); i++) {
-            out[i + 1] = workers.get(i).compilationMillis();
-        }
-        return out;
-    }
-
-    /** The largest share of {@code wallMillis} that one JVM's JIT compiled for between two readings. */
-    static double busiestShare(long[] before, long[] now, double wallMillis) {
-        double busiest = 0;
-        for (int i = 0; i < before.length; i++) {
-            if (before[i] >= 0 && now[i] >= 0) {
-                busiest = Math.max(busiest, (now[i] - before[i]) / wallMillis);
-            }
-        }
-        return busiest;
     }
 
     /** What one round did: how many runs ended, and the last of them. */

@@ -154,16 +154,6 @@ class StackWorkloadsTest {
         }
     }
 
-    @Test
-    void theBusiestJitDecidesAndAJvmThatDoesNotTellIsLeftOut() {
-        // over a 1,000 ms round: the server compiled 20 ms, one worker 300 ms, another does not tell
-        long[] before = {100, 1_000, -1};
-        long[] after = {120, 1_300, -1};
-        assertThat(TasksWorkload.busiestShare(before, after, 1_000)).isEqualTo(0.3);
-        assertThat(TasksWorkload.busiestShare(new long[] {-1}, new long[] {-1}, 1_000))
-                .isZero();
-    }
-
     /** The report as {@code cairn bench} prints it: one line, read back strictly. */
     private static JsonNode oneLine(BenchReport report) {
         String line = Wire.write(report);
