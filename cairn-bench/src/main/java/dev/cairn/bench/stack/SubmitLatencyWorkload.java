@@ -18,6 +18,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -40,10 +41,12 @@ import java.util.concurrent.locks.LockSupport;
  * no runner for it). After each pair, one {@link FsyncSampler} sample on the disk of the home: the
  * fsync latency the goal is stated against.
  *
- * <p>Samples: {@value #SAMPLES_PER_ROUND} per recorded round ({@code --iterations N}: N), after
- * {@value #WARMUPS_PER_ROUND} per warm-up round. Figures: p50 (median, with min and max) and p99 of
- * each; and the SQLite commits (WAL fsyncs) each run cost from submission to end, background
- * writers of the node included. Goal (issue 4): p50 at most 5× the fsync p50, in both variants.
+ * <p>Samples: {@value #SAMPLES_PER_ROUND} per recorded round ({@code --iterations N}: N), after a
+ * warm-up of at least {@value #WARMUPS_PER_ROUND} pairs per warm-up round that goes on until the JIT
+ * of both JVMs has settled ({@link #JIT_CHECK_EVERY}); with {@code --iterations}, exactly {@code
+ * --warmup} rounds of at most that many. Figures: p50 (median, with min and max) and p99 of each; and
+ * the SQLite commits (WAL fsyncs) each run cost from submission to end, background writers of the
+ * node included. Goal (issue 4): p50 at most 5× the fsync p50, in both variants.
  */
 public final class SubmitLatencyWorkload implements Workload {
 
@@ -51,17 +54,31 @@ public final class SubmitLatencyWorkload implements Workload {
     public static final int SAMPLES_PER_ROUND = 30;
 
     /**
-     * Warm-up samples per warm-up round: 3 rounds (the default) make 3,000 runs per variant before
-     * recording. A run's own code (the request, the plan, the run's start, the lease) runs a few
-     * times per run, so the JIT reaches its optimizing tier for it only after thousands of runs:
-     * with the samples taken one at a time and the p50 read per 50 pairs, it fell from 4.9 ms
+     * Warm-up samples per warm-up round, the least the warm-up takes: 3 rounds (the default) make
+     * 3,000 runs per variant. A run's own code (the request, the plan, the run's start, the lease)
+     * runs a few times per run, so the JIT reaches its optimizing tier for it only after thousands of
+     * runs: with the samples taken one at a time and the p50 read per 50 pairs, it fell from 4.9 ms
      * (in-process) and 7.3 ms (remote) at the first 50 to 2.2 and 3.2 ms after 250, 1.2 and 1.5 ms
-     * after 1,000 and 0.82–0.88 and 1.01–1.07 ms from about 2,900 on (2026-11-24; the server's JIT
-     * still compiled for 10–50 % of the wall time then). With 150 warm-up runs, the default until
-     * then, the figure was that of a JVM still warming, not of a server that has taken a few
-     * thousand runs.
+     * after 1,000 and 0.82–0.88 and 1.01–1.07 ms from about 2,900 on (2026-11-24). It goes on
+     * falling after that, while both JVMs still compile: on one machine, within an hour, 0.89 ms
+     * after 3,000 runs, 0.77–0.78 after 8,000 and 0.69 after 15,000 ({@link #JIT_CHECK_EVERY}).
      */
     public static final int WARMUPS_PER_ROUND = 1_000;
+
+    /**
+     * When the warm-up counts samples by time (no {@code --iterations}), it goes on past its {@link
+     * #WARMUPS_PER_ROUND} rounds, this many pairs at a time, until neither JVM's JIT (the server's,
+     * this one, and the remote worker's) has settled ({@link JitWatch}: quiet in each of the
+     * last {@value JitWatch#SETTLED_STRETCHES} such stretches), or
+     * until {@link #WARM_UP_MAXIMUM}: the figure is that of a server that has taken enough runs for
+     * its code to be compiled, as {@code tasks} measures one (a perf profile of the recorded samples
+     * after 3,000 warm-up runs found the C2 compiler threads of the two JVMs on 25–40 % of the
+     * machine's two cores).
+     */
+    public static final int JIT_CHECK_EVERY = 250;
+
+    /** The longest warm-up; recording starts then even if a JIT is still busy. */
+    public static final Duration WARM_UP_MAXIMUM = Duration.ofSeconds(150);
 
     /** How many in-process samples at each end of the warm-up its note compares. */
     private static final int WARM_UP_WINDOW = 100;
@@ -95,7 +112,11 @@ public final class SubmitLatencyWorkload implements Workload {
     /** Counts samples, not timed rounds: {@code --duration} plays no part. */
     @Override
     public String plan(BenchSettings settings) {
-        return warmups(settings) + " warm-up and " + settings.rounds() * perRound(settings)
+        String warm = settings.iterations() == 0 && settings.warmupRounds() > 0
+                ? "at least " + warmups(settings) + " warm-up samples, until the JIT settles (at most "
+                        + WARM_UP_MAXIMUM.toSeconds() + " s),"
+                : warmups(settings) + " warm-up";
+        return warm + " and " + settings.rounds() * perRound(settings)
                 + " recorded samples per variant, one run in flight";
     }
 
@@ -135,53 +156,74 @@ public final class SubmitLatencyWorkload implements Workload {
             ObjectNode remoteSpec = spec(ProbeRunner.REMOTE);
             long[] answer = new long[1];
             Latencies firstWarm = new Latencies();
-            Latencies lastWarm = new Latencies();
+            ArrayDeque<Long> lastWarm = new ArrayDeque<>(WARM_UP_WINDOW);
+            boolean untilSettled = settings.iterations() == 0 && settings.warmupRounds() > 0;
+            JitWatch jit = untilSettled ? JitWatch.of(List.of(worker)) : null;
+            boolean settled = !untilSettled || jit.settled();
             long warmStart = System.nanoTime();
-            long warmNanos = 0;
-            for (int i = 0; i < warmups + samples; i++) {
-                boolean recorded = i >= warmups;
-                if (i == warmups) {
-                    warmNanos = System.nanoTime() - warmStart;
-                }
-                long commits = commits(node);
+            long checked = warmStart;
+            int warmed = 0;
+            while (warmed < warmups || (!settled && System.nanoTime() - warmStart < WARM_UP_MAXIMUM.toNanos())) {
                 long l = sample(node, localSpec, starts, answer);
-                if (i < WARM_UP_WINDOW) {
+                sample(node, remoteSpec, starts, answer);
+                disk.sample();
+                warmed++;
+                if (warmed <= WARM_UP_WINDOW) {
                     firstWarm.add(l);
-                } else if (!recorded && i >= warmups - WARM_UP_WINDOW) {
-                    lastWarm.add(l);
-                }
-                if (recorded) {
-                    local.add(l);
-                    localAnswer.add(answer[0]);
-                    localCommits.add((double) (commits(node) - commits));
-                }
-                commits = commits(node);
-                long r = sample(node, remoteSpec, starts, answer);
-                if (recorded) {
-                    remote.add(r);
-                    remoteAnswer.add(answer[0]);
-                    remoteCommits.add((double) (commits(node) - commits));
-                }
-                long f = disk.sample();
-                if (recorded) {
-                    fsync.add(f);
-                    if ((i - warmups) % perRound == perRound - 1) {
-                        load.add(loadAverage());
+                } else {
+                    if (lastWarm.size() == WARM_UP_WINDOW) {
+                        lastWarm.removeFirst();
                     }
+                    lastWarm.addLast(l);
+                }
+                if (!settled && warmed % JIT_CHECK_EVERY == 0) {
+                    long now = System.nanoTime();
+                    settled = jit.stretchEnded((now - checked) / 1e6);
+                    checked = now;
+                }
+            }
+            long warmNanos = System.nanoTime() - warmStart;
+            for (int i = 0; i < samples; i++) {
+                long commits = commits(node);
+                local.add(sample(node, localSpec, starts, answer));
+                localAnswer.add(answer[0]);
+                localCommits.add((double) (commits(node) - commits));
+                commits = commits(node);
+                remote.add(sample(node, remoteSpec, starts, answer));
+                remoteAnswer.add(answer[0]);
+                remoteCommits.add((double) (commits(node) - commits));
+                fsync.add(disk.sample());
+                if (i % perRound == perRound - 1) {
+                    load.add(loadAverage());
                 }
             }
             worker.checkClock();
-            if (lastWarm.size() > 0) {
+            warmups = warmed;
+            if (!lastWarm.isEmpty()) {
+                Latencies last = new Latencies();
+                lastWarm.forEach(last::add);
                 notes.add(String.format(
                         Locale.ROOT,
                         "warm-up: %d runs per variant in %.1f s; in-process p50 %.2f ms over its first %d runs,"
                                 + " %.2f ms over its last %d",
-                        warmups,
+                        warmed,
                         warmNanos / 1e9,
                         firstWarm.percentile(0.5),
                         firstWarm.size(),
-                        lastWarm.percentile(0.5),
-                        lastWarm.size()));
+                        last.percentile(0.5),
+                        last.size()));
+            }
+            if (untilSettled) {
+                notes.add(String.format(
+                        Locale.ROOT,
+                        settled
+                                ? "the JIT had settled: the busier of the two JVMs' compiled for %.0f %% of the wall"
+                                        + " time of the warm-up's last %d runs"
+                                : "the JIT had NOT settled within %3$d s: the busier of the two JVMs' compiled for"
+                                        + " %1$.0f %% of the wall time of the warm-up's last %2$d runs",
+                        100 * jit.lastShare(),
+                        JIT_CHECK_EVERY,
+                        WARM_UP_MAXIMUM.toSeconds()));
             }
             notes.add("the remote worker's System.nanoTime was checked to be this JVM's clock (ping round trip "
                     + Math.round(roundTrip / 1e3) + " us)");
