@@ -60,20 +60,20 @@ public final class SubmitLatencyWorkload implements Workload {
      * runs: with the samples taken one at a time and the p50 read per 50 pairs, it fell from 4.9 ms
      * (in-process) and 7.3 ms (remote) at the first 50 to 2.2 and 3.2 ms after 250, 1.2 and 1.5 ms
      * after 1,000 and 0.82–0.88 and 1.01–1.07 ms from about 2,900 on (2026-11-24). It goes on
-     * falling after that, while both JVMs still compile: on one machine, within an hour, 0.89 ms
+     * falling after that, while both JVMs still compile: on one machine, within ten minutes, 0.89 ms
      * after 3,000 runs, 0.77–0.78 after 8,000 and 0.69 after 15,000 ({@link #JIT_CHECK_EVERY}).
      */
     public static final int WARMUPS_PER_ROUND = 1_000;
 
     /**
      * When the warm-up counts samples by time (no {@code --iterations}), it goes on past its {@link
-     * #WARMUPS_PER_ROUND} rounds, this many pairs at a time, until neither JVM's JIT (the server's,
-     * this one, and the remote worker's) has settled ({@link JitWatch}: quiet in each of the
-     * last {@value JitWatch#SETTLED_STRETCHES} such stretches), or
-     * until {@link #WARM_UP_MAXIMUM}: the figure is that of a server that has taken enough runs for
-     * its code to be compiled, as {@code tasks} measures one (a perf profile of the recorded samples
-     * after 3,000 warm-up runs found the C2 compiler threads of the two JVMs on 25–40 % of the
-     * machine's two cores).
+     * #WARMUPS_PER_ROUND} rounds, this many pairs at a time, until the JIT of both JVMs (the
+     * server's, this one, and the remote worker's) has settled ({@link JitWatch}: quiet in each of
+     * the last {@value JitWatch#SETTLED_STRETCHES} such stretches), or until {@link
+     * #WARM_UP_MAXIMUM}. The figure is then that of a server that has taken enough runs for its code
+     * to be compiled, as {@code tasks} measures one: a perf profile of the recorded samples after
+     * 3,000 warm-up runs found the C2 compiler threads of the two JVMs on 25–40 % of the machine's
+     * two cores.
      */
     public static final int JIT_CHECK_EVERY = 250;
 
@@ -213,7 +213,10 @@ public final class SubmitLatencyWorkload implements Workload {
                         last.percentile(0.5),
                         last.size()));
             }
-            if (untilSettled) {
+            if (untilSettled && Double.isNaN(jit.lastShare())) {
+                notes.add("neither JVM tells how long its JIT compiled: the warm-up was its least, " + warmed
+                        + " runs per variant");
+            } else if (untilSettled) {
                 notes.add(String.format(
                         Locale.ROOT,
                         settled
