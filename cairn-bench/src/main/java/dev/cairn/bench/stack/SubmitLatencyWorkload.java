@@ -60,7 +60,7 @@ public final class SubmitLatencyWorkload implements Workload {
      * runs: with the samples taken one at a time and the p50 read per 50 pairs, it fell from 4.9 ms
      * (in-process) and 7.3 ms (remote) at the first 50 to 2.2 and 3.2 ms after 250, 1.2 and 1.5 ms
      * after 1,000 and 0.82–0.88 and 1.01–1.07 ms from about 2,900 on (2026-11-24). It goes on
-     * falling after that, while both JVMs still compile: on one machine, within ten minutes, 0.89 ms
+     * falling after that, while both JVMs still compile: on one machine, within five minutes, 0.89 ms
      * after 3,000 runs, 0.77–0.78 after 8,000 and 0.69 after 15,000 ({@link #JIT_CHECK_EVERY}).
      */
     public static final int WARMUPS_PER_ROUND = 1_000;
