@@ -46,6 +46,11 @@ final class JitWatch {
         this.settled = Arrays.stream(before).allMatch(ms -> ms < 0);
     }
 
+    /** A watch with nothing to watch: settled from the start (a warm-up of a fixed length). */
+    static JitWatch none() {
+        return new JitWatch(() -> new long[0]);
+    }
+
     /** Watches this JVM's JIT and each of {@code workers}'. */
     static JitWatch of(List<ChildWorker> workers) {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();

@@ -125,6 +125,7 @@ public final class SubmitLatencyWorkload implements Workload {
         int perRound = perRound(settings);
         int samples = settings.rounds() * perRound;
         int warmups = warmups(settings);
+        int warmed = 0;
         Path dir = tempDir(name());
         ConcurrentHashMap<String, Long> starts = new ConcurrentHashMap<>();
         ProbeRunner.Starts record = starts::put;
@@ -158,12 +159,10 @@ public final class SubmitLatencyWorkload implements Workload {
             Latencies firstWarm = new Latencies();
             ArrayDeque<Long> lastWarm = new ArrayDeque<>(WARM_UP_WINDOW);
             boolean untilSettled = settings.iterations() == 0 && settings.warmupRounds() > 0;
-            JitWatch jit = untilSettled ? JitWatch.of(List.of(worker)) : null;
-            boolean settled = !untilSettled || jit.settled();
+            JitWatch jit = untilSettled ? JitWatch.of(List.of(worker)) : JitWatch.none();
             long warmStart = System.nanoTime();
             long checked = warmStart;
-            int warmed = 0;
-            while (warmed < warmups || (!settled && System.nanoTime() - warmStart < WARM_UP_MAXIMUM.toNanos())) {
+            while (warmed < warmups || (!jit.settled() && System.nanoTime() - warmStart < WARM_UP_MAXIMUM.toNanos())) {
                 long l = sample(node, localSpec, starts, answer);
                 sample(node, remoteSpec, starts, answer);
                 disk.sample();
@@ -176,9 +175,9 @@ public final class SubmitLatencyWorkload implements Workload {
                     }
                     lastWarm.addLast(l);
                 }
-                if (!settled && warmed % JIT_CHECK_EVERY == 0) {
+                if (warmed % JIT_CHECK_EVERY == 0) {
                     long now = System.nanoTime();
-                    settled = jit.stretchEnded((now - checked) / 1e6);
+                    jit.stretchEnded((now - checked) / 1e6);
                     checked = now;
                 }
             }
@@ -198,7 +197,6 @@ public final class SubmitLatencyWorkload implements Workload {
                 }
             }
             worker.checkClock();
-            warmups = warmed;
             if (!lastWarm.isEmpty()) {
                 Latencies last = new Latencies();
                 lastWarm.forEach(last::add);
@@ -219,7 +217,7 @@ public final class SubmitLatencyWorkload implements Workload {
             } else if (untilSettled) {
                 notes.add(String.format(
                         Locale.ROOT,
-                        settled
+                        jit.settled()
                                 ? "the JIT had settled: the busier of the two JVMs' compiled for %.0f %% of the wall"
                                         + " time of the warm-up's last %d runs"
                                 : "the JIT had NOT settled within %3$d s: the busier of the two JVMs' compiled for"
@@ -242,10 +240,10 @@ public final class SubmitLatencyWorkload implements Workload {
         return new BenchReport(
                 name(),
                 BenchReport.Environment.current(),
-                new BenchReport.Settings(warmups, samples, 0, 1, "wall"),
+                new BenchReport.Settings(warmed, samples, 0, 1, "wall"),
                 List.of(
                         Input.count("samples_per_variant", samples),
-                        Input.count("warmup_samples_per_variant", warmups),
+                        Input.count("warmup_samples_per_variant", warmed),
                         Input.count("steps_per_run", 1),
                         Input.count("runner_slots", cores)),
                 List.of(

@@ -266,14 +266,13 @@ public final class TasksWorkload implements Workload {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long warmStart = System.nanoTime();
         boolean timed = settings.iterations() == 0 && settings.warmupRounds() > 0;
-        JitWatch jit = timed ? JitWatch.of(workers) : null;
-        boolean settled = !timed || jit.settled();
+        JitWatch jit = timed ? JitWatch.of(workers) : JitWatch.none();
         for (int r = 0; out.tasksPerSecond.size() < settings.rounds(); r++) {
             long warmed = System.nanoTime() - warmStart;
             boolean recorded = r >= settings.warmupRounds()
                     && (!timed
                             || warmed >= WARM_UP_MAXIMUM.toNanos()
-                            || (warmed >= WARM_UP_MINIMUM.toNanos() && settled));
+                            || (warmed >= WARM_UP_MINIMUM.toNanos() && jit.settled()));
             long iteration = System.nanoTime();
             double k = baseline.round();
             long serverCpu = os.getProcessCpuTime();
@@ -298,10 +297,8 @@ public final class TasksWorkload implements Workload {
             if (!recorded) {
                 out.warmUpRounds++;
                 out.warmUpNanos = System.nanoTime() - warmStart;
-                if (!settled) {
-                    settled = jit.stretchEnded((System.nanoTime() - iteration) / 1e6);
-                    out.lastWarmUpJitShare = jit.lastShare();
-                }
+                jit.stretchEnded((System.nanoTime() - iteration) / 1e6);
+                out.lastWarmUpJitShare = jit.lastShare();
             } else {
                 long tasks = round.runs() * steps;
                 out.tasks += tasks;

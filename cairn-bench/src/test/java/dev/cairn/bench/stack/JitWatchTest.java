@@ -55,6 +55,11 @@ class JitWatchTest {
 
         assertThat(watch.settled()).isTrue();
         assertThat(watch.stretchEnded(1_000)).isTrue();
+        // a warm-up of a fixed length watches nothing
+        JitWatch none = JitWatch.none();
+        assertThat(none.settled()).isTrue();
+        assertThat(none.stretchEnded(1_000)).isTrue();
+        assertThat(none.lastShare()).isNaN();
     }
 
     @Test
