@@ -102,6 +102,7 @@ final class ProjectingEventStore implements EventStore {
         long head;
         try {
             head = db.write(tx -> {
+                queue.finishAtCommit(tx, moves); // waiters hear of the pushed leases from the writer thread
                 InFlightRuns.Entry cached = null;
                 if (carries != null) {
                     Optional<RunInfo> before = carries.write(tx);
@@ -204,7 +205,6 @@ final class ProjectingEventStore implements EventStore {
         if (carries != null) {
             carries.settled(Optional.empty());
         }
-        queue.finish(moves);
         taken.forEach(s -> s.done(Optional.ofNullable(dispatched.get(s))));
         appended.fire(run);
         return head;

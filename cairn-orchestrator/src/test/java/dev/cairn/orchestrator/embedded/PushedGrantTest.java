@@ -55,9 +55,16 @@ class PushedGrantTest {
         SqliteDatabase db;
         TaskQueue queue;
 
+        final TaskQueue.Listener listener;
+
         Queue(Path home, ManualClock clock) {
+            this(home, clock, TaskQueue.Listener.none());
+        }
+
+        Queue(Path home, ManualClock clock, TaskQueue.Listener listener) {
             this.home = home;
             this.clock = clock;
+            this.listener = listener;
             open();
         }
 
@@ -74,7 +81,7 @@ class PushedGrantTest {
                             .leaseTtl(TTL)
                             .build(),
                     new Signal(),
-                    TaskQueue.Listener.none());
+                    listener);
         }
 
         /** As a crash would leave it: the queue and database closed, then opened again and recovered. */
@@ -293,6 +300,58 @@ class PushedGrantTest {
             assertThat(got).hasSize(1);
             assertThat(got.getFirst().task().id()).isEqualTo(next);
             assertThat(q.queue.pushedGrants()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * The moves of a dispatch are told by the thread that committed it, before the writing caller
+     * gets its answer back (a pushed lease is then on its way one wake-up sooner), and only once:
+     * an abandon that finds the transaction committed (its caller was interrupted) tells nothing
+     * again.
+     */
+    @Test
+    void aDispatchsMovesAreToldOnceByTheThreadThatCommittedIt() throws Exception {
+        Map<UUID, List<String>> leasedBy = new java.util.concurrent.ConcurrentHashMap<>();
+        TaskQueue.Listener listener = new TaskQueue.Listener() {
+            @Override
+            public void onTask(UUID taskId, dev.cairn.machine.runtime.Lifecycle.Move<TaskStatus> move) {
+                if (move.to() == TaskStatus.LEASED) {
+                    leasedBy.computeIfAbsent(taskId, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                            .add(Thread.currentThread().getName());
+                }
+            }
+
+            @Override
+            public void onLease(UUID taskId, long epoch, dev.cairn.machine.runtime.Lifecycle.Move<LeaseStatus> move) {}
+        };
+        try (Queue q = new Queue(dir, new ManualClock(), listener)) {
+            CompletableFuture<List<LeaseEnvelope>> first = q.waiting("node-1", 1, Duration.ofSeconds(60));
+            UUID pushed = q.dispatch("op.first.main").taskId();
+            assertThat(get(first)).extracting(l -> l.task().id()).containsExactly(pushed);
+            assertThat(leasedBy.get(pushed))
+                    .as("told once, by the writer thread that committed the dispatch")
+                    .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                    .startsWith("cairn-sqlite-writer");
+
+            // the caller's write failed after the commit (interrupted): its abandon finds it committed
+            CompletableFuture<List<LeaseEnvelope>> second = q.waiting("node-1", 1, Duration.ofSeconds(60));
+            TaskQueue.Moves moves = q.queue.moves();
+            TaskQueue.Dispatch dispatch = q.db.write(tx -> {
+                q.queue.finishAtCommit(tx, moves);
+                return q.queue.dispatchIn(
+                        tx,
+                        RUN,
+                        new StateId("op.second.main"),
+                        0,
+                        request(Map.of(), Duration.ZERO),
+                        q.clock.nowMillis(),
+                        moves);
+            });
+            q.queue.abandon(moves);
+            q.queue.finish(moves);
+            assertThat(get(second)).extracting(l -> l.task().id()).containsExactly(dispatch.taskId());
+            assertThat(leasedBy.get(dispatch.taskId())).as("told once").hasSize(1);
+            assertThat(q.queue.pushedGrants()).isEqualTo(2);
         }
     }
 
