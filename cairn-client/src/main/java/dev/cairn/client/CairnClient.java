@@ -1,6 +1,7 @@
 package dev.cairn.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.client.http.DirectHttp;
 import dev.cairn.contracts.ErrorEnvelope;
 import dev.cairn.contracts.RunRequest;
 import dev.cairn.contracts.RunState;
@@ -54,21 +55,30 @@ import java.util.concurrent.Executor;
  * (streamed both ways, digests verified). Every failure is a {@link CairnClientException} carrying
  * the server's error envelope: code, message, retryable, hint, details.
  *
- * <p>Blocking and thread-safe; meant for virtual threads. Build with {@link #builder(URI)}.
+ * <p>Blocking and thread-safe; meant for virtual threads. Build with {@link #builder(URI)}. Calls
+ * whose bodies are in memory go through {@link DirectHttp} on the calling thread (an interrupt ends
+ * one on a virtual thread; on a platform thread it ends at its timeout), streamed ones through the
+ * JDK's {@link HttpClient}; a client given its own {@link HttpClient} uses it for every call.
  */
 public final class CairnClient implements AutoCloseable {
 
     private static final String JSON = "application/json";
     private static final String OCTET_STREAM = "application/octet-stream";
+    private static final String USER_AGENT = "cairn-client";
 
     private final URI base;
     private final Optional<String> token;
-    /** Every request whose body is in memory or empty; its answers are handled on its selector thread. */
+    /**
+     * Streamed answers (downloads, event and log streams) and {@code HEAD}; every call when the
+     * caller gave it ({@link #ownsHttp} false), else JSON calls go through {@link DirectHttp}. Its
+     * answers are handled on its selector thread.
+     */
     private final HttpClient http;
     /** Uploads, whose request bodies read a caller's stream or a file. */
     private final HttpClient uploads;
 
     private final boolean ownsHttp;
+    private final Duration connectTimeout;
     private final Duration requestTimeout;
     private final int maxReconnects;
     private final Duration reconnectDelay;
@@ -92,6 +102,7 @@ public final class CairnClient implements AutoCloseable {
                         builder,
                         task -> Thread.ofVirtual().name("cairn-http-upload").start(task))
                 : builder.http;
+        this.connectTimeout = builder.connectTimeout;
         this.requestTimeout = builder.requestTimeout;
         this.maxReconnects = builder.maxReconnects;
         this.reconnectDelay = builder.reconnectDelay;
@@ -405,17 +416,51 @@ public final class CairnClient implements AutoCloseable {
     private HttpRequest.Builder request(String method, String pathAndQuery) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
                 .timeout(requestTimeout)
+                .header("User-Agent", USER_AGENT)
                 .method(method, HttpRequest.BodyPublishers.noBody());
         token.ifPresent(t -> builder.header("Authorization", "Bearer " + t));
         return builder;
     }
 
     private <T> T json(String method, String pathAndQuery, Optional<Object> body, Class<T> type) {
+        if (ownsHttp) {
+            return direct(method, pathAndQuery, body.map(Wire::writeBytes), type);
+        }
         HttpRequest.Builder builder = request(method, pathAndQuery).header("Accept", JSON);
         body.ifPresent(b -> builder.header("Content-Type", JSON)
                 .method(method, HttpRequest.BodyPublishers.ofByteArray(Wire.writeBytes(b))));
         HttpResponse<byte[]> response = send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
         return answer(method + " " + pathAndQuery, response, type);
+    }
+
+    /**
+     * A JSON call through {@link DirectHttp}, on this thread: what every call with a body in memory
+     * does unless the caller gave its own {@link HttpClient} ({@link Builder#httpClient}), which is
+     * then used for everything.
+     */
+    private <T> T direct(String method, String pathAndQuery, Optional<byte[]> body, Class<T> type) {
+        String what = method + " " + pathAndQuery;
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", JSON);
+        headers.put("User-Agent", USER_AGENT);
+        token.ifPresent(t -> headers.put("Authorization", "Bearer " + t));
+        if (body.isPresent()) {
+            headers.put("Content-Type", JSON);
+        }
+        DirectHttp.Answer answer;
+        try {
+            answer = DirectHttp.call(
+                    method, URI.create(base + pathAndQuery), headers, body, connectTimeout, requestTimeout);
+        } catch (IOException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw CairnClientException.interrupted(what);
+            }
+            throw CairnClientException.connectionFailed(what, e);
+        }
+        if (answer.status() >= 300) {
+            throw failure(what, answer.status(), answer.body());
+        }
+        return decode(answer.body(), type, what);
     }
 
     private static <T> T answer(String what, HttpResponse<byte[]> response, Class<T> type) {
