@@ -1,5 +1,6 @@
 package dev.cairn.runner.node.remote;
 
+import dev.cairn.client.http.DirectHttp;
 import dev.cairn.contracts.ErrorEnvelope;
 import dev.cairn.json.JsonException;
 import dev.cairn.json.wire.Wire;
@@ -12,13 +13,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The HTTP plumbing shared by the remote ports: JDK {@link HttpClient}s (HTTP/1.1, no redirects),
- * one for calls and one for streamed uploads; the bearer token; retries with backoff for retryable
+ * The HTTP plumbing shared by the remote ports: JSON calls on the calling thread ({@link #call},
+ * {@link DirectHttp}); JDK {@link HttpClient}s (HTTP/1.1, no redirects) for the artifact routes, one
+ * for calls and one for streamed uploads; the bearer token; retries with backoff for retryable
  * failures; and the reading of {@link ErrorEnvelope}s into {@link Problem}s that each port maps to
  * its own exceptions.
  */
@@ -26,6 +30,9 @@ final class HttpTransport implements AutoCloseable {
 
     /** Error bodies are read up to this size. */
     private static final int MAX_ERROR_BODY = 64 * 1024;
+
+    private static final String JSON = "application/json; charset=utf-8";
+    private static final String USER_AGENT = "cairn-runner";
 
     private final RemoteClientOptions options;
     /** Calls whose request bodies are in memory; answers are handled on its selector thread. */
@@ -100,7 +107,7 @@ final class HttpTransport implements AutoCloseable {
 
     HttpRequest.Builder request(String path, Duration timeout) {
         HttpRequest.Builder builder =
-                HttpRequest.newBuilder(uri(path)).timeout(timeout).header("User-Agent", "cairn-runner");
+                HttpRequest.newBuilder(uri(path)).timeout(timeout).header("User-Agent", USER_AGENT);
         options.token().ifPresent(t -> builder.header("Authorization", "Bearer " + t));
         return builder;
     }
@@ -141,17 +148,73 @@ final class HttpTransport implements AutoCloseable {
             HttpResponse.BodyHandler<T> handler,
             Retry retry,
             Function<Problem, RuntimeException> failed) {
+        return attempts(route, retry, failed, () -> {
+            HttpResponse<T> response = client.send(request.get(), handler);
+            return response.statusCode() / 100 == 2
+                    ? Attempted.answered(response)
+                    : Attempted.refused(response.statusCode(), errorBody(response.body()));
+        });
+    }
+
+    /**
+     * A JSON call whose body is in memory ({@code body}, none when empty), made on this thread through
+     * {@link DirectHttp} (the lease routes: a lease acquire's answer then wakes the thread that runs
+     * the lease, with no selector thread in between), with {@code timeout} for the server's silence;
+     * returns the 2xx answer, or throws what {@code failed} makes of the problem once {@code retry}
+     * allows no more attempts.
+     */
+    DirectHttp.Answer call(
+            String route,
+            String method,
+            String path,
+            Optional<byte[]> body,
+            Duration timeout,
+            Retry retry,
+            Function<Problem, RuntimeException> failed) {
+        URI uri = uri(path);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", JSON);
+        headers.put("User-Agent", USER_AGENT);
+        options.token().ifPresent(t -> headers.put("Authorization", "Bearer " + t));
+        if (body.isPresent()) {
+            headers.put("Content-Type", JSON);
+        }
+        return attempts(route, retry, failed, () -> {
+            DirectHttp.Answer answer = DirectHttp.call(method, uri, headers, body, options.connectTimeout(), timeout);
+            return answer.ok() ? Attempted.answered(answer) : Attempted.refused(answer.status(), answer.body());
+        });
+    }
+
+    /** One attempt of a call: its 2xx answer, or the status and body of the error answer. */
+    private record Attempted<T>(T answer, int status, byte[] error) {
+        static <T> Attempted<T> answered(T answer) {
+            return new Attempted<>(answer, 200, null);
+        }
+
+        static <T> Attempted<T> refused(int status, byte[] error) {
+            return new Attempted<>(null, status, error);
+        }
+    }
+
+    /** An attempt of a call, which may fail in transit or be interrupted. */
+    @FunctionalInterface
+    private interface Attempt<T> {
+        Attempted<T> run() throws IOException, InterruptedException;
+    }
+
+    /** Runs {@code attempt} until it is answered 2xx or {@code retry} allows no more attempts. */
+    private <T> T attempts(String route, Retry retry, Function<Problem, RuntimeException> failed, Attempt<T> call) {
         int attempt = 0;
         while (true) {
             attempt++;
             Problem problem;
             boolean sent;
             try {
-                HttpResponse<T> response = client.send(request.get(), handler);
-                if (response.statusCode() / 100 == 2) {
-                    return response;
+                Attempted<T> attempted = call.run();
+                if (attempted.error() == null) {
+                    return attempted.answer();
                 }
-                problem = problem(route, response.statusCode(), errorBody(response.body()));
+                problem = problem(route, attempted.status(), attempted.error());
                 sent = true;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -1,5 +1,6 @@
 package dev.cairn.runner.node.remote;
 
+import dev.cairn.client.http.DirectHttp;
 import dev.cairn.contracts.api.CompletionBatch;
 import dev.cairn.contracts.api.CompletionResults;
 import dev.cairn.contracts.api.InlineOutput;
@@ -17,8 +18,6 @@ import dev.cairn.runner.api.lease.LeaseException;
 import dev.cairn.runner.api.lease.LeaseService;
 import dev.cairn.runner.node.OutputCarrier;
 import dev.cairn.runner.node.RunnerNodeException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +64,6 @@ import org.slf4j.LoggerFactory;
 public final class RemoteLeaseService implements OutputCarrier, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RemoteLeaseService.class);
-    private static final String JSON = "application/json; charset=utf-8";
     private static final String BATCH_PATH = "v1/leases/complete";
     private static final String BATCH_ROUTE = "POST /" + BATCH_PATH;
     private static final String INLINE_QUERY = "?inline_outputs=true";
@@ -126,18 +124,15 @@ public final class RemoteLeaseService implements OutputCarrier, AutoCloseable {
     public List<LeaseEnvelope> acquire(AcquireRequest request) {
         String route = "POST /v1/leases/acquire";
         byte[] body = Wire.writeBytes(Objects.requireNonNull(request, "request"));
-        HttpResponse<byte[]> response = http.send(
+        DirectHttp.Answer answer = http.call(
                 route,
-                () -> http.request(
-                                "v1/leases/acquire",
-                                http.options().requestTimeout().plus(request.maxWait()))
-                        .header("Content-Type", JSON)
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofByteArray(),
+                "POST",
+                "v1/leases/acquire",
+                Optional.of(body),
+                http.options().requestTimeout().plus(request.maxWait()),
                 HttpTransport.Retry.CONNECT_ONLY,
                 RemoteLeaseService::failed);
-        return http.read(route, response.body(), LeaseBatch.class, RemoteLeaseService::failed)
+        return http.read(route, answer.body(), LeaseBatch.class, RemoteLeaseService::failed)
                 .leases();
     }
 
@@ -145,8 +140,8 @@ public final class RemoteLeaseService implements OutputCarrier, AutoCloseable {
     public HeartbeatAnswer heartbeat(Heartbeat heartbeat) {
         String path = "v1/leases/" + heartbeat.lease().taskId() + "/heartbeat";
         String route = "POST /" + path;
-        HttpResponse<byte[]> response = post(route, path, Wire.writeBytes(heartbeat));
-        return http.read(route, response.body(), HeartbeatAnswer.class, RemoteLeaseService::failed);
+        DirectHttp.Answer answer = post(route, path, Wire.writeBytes(heartbeat));
+        return http.read(route, answer.body(), HeartbeatAnswer.class, RemoteLeaseService::failed);
     }
 
     /**
@@ -215,7 +210,7 @@ public final class RemoteLeaseService implements OutputCarrier, AutoCloseable {
 
     private List<CompletionResult> sendBatch(List<Completion> batch, List<InlineOutput> inline) {
         byte[] body = Wire.writeBytes(new CompletionBatch(batch, inline));
-        HttpResponse<byte[]> response;
+        DirectHttp.Answer response;
         try {
             response = post(BATCH_ROUTE, inline.isEmpty() ? BATCH_PATH : BATCH_PATH + INLINE_QUERY, body);
         } catch (RemoteServiceException e) {
@@ -248,7 +243,7 @@ public final class RemoteLeaseService implements OutputCarrier, AutoCloseable {
                     || !results.get(i).lease().equals(batch.get(i).lease())) {
                 throw failed(new HttpTransport.Problem(
                         BATCH_ROUTE,
-                        response.statusCode(),
+                        response.status(),
                         "invalid_response",
                         BATCH_ROUTE + " answered " + results.size() + " results that do not match the " + batch.size()
                                 + " completions sent",
@@ -271,14 +266,13 @@ public final class RemoteLeaseService implements OutputCarrier, AutoCloseable {
         });
     }
 
-    private HttpResponse<byte[]> post(String route, String path, byte[] body) {
-        return http.send(
+    private DirectHttp.Answer post(String route, String path, byte[] body) {
+        return http.call(
                 route,
-                () -> http.request(path, http.options().requestTimeout())
-                        .header("Content-Type", JSON)
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofByteArray(),
+                "POST",
+                path,
+                Optional.of(body),
+                http.options().requestTimeout(),
                 HttpTransport.Retry.IDEMPOTENT,
                 RemoteLeaseService::failed);
     }

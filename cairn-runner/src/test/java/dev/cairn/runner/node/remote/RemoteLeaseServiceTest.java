@@ -19,6 +19,7 @@ import dev.cairn.runner.api.lease.LogLine;
 import dev.cairn.runner.api.lease.OutputArtifact;
 import dev.cairn.runner.api.lease.TaskOutcome;
 import dev.cairn.runner.node.Backoff;
+import dev.cairn.runner.node.RunnerNodeException;
 import dev.cairn.runner.node.testing.CairnServerFixture;
 import dev.cairn.runner.node.testing.InMemoryLeaseService;
 import dev.cairn.runner.node.testing.Tasks;
@@ -103,6 +104,36 @@ class RemoteLeaseServiceTest {
     void anEmptyBatchAfterTheLongPoll() {
         assertThat(client("runner-tok").acquire(acquire(Duration.ofMillis(100))))
                 .isEmpty();
+    }
+
+    /** How a node stops: it interrupts its acquiring (virtual) thread, whose long poll ends at once. */
+    @Test
+    void anInterruptEndsALongPollingAcquire() throws Exception {
+        RemoteLeaseService client = client("runner-tok");
+        java.util.concurrent.CompletableFuture<Throwable> ended = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicBoolean stillInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread acquiring = Thread.ofVirtual().start(() -> {
+            try {
+                client.acquire(acquire(Duration.ofSeconds(60)));
+                ended.complete(null);
+            } catch (Throwable e) {
+                stillInterrupted.set(Thread.currentThread().isInterrupted());
+                ended.complete(e);
+            }
+        });
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (leases.waitingAcquires() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(leases.waitingAcquires())
+                .as("the acquire waits on the server")
+                .isEqualTo(1);
+        acquiring.interrupt();
+
+        assertThat(ended.get(10, java.util.concurrent.TimeUnit.SECONDS))
+                .isInstanceOfSatisfying(
+                        RunnerNodeException.class, e -> assertThat(e.code()).isEqualTo("interrupted"));
+        assertThat(stillInterrupted).as("the thread's interrupt status is kept").isTrue();
     }
 
     @Test

@@ -39,6 +39,7 @@ public final class InMemoryLeaseService implements LeaseService {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Map<UUID, Task> tasks = new LinkedHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
 
     public InMemoryLeaseService(Duration ttl) {
         this.ttl = ttl;
@@ -80,6 +81,7 @@ public final class InMemoryLeaseService implements LeaseService {
     public List<LeaseEnvelope> acquire(AcquireRequest request) {
         long deadline = System.nanoTime() + request.maxWait().toNanos();
         lock.lock();
+        waiting.incrementAndGet();
         try {
             while (true) {
                 List<LeaseEnvelope> granted = new ArrayList<>();
@@ -116,8 +118,14 @@ public final class InMemoryLeaseService implements LeaseService {
                 }
             }
         } finally {
+            waiting.decrementAndGet();
             lock.unlock();
         }
+    }
+
+    /** How many acquires are in progress (waiting for work, most of the time). */
+    public int waitingAcquires() {
+        return waiting.get();
     }
 
     private static boolean matches(Task task, AcquireRequest request) {
