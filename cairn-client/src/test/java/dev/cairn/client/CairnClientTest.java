@@ -105,6 +105,35 @@ class CairnClientTest {
         assertThat(client.summary(runId).jobs()).extracting(j -> j.jobId()).containsExactly("build", "test@eu");
     }
 
+    /** A client given its own JDK HttpClient sends every call through it, with the same answers and errors. */
+    @Test
+    void aClientGivenItsOwnHttpClientUsesItForJsonCallsToo() {
+        java.util.concurrent.atomic.AtomicInteger handled = new java.util.concurrent.atomic.AtomicInteger();
+        try (java.net.http.HttpClient own = java.net.http.HttpClient.newBuilder()
+                        .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                        .executor(task -> {
+                            handled.incrementAndGet(); // the JDK client hands its work here: it was used
+                            Thread.ofVirtual().start(task);
+                        })
+                        .build();
+                CairnClient through = CairnClient.builder(server.uri())
+                        .token(server.clientToken())
+                        .httpClient(own)
+                        .build()) {
+            String runId = through.submit(twoRunners()).runId();
+            assertThat(through.status(runId).totalJobs()).isEqualTo(2);
+            assertThat(through.cancel(runId).state()).isEqualTo(RunState.FAILED);
+            CairnClientException notFound = catchThrowableOfType(
+                    CairnClientException.class, () -> through.detail("0b0c5e33-3f0a-4c1e-9a8a-0c4d6a1e2f30"));
+            assertThat(notFound.status()).isEqualTo(404);
+            assertThat(notFound.code()).isEqualTo("run_not_found");
+            assertThat(client.status(runId).state())
+                    .as("the run the other transport submitted")
+                    .isEqualTo(RunState.FAILED);
+            assertThat(handled).as("the calls went through the given client").hasPositiveValue();
+        }
+    }
+
     @Test
     void runsAreListedPagedAndControlled() {
         List<String> ids = new ArrayList<>();

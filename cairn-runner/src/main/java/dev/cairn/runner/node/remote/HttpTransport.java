@@ -35,7 +35,10 @@ final class HttpTransport implements AutoCloseable {
     private static final String USER_AGENT = "cairn-runner";
 
     private final RemoteClientOptions options;
-    /** Calls whose request bodies are in memory; answers are handled on its selector thread. */
+    /**
+     * The artifact routes' calls whose request bodies are in memory (their answers may be streams);
+     * answers are handled on its selector thread.
+     */
     private final HttpClient client;
     /** Streamed uploads ({@link #upload}), whose request bodies read a caller's stream. */
     private final HttpClient uploads;
@@ -202,7 +205,7 @@ final class HttpTransport implements AutoCloseable {
         Attempted<T> run() throws IOException, InterruptedException;
     }
 
-    /** Runs {@code attempt} until it is answered 2xx or {@code retry} allows no more attempts. */
+    /** Runs {@code call} until it is answered 2xx or {@code retry} allows no more attempts. */
     private <T> T attempts(String route, Retry retry, Function<Problem, RuntimeException> failed, Attempt<T> call) {
         int attempt = 0;
         while (true) {
