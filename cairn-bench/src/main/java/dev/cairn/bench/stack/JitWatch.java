@@ -1,5 +1,6 @@
 package dev.cairn.bench.stack;
 
+import dev.cairn.bench.BenchSettings;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
@@ -44,6 +45,23 @@ final class JitWatch {
         this.readings = Objects.requireNonNull(readings, "readings");
         this.before = readings.get();
         this.settled = Arrays.stream(before).allMatch(ms -> ms < 0);
+    }
+
+    /**
+     * Whether a stack workload's warm-up goes on until the JIT settles: when samples are timed
+     * rather than counted ({@code --iterations} absent) and there is a warm-up at all. A counted
+     * warm-up (the tests) is exactly its {@code --warmup} rounds.
+     */
+    static boolean untilSettled(BenchSettings settings) {
+        return settings.iterations() == 0 && settings.warmupRounds() > 0;
+    }
+
+    /**
+     * The watch of a warm-up under {@code settings}: of this JVM and {@code workers} when it goes on
+     * until the JIT settles ({@link #untilSettled}), else {@link #none()}.
+     */
+    static JitWatch forWarmUp(BenchSettings settings, List<ChildWorker> workers) {
+        return untilSettled(settings) ? of(workers) : none();
     }
 
     /** A watch with nothing to watch: settled from the start (a warm-up of a fixed length). */

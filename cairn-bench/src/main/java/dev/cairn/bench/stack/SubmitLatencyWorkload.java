@@ -112,7 +112,7 @@ public final class SubmitLatencyWorkload implements Workload {
     /** Counts samples, not timed rounds: {@code --duration} plays no part. */
     @Override
     public String plan(BenchSettings settings) {
-        String warm = settings.iterations() == 0 && settings.warmupRounds() > 0
+        String warm = JitWatch.untilSettled(settings)
                 ? "at least " + warmups(settings) + " warm-up samples, until the JIT settles (at most "
                         + WARM_UP_MAXIMUM.toSeconds() + " s),"
                 : warmups(settings) + " warm-up";
@@ -158,8 +158,8 @@ public final class SubmitLatencyWorkload implements Workload {
             long[] answer = new long[1];
             Latencies firstWarm = new Latencies();
             ArrayDeque<Long> lastWarm = new ArrayDeque<>(WARM_UP_WINDOW);
-            boolean untilSettled = settings.iterations() == 0 && settings.warmupRounds() > 0;
-            JitWatch jit = untilSettled ? JitWatch.of(List.of(worker)) : JitWatch.none();
+            boolean untilSettled = JitWatch.untilSettled(settings);
+            JitWatch jit = JitWatch.forWarmUp(settings, List.of(worker));
             long warmStart = System.nanoTime();
             long checked = warmStart;
             while (warmed < warmups || (!jit.settled() && System.nanoTime() - warmStart < WARM_UP_MAXIMUM.toNanos())) {

@@ -129,7 +129,7 @@ public final class TasksWorkload implements Workload {
 
     @Override
     public String plan(BenchSettings settings) {
-        String warm = settings.iterations() == 0 && settings.warmupRounds() > 0
+        String warm = JitWatch.untilSettled(settings)
                 ? "at least " + settings.warmupRounds() + " warm-up rounds and " + WARM_UP_MINIMUM.toSeconds()
                         + " s, until the JIT settles (at most " + WARM_UP_MAXIMUM.toSeconds() + " s)"
                 : settings.warmupRounds() + " warm-up rounds";
@@ -265,8 +265,8 @@ public final class TasksWorkload implements Workload {
         Series out = new Series();
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long warmStart = System.nanoTime();
-        boolean timed = settings.iterations() == 0 && settings.warmupRounds() > 0;
-        JitWatch jit = timed ? JitWatch.of(workers) : JitWatch.none();
+        boolean timed = JitWatch.untilSettled(settings);
+        JitWatch jit = JitWatch.forWarmUp(settings, workers);
         for (int r = 0; out.tasksPerSecond.size() < settings.rounds(); r++) {
             long warmed = System.nanoTime() - warmStart;
             boolean recorded = r >= settings.warmupRounds()

@@ -2,6 +2,7 @@ package dev.cairn.bench.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cairn.bench.BenchSettings;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -60,6 +61,24 @@ class JitWatchTest {
         assertThat(none.settled()).isTrue();
         assertThat(none.stretchEnded(1_000)).isTrue();
         assertThat(none.lastShare()).isNaN();
+    }
+
+    @Test
+    void onlyATimedWarmUpWaitsForTheJit() {
+        BenchSettings timed = BenchSettings.builder().warmupRounds(3).build();
+        BenchSettings counted =
+                BenchSettings.builder().warmupRounds(3).iterations(100).build();
+        BenchSettings none = BenchSettings.builder().warmupRounds(0).build();
+
+        assertThat(JitWatch.untilSettled(timed)).isTrue();
+        assertThat(JitWatch.untilSettled(counted)).isFalse();
+        assertThat(JitWatch.untilSettled(none)).isFalse();
+        assertThat(JitWatch.forWarmUp(timed, List.of()).settled())
+                .as("this JVM's JIT, watched")
+                .isFalse();
+        assertThat(JitWatch.forWarmUp(counted, List.of()).settled())
+                .as("nothing watched")
+                .isTrue();
     }
 
     @Test
