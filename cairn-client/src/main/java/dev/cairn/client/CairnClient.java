@@ -62,7 +62,7 @@ import java.util.concurrent.Executor;
  */
 public final class CairnClient implements AutoCloseable {
 
-    private static final String JSON = "application/json";
+    private static final String JSON = DirectHttp.JSON;
     private static final String OCTET_STREAM = "application/octet-stream";
     private static final String USER_AGENT = "cairn-client";
 
@@ -440,17 +440,10 @@ public final class CairnClient implements AutoCloseable {
      */
     private <T> T direct(String method, String pathAndQuery, Optional<byte[]> body, Class<T> type) {
         String what = method + " " + pathAndQuery;
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Accept", JSON);
-        headers.put("User-Agent", USER_AGENT);
-        token.ifPresent(t -> headers.put("Authorization", "Bearer " + t));
-        if (body.isPresent()) {
-            headers.put("Content-Type", JSON);
-        }
         DirectHttp.Answer answer;
         try {
-            answer = DirectHttp.call(
-                    method, URI.create(base + pathAndQuery), headers, body, connectTimeout, requestTimeout);
+            answer = DirectHttp.json(
+                    method, URI.create(base + pathAndQuery), USER_AGENT, token, body, connectTimeout, requestTimeout);
         } catch (IOException e) {
             if (Thread.currentThread().isInterrupted()) {
                 throw CairnClientException.interrupted(what);

@@ -7,6 +7,7 @@ import java.net.HttpURLConnection;
 import java.net.Proxy;
 import java.net.URI;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -57,23 +58,48 @@ public final class DirectHttp {
 
     private DirectHttp() {}
 
+    /** The media type of Cairn's JSON bodies (UTF-8, as every JSON text is). */
+    public static final String JSON = "application/json";
+
     /**
-     * An answer: its status, its body (empty when there is none) and its {@code Content-Type}.
+     * An answer: its status and its body (empty when there is none).
      *
      * @param status the HTTP status code
      * @param body the bytes of the body, read to its end
-     * @param contentType the {@code Content-Type} header, when there is one
      */
-    public record Answer(int status, byte[] body, Optional<String> contentType) {
+    public record Answer(int status, byte[] body) {
         public Answer {
             Objects.requireNonNull(body, "body");
-            Objects.requireNonNull(contentType, "contentType");
         }
 
         /** Whether the status is 2xx. */
         public boolean ok() {
             return status / 100 == 2;
         }
+    }
+
+    /**
+     * A call of Cairn's API: {@link #call} with {@code Accept: application/json}, {@code
+     * Content-Type: application/json} when there is a body, {@code userAgent}, and {@code
+     * Authorization: Bearer} with {@code token} when given.
+     */
+    public static Answer json(
+            String method,
+            URI uri,
+            String userAgent,
+            Optional<String> token,
+            Optional<byte[]> body,
+            Duration connectTimeout,
+            Duration timeout)
+            throws IOException {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", JSON);
+        headers.put("User-Agent", Objects.requireNonNull(userAgent, "userAgent"));
+        token.ifPresent(t -> headers.put("Authorization", "Bearer " + t));
+        if (body.isPresent()) {
+            headers.put("Content-Type", JSON);
+        }
+        return call(method, uri, headers, body, connectTimeout, timeout);
     }
 
     /**
@@ -117,7 +143,7 @@ public final class DirectHttp {
             try (InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
                 bytes = in == null ? new byte[0] : in.readAllBytes(); // read to the end: the connection is kept
             }
-            return new Answer(status, bytes, Optional.ofNullable(connection.getContentType()));
+            return new Answer(status, bytes);
         } catch (IOException | RuntimeException e) {
             connection.disconnect(); // a connection left mid-answer must not be used again
             throw e;

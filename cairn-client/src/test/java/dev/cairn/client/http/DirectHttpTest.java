@@ -143,10 +143,11 @@ class DirectHttpTest {
     }
 
     private static DirectHttp.Answer post(URI uri, String json) throws IOException {
-        return DirectHttp.call(
+        return DirectHttp.json(
                 "POST",
                 uri,
-                Map.of("Content-Type", "application/json", "Accept", "application/json"),
+                "cairn-test",
+                Optional.of("tok-1"),
                 Optional.of(json.getBytes(StandardCharsets.UTF_8)),
                 CONNECT,
                 TIMEOUT);
@@ -163,7 +164,6 @@ class DirectHttpTest {
             assertThat(accepted.status()).isEqualTo(202);
             assertThat(accepted.ok()).isTrue();
             assertThat(new String(accepted.body(), StandardCharsets.UTF_8)).isEqualTo("{\"run_id\":\"r-1\"}");
-            assertThat(accepted.contentType()).contains("application/json; charset=utf-8");
             assertThat(missing.status()).isEqualTo(404);
             assertThat(missing.ok()).isFalse();
             assertThat(new String(missing.body(), StandardCharsets.UTF_8)).isEqualTo("{\"code\":\"not_found\"}");
@@ -174,6 +174,8 @@ class DirectHttpTest {
             assertThat(first.headers())
                     .containsEntry("Content-Type", "application/json")
                     .containsEntry("Accept", "application/json")
+                    .containsEntry("User-Agent", "cairn-test")
+                    .containsEntry("Authorization", "Bearer tok-1")
                     .containsEntry("Content-Length", "7");
             assertThat(new String(first.body(), StandardCharsets.UTF_8)).isEqualTo("{\"a\":1}");
             assertThat(peer.connections)
@@ -185,14 +187,17 @@ class DirectHttpTest {
     @Test
     void aGetHasNoBodyAndAnEmptyAnswerIsAnEmptyBody() throws Exception {
         try (Peer peer = new Peer(r -> "HTTP/1.1 204 No Content\r\n\r\n".getBytes(StandardCharsets.US_ASCII))) {
-            DirectHttp.Answer answer =
-                    DirectHttp.call("GET", peer.uri("/healthz"), Map.of(), Optional.empty(), CONNECT, TIMEOUT);
+            DirectHttp.Answer answer = DirectHttp.json(
+                    "GET", peer.uri("/healthz"), "cairn-test", Optional.empty(), Optional.empty(), CONNECT, TIMEOUT);
 
             assertThat(answer.status()).isEqualTo(204);
             assertThat(answer.body()).isEmpty();
-            assertThat(answer.contentType()).isEmpty();
-            assertThat(peer.received.getFirst().method()).isEqualTo("GET");
-            assertThat(peer.received.getFirst().body()).isEmpty();
+            Received get = peer.received.getFirst();
+            assertThat(get.method()).isEqualTo("GET");
+            assertThat(get.body()).isEmpty();
+            assertThat(get.headers())
+                    .containsEntry("Accept", "application/json")
+                    .doesNotContainKeys("Content-Type", "Authorization");
         }
     }
 

@@ -13,8 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -31,7 +29,6 @@ final class HttpTransport implements AutoCloseable {
     /** Error bodies are read up to this size. */
     private static final int MAX_ERROR_BODY = 64 * 1024;
 
-    private static final String JSON = "application/json; charset=utf-8";
     private static final String USER_AGENT = "cairn-runner";
 
     private final RemoteClientOptions options;
@@ -175,15 +172,9 @@ final class HttpTransport implements AutoCloseable {
             Retry retry,
             Function<Problem, RuntimeException> failed) {
         URI uri = uri(path);
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Accept", JSON);
-        headers.put("User-Agent", USER_AGENT);
-        options.token().ifPresent(t -> headers.put("Authorization", "Bearer " + t));
-        if (body.isPresent()) {
-            headers.put("Content-Type", JSON);
-        }
         return attempts(route, retry, failed, () -> {
-            DirectHttp.Answer answer = DirectHttp.call(method, uri, headers, body, options.connectTimeout(), timeout);
+            DirectHttp.Answer answer =
+                    DirectHttp.json(method, uri, USER_AGENT, options.token(), body, options.connectTimeout(), timeout);
             return answer.ok() ? Attempted.answered(answer) : Attempted.refused(answer.status(), answer.body());
         });
     }
