@@ -132,7 +132,7 @@ public final class EmbeddedOrchestrator implements Orchestrator {
     private final RunSignals appended = new RunSignals();
     private final Signal logged = new Signal();
     private final ConcurrentHashMap<RunId, Thread> drivers = new ConcurrentHashMap<>();
-    private final Acceptances acceptances = new Acceptances();
+    private final Acceptances acceptances;
     private final LeaseService leases;
     private final LeaseService localLeases;
     private final Thread sweeper;
@@ -186,6 +186,7 @@ public final class EmbeddedOrchestrator implements Orchestrator {
             }
         };
         this.queue = new TaskQueue(db, options, logged, both);
+        this.acceptances = new Acceptances(Acceptances.tickFor(options.acceptanceWait()));
         this.leases = new CountingLeases(queue, metrics, false);
         this.localLeases = new CountingLeases(queue, metrics, true);
         ProjectingEventStore projecting =
@@ -1214,6 +1215,7 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         }
         db.close();
         queue.close();
+        acceptances.close();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         for (Thread thread : List.copyOf(drivers.values())) {
             if (thread.getState() == Thread.State.NEW) {

@@ -59,8 +59,9 @@ import java.util.function.Function;
  *     the home has inference configured, so pipeline steps may ask for it ({@code inference:});
  *     default absent: such steps are refused at submission with {@code inference_unavailable}
  * @param acceptanceWait how long a submission waits for its run's first append to carry its
- *     acceptance before it writes the acceptance in a commit of its own (see {@code Acceptances});
- *     {@link Duration#ZERO} always writes it alone; default {@value #DEFAULT_ACCEPTANCE_WAIT_MILLIS} ms
+ *     acceptance before it writes the acceptance in a commit of its own (see {@code Acceptances}),
+ *     at least this long and at most half as long again; {@link Duration#ZERO} always writes it
+ *     alone; default {@value #DEFAULT_ACCEPTANCE_WAIT_MILLIS} ms
  */
 public record OrchestratorOptions(
         Path home,

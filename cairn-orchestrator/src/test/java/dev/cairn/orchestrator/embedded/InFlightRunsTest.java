@@ -23,6 +23,7 @@ import dev.cairn.store.sqlite.SqliteEventStore;
 import dev.cairn.store.sqlite.SqliteOptions;
 import dev.cairn.testkit.contract.SampleEvents;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -53,7 +54,7 @@ class InFlightRunsTest {
     private SqliteDatabase db;
     private ProjectingEventStore store;
     private final DispatchStaging staging = new DispatchStaging();
-    private final Acceptances acceptances = new Acceptances();
+    private final Acceptances acceptances = new Acceptances(Duration.ofMillis(125));
     private final long seed = Long.getLong("cairn.seed", System.nanoTime());
     private final Random random = new Random(seed);
 
@@ -75,6 +76,7 @@ class InFlightRunsTest {
 
     @AfterEach
     void close() throws Exception {
+        acceptances.close();
         harness.close();
     }
 
