@@ -23,12 +23,17 @@ class AcceptancesTest {
     private static final Duration LIMIT = Duration.ofSeconds(20);
 
     private static Acceptances.Pending pending() {
+        return pending(UUID.randomUUID().toString(), 0, true);
+    }
+
+    /** A pending acceptance of a pipeline run without steps (also for the other tests of this package). */
+    static Acceptances.Pending pending(String runId, long createdAt, boolean drawnId) {
         return new Acceptances.Pending(
                 new RunIndex.Acceptance(
-                        UUID.randomUUID().toString(),
+                        runId,
                         "pipeline",
                         "op",
-                        0,
+                        createdAt,
                         "manifest",
                         "request",
                         Optional.empty(),
@@ -38,7 +43,7 @@ class AcceptancesTest {
                         Optional.empty(),
                         List.of()),
                 List.of(),
-                true);
+                drawnId);
     }
 
     /** {@code pending.awaitAppend(wait)} on a virtual thread, given up (a failure) after {@link #LIMIT}. */

@@ -234,22 +234,7 @@ class InFlightRunsTest {
 
     /** A pending acceptance of {@code run}, its id drawn here or given by a submitter. */
     private Acceptances.Pending pending(RunId run, boolean drawnId) {
-        return new Acceptances.Pending(
-                new RunIndex.Acceptance(
-                        run.toString(),
-                        "pipeline",
-                        "op",
-                        harness.clock.nowMillis(),
-                        "manifest",
-                        "request",
-                        Optional.empty(),
-                        Optional.empty(),
-                        "[]",
-                        0,
-                        Optional.empty(),
-                        List.of()),
-                List.of(),
-                drawnId);
+        return AcceptancesTest.pending(run.toString(), harness.clock.nowMillis(), drawnId);
     }
 
     private static TaskRequest request() {
