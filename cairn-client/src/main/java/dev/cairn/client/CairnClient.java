@@ -450,18 +450,19 @@ public final class CairnClient implements AutoCloseable {
             }
             throw CairnClientException.connectionFailed(what, e);
         }
-        if (answer.status() >= 300) {
-            throw failure(what, answer.status(), answer.body());
-        }
-        return decode(answer.body(), type, what);
+        return answer(what, answer.status(), answer.body(), type);
     }
 
     private static <T> T answer(String what, HttpResponse<byte[]> response, Class<T> type) {
-        int status = response.statusCode();
+        return answer(what, response.statusCode(), response.body(), type);
+    }
+
+    /** The decoded body of a 2xx answer, else the failure its error envelope tells. */
+    private static <T> T answer(String what, int status, byte[] body, Class<T> type) {
         if (status >= 300) {
-            throw failure(what, status, response.body());
+            throw failure(what, status, body);
         }
-        return decode(response.body(), type, what);
+        return decode(body, type, what);
     }
 
     private static <T> T decode(byte[] body, Class<T> type, String what) {
