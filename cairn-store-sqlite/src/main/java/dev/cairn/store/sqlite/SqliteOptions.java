@@ -55,8 +55,8 @@ public record SqliteOptions(
     public static final int DEFAULT_CACHE_MEBIBYTES = 32;
 
     /**
-     * Default {@link #walAutocheckpointPages}: 8,192 pages, a WAL of about 64 MiB with {@link
-     * #DEFAULT_NEW_PAGE_SIZE} (32 MiB in a database created with 4 KiB pages). SQLite's own
+     * Default {@link #walAutocheckpointPages}: 8,192 pages, a WAL of about 32 MiB with {@link
+     * #DEFAULT_NEW_PAGE_SIZE} (64 MiB in a database created with 8 KiB pages). SQLite's own
      * default (1,000) checkpointed every ~30 commits of {@code cairn bench tasks} on the writer
      * thread, and each checkpoint wrote ~370 distinct pages for 1,000 frames: the same hot pages (the
      * tails of the events and tasks tables, their index leaves) again and again. A larger WAL writes
@@ -67,15 +67,20 @@ public record SqliteOptions(
     public static final int DEFAULT_WAL_AUTOCHECKPOINT_PAGES = 8_192;
 
     /**
-     * Default {@link #newPageSize}: 8 KiB. A commit of {@code cairn bench tasks} writes one WAL frame
-     * per page it dirtied, and most of them are the tails of append-ordered B-trees (events, tasks,
-     * their indexes), where a larger page holds more of the rows in flight: WAL frames per task
-     * fell from 8.8 to 7.0 against SQLite's 4 KiB (strace of {@code --iterations 10}), and the
-     * writer thread's CPU per task by ~5 % (async-profiler, one pair of runs at load 8-14): a
-     * {@code pwrite} of 8 KiB costs about what one of 4 KiB does, and there are fewer of them. The
-     * bytes written per task grow by ~60 %.
+     * Default {@link #newPageSize}: 4 KiB, SQLite's own. A commit writes one WAL frame per page it
+     * dirtied, and its fsync takes longer the more bytes it carries: on the machine of
+     * docs/benchmarks.md, an
+     * fdatasync after fourteen 8 KiB frames took ~100 us more than after one, and fourteen 4 KiB
+     * frames ~40 us less than fourteen 8 KiB ones. A run's acceptance dirties fourteen pages whatever
+     * their size (a leaf of each table and index it writes), so with 4 KiB pages {@code cairn bench
+     * submit-latency} fell from 0.78 to 0.68 ms remote p50 (four runs each, alternating). Larger
+     * pages hold more of the rows in flight at the tails of the append-ordered B-trees, so under
+     * load 8 KiB pages dirtied fewer pages per task (7.0 against 8.8 WAL frames, {@code cairn bench
+     * tasks} under strace) and cost the writer ~5 % less CPU per task; {@code cairn bench tasks} gave
+     * 8 KiB pages 4–10 % more tasks/s (two runs each), within its goals either way. Latency won: every submission
+     * waits for its commit, while a busy writer shares each fsync between many.
      */
-    public static final int DEFAULT_NEW_PAGE_SIZE = 8_192;
+    public static final int DEFAULT_NEW_PAGE_SIZE = 4_096;
 
     /**
      * Default {@link #lateJoin}: 1 ms. Under load, writes arrive while a transaction's callbacks

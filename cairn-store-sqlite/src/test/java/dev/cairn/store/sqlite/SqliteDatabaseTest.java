@@ -58,17 +58,18 @@ class SqliteDatabaseTest {
     void aNewDatabaseGetsTheOptionsPageSizeAndAnExistingOneKeepsItsOwn() {
         assertThat(pageSize(db)).isEqualTo(SqliteOptions.DEFAULT_NEW_PAGE_SIZE);
 
-        // a database created with 4 KiB pages (as every Cairn before 8 KiB) keeps them, and its rows
+        // a database created with 8 KiB pages (as Cairn's default was for a while) keeps them, and its rows
         Path older = dir.resolve("older.db");
+        assertThat(SqliteOptions.DEFAULT_NEW_PAGE_SIZE).isNotEqualTo(8192); // else this shows nothing
         RunId run = SampleEvents.runId(random);
         try (SqliteDatabase first = SqliteDatabase.open(
-                SqliteOptions.builder(older).newPageSize(4096).build())) {
-            assertThat(pageSize(first)).isEqualTo(4096);
+                SqliteOptions.builder(older).newPageSize(8192).build())) {
+            assertThat(pageSize(first)).isEqualTo(8192);
             first.write(tx -> tx.append(EventAppend.of(run, 0, SampleEvents.envelopes(run, 1, 3))));
         }
         try (SqliteDatabase again =
                 SqliteDatabase.open(SqliteOptions.builder(older).build())) {
-            assertThat(pageSize(again)).isEqualTo(4096);
+            assertThat(pageSize(again)).isEqualTo(8192);
             Optional<Long> rows = again.read(r ->
                     r.queryOne("SELECT count(*) FROM events WHERE run_id = ?", row -> row.getLong(1), run.toString()));
             assertThat(rows).contains(3L);
