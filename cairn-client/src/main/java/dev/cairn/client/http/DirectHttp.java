@@ -2,6 +2,7 @@ package dev.cairn.client.http;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.Proxy;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One HTTP/1.1 call whose request body is in memory and whose answer is read whole, made on the
@@ -43,7 +45,12 @@ import java.util.Optional;
  *
  * <p><b>Interrupts.</b> On a virtual thread (how Cairn's clients are meant to be called), an
  * interrupt closes the connection and the call ends with an {@link IOException} and the thread's
- * interrupt status set. On a platform thread the call ends at its timeout.
+ * interrupt status set. A platform thread's blocking socket read does not end on an interrupt: a
+ * platform thread's call ends that way only when it is interrupted with {@link #interrupt}, which
+ * also closes the call's connection (a plain {@link Thread#interrupt()} leaves it to its timeout).
+ * A platform thread is worth it for a long poll whose answer should be acted on at once: the
+ * kernel wakes it straight from the read, where a virtual thread's wait goes through the JDK's
+ * poller, one more thread to wake.
  */
 public final class DirectHttp {
 
@@ -56,7 +63,43 @@ public final class DirectHttp {
         }
     }
 
+    /**
+     * The calls platform threads are making now, so that {@link #interrupt} can close their
+     * connections. Virtual threads' calls are not listed: an interrupt ends them by itself.
+     */
+    private static final Map<Thread, PlatformCall> PLATFORM_CALLS = new ConcurrentHashMap<>();
+
     private DirectHttp() {}
+
+    /** A platform thread's call in flight. */
+    private static final class PlatformCall {
+        final HttpURLConnection connection;
+        /**
+         * Set once the connection is open (after which {@link HttpURLConnection#disconnect} closes
+         * its socket); before, the caller sees the interrupt status when it checks it next.
+         */
+        volatile boolean open;
+
+        PlatformCall(HttpURLConnection connection) {
+            this.connection = connection;
+        }
+    }
+
+    /**
+     * Interrupts {@code thread} and ends the call it is making, if any, as an interrupt alone does on
+     * a virtual thread: a platform thread's call has its connection closed, and ends with an {@link
+     * java.io.InterruptedIOException} and the thread's interrupt status set. A call the thread begins
+     * afterwards, with its interrupt status still set, ends the same way before it sends anything.
+     */
+    public static void interrupt(Thread thread) {
+        thread.interrupt();
+        PlatformCall call = PLATFORM_CALLS.get(thread);
+        if (call != null && call.open) {
+            // not thread-safe as the JDK documents HttpURLConnection, but disconnect() takes no lock
+            // and, with no answer read yet, closes the socket, which ends the read blocked on it
+            call.connection.disconnect();
+        }
+    }
 
     /** The media type of Cairn's JSON bodies (UTF-8, as every JSON text is). */
     public static final String JSON = "application/json";
@@ -125,6 +168,11 @@ public final class DirectHttp {
         Objects.requireNonNull(headers, "headers");
         Objects.requireNonNull(body, "body");
         HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
+        Thread caller = Thread.currentThread();
+        PlatformCall tracked = caller.isVirtual() ? null : new PlatformCall(connection);
+        if (tracked != null) {
+            PLATFORM_CALLS.put(caller, tracked);
+        }
         try {
             connection.setRequestMethod(method);
             connection.setInstanceFollowRedirects(false);
@@ -132,8 +180,15 @@ public final class DirectHttp {
             connection.setConnectTimeout(millis(connectTimeout));
             connection.setReadTimeout(millis(timeout));
             headers.forEach(connection::setRequestProperty);
+            connection.setDoOutput(body.isPresent());
+            if (tracked != null) {
+                connection.connect();
+                tracked.open = true;
+                if (caller.isInterrupted()) { // interrupt() came before the connection could be closed
+                    throw new InterruptedIOException("interrupted before the request was sent");
+                }
+            }
             if (body.isPresent()) {
-                connection.setDoOutput(true);
                 try (OutputStream out = connection.getOutputStream()) {
                     out.write(body.get()); // buffered by the connection, sent with the headers
                 }
@@ -146,7 +201,16 @@ public final class DirectHttp {
             return new Answer(status, bytes);
         } catch (IOException | RuntimeException e) {
             connection.disconnect(); // a connection left mid-answer must not be used again
+            if (tracked != null && caller.isInterrupted() && !(e instanceof InterruptedIOException)) {
+                InterruptedIOException interrupted = new InterruptedIOException("interrupted: " + e.getMessage());
+                interrupted.initCause(e);
+                throw interrupted;
+            }
             throw e;
+        } finally {
+            if (tracked != null) {
+                PLATFORM_CALLS.remove(caller, tracked);
+            }
         }
     }
 

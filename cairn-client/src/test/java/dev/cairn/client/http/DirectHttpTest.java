@@ -278,6 +278,63 @@ class DirectHttpTest {
     }
 
     @Test
+    void directHttpInterruptEndsTheCallOfAPlatformThreadBlockedOnTheAnswer() throws Exception {
+        CountDownLatch arrived = new CountDownLatch(1);
+        CountDownLatch never = new CountDownLatch(1);
+        try (Peer peer = new Peer(r -> {
+            arrived.countDown();
+            try {
+                never.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        })) {
+            CompletableFuture<String> outcome = new CompletableFuture<>();
+            Thread caller = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    post(peer.uri("/v1/leases/acquire"), "{}");
+                    outcome.complete("answered");
+                } catch (IOException e) {
+                    outcome.complete(e.getClass().getSimpleName() + ", interrupted: "
+                            + Thread.currentThread().isInterrupted());
+                }
+            });
+            assertThat(arrived.await(30, TimeUnit.SECONDS)).isTrue();
+            DirectHttp.interrupt(caller);
+
+            // TIMEOUT is 10 s and the peer never answers: only the closed connection ends it sooner
+            assertThat(outcome.get(TIMEOUT.toSeconds() / 2, TimeUnit.SECONDS))
+                    .isEqualTo("InterruptedIOException, interrupted: true");
+        } finally {
+            never.countDown();
+        }
+    }
+
+    @Test
+    void aPlatformThreadInterruptedBeforeItsCallSendsNothing() throws Exception {
+        try (Peer peer = new Peer(r -> answer(200, DirectHttp.JSON, "{}"))) {
+            CompletableFuture<String> outcome = new CompletableFuture<>();
+            Thread.ofPlatform().daemon().start(() -> {
+                Thread.currentThread().interrupt();
+                try {
+                    post(peer.uri("/v1/leases/acquire"), "{}");
+                    outcome.complete("answered");
+                } catch (IOException e) {
+                    outcome.complete(e.getClass().getSimpleName() + ", interrupted: "
+                            + Thread.currentThread().isInterrupted());
+                }
+            });
+
+            assertThat(outcome.get(30, TimeUnit.SECONDS)).isEqualTo("InterruptedIOException, interrupted: true");
+            assertThat(peer.received).isEmpty();
+            // the same call from a thread that was not interrupted is answered: the peer was there
+            assertThat(post(peer.uri("/v1/leases/acquire"), "{}").status()).isEqualTo(200);
+            assertThat(peer.received).hasSize(1);
+        }
+    }
+
+    @Test
     void nothingListeningIsAConnectException() throws Exception {
         URI closed;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
