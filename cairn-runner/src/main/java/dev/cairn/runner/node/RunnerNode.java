@@ -32,13 +32,16 @@ import org.slf4j.LoggerFactory;
  * an {@link ArtifactStore}, keeps the lease alive with heartbeats and reports the outcome.
  *
  * <ul>
- *   <li><b>Taking work.</b> One virtual thread at a time long-polls {@link LeaseService#acquire}
- *       for as many leases as the node has free slots ({@link RunnerNodeOptions#concurrency()}),
- *       with the node's worker id and labels. A slot is free again once its runner has ended: the
- *       completion that follows does not hold it. When the service is unavailable it backs off ({@link
- *       Backoff}). The thread that is granted leases runs the first one's runner itself and hands
- *       the polling over to a new thread: the runner starts on the thread the grant woke, without
- *       waiting for another one to be scheduled.
+ *   <li><b>Taking work.</b> One thread at a time long-polls {@link LeaseService#acquire} for as
+ *       many leases as the node has free slots ({@link RunnerNodeOptions#concurrency()}), with the
+ *       node's worker id and labels. A slot is free again once its runner has ended: the completion
+ *       that follows does not hold it. When the service is unavailable it backs off ({@link
+ *       Backoff}). In process, that thread is a virtual one, and the thread that is granted leases
+ *       runs the first one's runner itself and hands the polling over to a new thread: the runner
+ *       starts on the thread the grant woke, without waiting for another one to be scheduled. Over a
+ *       {@link LongPollLeaseService} (a remote node's), one platform thread polls for the node's
+ *       life, because the kernel wakes it straight from its socket read, and every runner starts on
+ *       a virtual thread of its own.
  *   <li><b>Running.</b> Each task runs on its own virtual thread. Its inputs are read from the
  *       store, its outputs written to it; its scratch files are deleted when it ends. An output the
  *       store cannot take right now (server down, 503) is sent again with backoff while the lease
@@ -74,7 +77,12 @@ public final class RunnerNode implements AutoCloseable {
     private final RunnerNodeOptions options;
     private final Semaphore slots;
     private final Set<LeaseKeeper> active = ConcurrentHashMap.newKeySet();
-    /** The thread that acquires now; a thread granted a lease hands this role over (see acquireLoop). */
+    /** Whether acquires wait in a socket read, on one platform thread (see {@link LongPollLeaseService}). */
+    private final boolean longPoll;
+    /**
+     * The thread that acquires now; a virtual one granted a lease hands this role over (see
+     * acquireLoop), a platform one keeps it.
+     */
     private Thread acquirer;
 
     private volatile boolean accepting = true;
@@ -86,13 +94,13 @@ public final class RunnerNode implements AutoCloseable {
         this.registry = registry;
         this.options = options;
         this.slots = new Semaphore(options.concurrency());
+        this.longPoll = leases instanceof LongPollLeaseService;
         this.acquirer = newAcquirer();
     }
 
     private Thread newAcquirer() {
-        return Thread.ofVirtual()
-                .name("cairn-node-acquire-" + options.workerId())
-                .unstarted(this::acquireLoop);
+        Thread.Builder builder = longPoll ? Thread.ofPlatform().daemon() : Thread.ofVirtual();
+        return builder.name("cairn-node-acquire-" + options.workerId()).unstarted(this::acquireLoop);
     }
 
     /**
@@ -172,7 +180,11 @@ public final class RunnerNode implements AutoCloseable {
             accepting = false; // no hand-over after this: `acquiring` stays the acquiring thread
             acquiring = acquirer;
         }
-        acquiring.interrupt();
+        if (leases instanceof LongPollLeaseService polling) {
+            polling.interruptAcquire(acquiring);
+        } else {
+            acquiring.interrupt();
+        }
         boolean interrupted = false;
         try {
             long deadline = System.nanoTime() + options.shutdownGrace().toNanos();
@@ -256,7 +268,7 @@ public final class RunnerNode implements AutoCloseable {
             for (int i = 0; i < granted.size(); i++) {
                 LeaseKeeper keeper = new LeaseKeeper(granted.get(i), i < asked);
                 active.add(keeper);
-                Thread successor = here == null ? handOver() : null;
+                Thread successor = here == null && !longPoll ? handOver() : null;
                 if (successor != null) {
                     here = keeper; // started last, once the others' runners are on their way
                     keeper.successor = successor;

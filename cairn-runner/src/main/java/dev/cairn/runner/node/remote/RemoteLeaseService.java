@@ -16,6 +16,7 @@ import dev.cairn.runner.api.lease.Heartbeat;
 import dev.cairn.runner.api.lease.HeartbeatAnswer;
 import dev.cairn.runner.api.lease.LeaseException;
 import dev.cairn.runner.api.lease.LeaseService;
+import dev.cairn.runner.node.LongPollLeaseService;
 import dev.cairn.runner.node.OutputCarrier;
 import dev.cairn.runner.node.RunnerNodeException;
 import java.time.Duration;
@@ -61,7 +62,7 @@ import org.slf4j.LoggerFactory;
  * {@link LeaseException#unavailable(String) lease_service_unavailable}; any other envelope is a
  * {@link RemoteServiceException} with its code ({@code unauthenticated}, {@code forbidden}, ...).
  */
-public final class RemoteLeaseService implements OutputCarrier, AutoCloseable {
+public final class RemoteLeaseService implements OutputCarrier, LongPollLeaseService, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RemoteLeaseService.class);
     private static final String BATCH_PATH = "v1/leases/complete";
@@ -134,6 +135,12 @@ public final class RemoteLeaseService implements OutputCarrier, AutoCloseable {
                 RemoteLeaseService::failed);
         return http.read(route, answer.body(), LeaseBatch.class, RemoteLeaseService::failed)
                 .leases();
+    }
+
+    /** Ends the acquire {@code thread} waits in, as an interrupt does on a virtual thread. */
+    @Override
+    public void interruptAcquire(Thread thread) {
+        DirectHttp.interrupt(thread);
     }
 
     @Override

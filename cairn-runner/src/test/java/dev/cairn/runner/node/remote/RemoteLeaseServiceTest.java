@@ -19,7 +19,10 @@ import dev.cairn.runner.api.lease.LogLine;
 import dev.cairn.runner.api.lease.OutputArtifact;
 import dev.cairn.runner.api.lease.TaskOutcome;
 import dev.cairn.runner.node.Backoff;
+import dev.cairn.runner.node.RunnerNode;
 import dev.cairn.runner.node.RunnerNodeException;
+import dev.cairn.runner.node.RunnerNodeOptions;
+import dev.cairn.runner.node.RunnerRegistry;
 import dev.cairn.runner.node.testing.CairnServerFixture;
 import dev.cairn.runner.node.testing.InMemoryLeaseService;
 import dev.cairn.runner.node.testing.Tasks;
@@ -134,6 +137,75 @@ class RemoteLeaseServiceTest {
                 .isInstanceOfSatisfying(
                         RunnerNodeException.class, e -> assertThat(e.code()).isEqualTo("interrupted"));
         assertThat(stillInterrupted).as("the thread's interrupt status is kept").isTrue();
+    }
+
+    /**
+     * A platform thread's socket read does not end on an interrupt; {@code interruptAcquire} closes the
+     * long poll's connection as well. The poll would last 60 s: only that ends it within 10.
+     */
+    @Test
+    void interruptAcquireEndsThePlatformThreadsLongPoll() throws Exception {
+        RemoteLeaseService client = client("runner-tok");
+        java.util.concurrent.CompletableFuture<Throwable> ended = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicBoolean stillInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread acquiring = Thread.ofPlatform().daemon().start(() -> {
+            try {
+                client.acquire(acquire(Duration.ofSeconds(60)));
+                ended.complete(null);
+            } catch (Throwable e) {
+                stillInterrupted.set(Thread.currentThread().isInterrupted());
+                ended.complete(e);
+            }
+        });
+        awaitWaitingAcquires(1);
+        client.interruptAcquire(acquiring);
+
+        assertThat(ended.get(10, java.util.concurrent.TimeUnit.SECONDS))
+                .isInstanceOfSatisfying(
+                        RunnerNodeException.class, e -> assertThat(e.code()).isEqualTo("interrupted"));
+        assertThat(stillInterrupted).as("the thread's interrupt status is kept").isTrue();
+    }
+
+    /**
+     * A node over HTTP long-polls on one platform thread, which its close stops. Were the connection
+     * not closed, the poll would go on for 60 s, past the node's 2 s of shutdown grace.
+     */
+    @Test
+    void aNodeOverHttpPollsOnAPlatformThreadThatItsCloseEnds() throws Exception {
+        RunnerNode node = RunnerNode.start(
+                client("runner-tok"),
+                store,
+                RunnerRegistry.builder().builtIns().build(),
+                RunnerNodeOptions.builder()
+                        .workerId("w-platform")
+                        .acquireWait(Duration.ofSeconds(60))
+                        .shutdownGrace(Duration.ofSeconds(2))
+                        .build());
+        Thread polling;
+        try {
+            awaitWaitingAcquires(1);
+            // Thread.getAllStackTraces lists platform threads only
+            polling = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals("cairn-node-acquire-w-platform"))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no platform thread polls for the node"));
+            assertThat(polling.isVirtual()).isFalse();
+        } finally {
+            node.close();
+        }
+        assertThat(polling.isAlive())
+                .as("the polling thread ended with the node's close")
+                .isFalse();
+    }
+
+    private void awaitWaitingAcquires(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (leases.waitingAcquires() != count && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(leases.waitingAcquires())
+                .as("acquires waiting on the server")
+                .isEqualTo(count);
     }
 
     @Test
