@@ -23,6 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -246,6 +247,27 @@ class DirectHttpTest {
 
     @Test
     void anInterruptEndsTheCallOfAVirtualThreadAndLeavesItsStatusSet() throws Exception {
+        String outcome = unansweredCallStoppedBy(Thread.ofVirtual(), Thread::interrupt, Duration.ofSeconds(30));
+
+        assertThat(outcome.toLowerCase(Locale.ROOT)).endsWith("interrupted: true");
+    }
+
+    @Test
+    void directHttpInterruptEndsTheCallOfAPlatformThreadBlockedOnTheAnswer() throws Exception {
+        // TIMEOUT is 10 s and the peer never answers: only the closed connection ends it sooner
+        String outcome =
+                unansweredCallStoppedBy(Thread.ofPlatform().daemon(), DirectHttp::interrupt, TIMEOUT.dividedBy(2));
+
+        assertThat(outcome).isEqualTo("InterruptedIOException, interrupted: true");
+    }
+
+    /**
+     * Makes a call on a thread of {@code builder} to a peer that never answers, stops it with {@code
+     * stop} once the peer has the request, and says how the call ended: the exception's class and
+     * whether the thread's interrupt status was set; fails if it did not end within {@code within}.
+     */
+    private static String unansweredCallStoppedBy(Thread.Builder builder, Consumer<Thread> stop, Duration within)
+            throws Exception {
         CountDownLatch arrived = new CountDownLatch(1);
         CountDownLatch never = new CountDownLatch(1);
         try (Peer peer = new Peer(r -> {
@@ -258,56 +280,26 @@ class DirectHttpTest {
             return null;
         })) {
             CompletableFuture<String> outcome = new CompletableFuture<>();
-            Thread caller = Thread.ofVirtual().start(() -> {
-                try {
-                    post(peer.uri("/v1/leases/acquire"), "{}");
-                    outcome.complete("answered");
-                } catch (IOException e) {
-                    outcome.complete(e.getClass().getSimpleName() + ", interrupted: "
-                            + Thread.currentThread().isInterrupted());
-                }
-            });
+            Thread caller = builder.start(() -> outcome.complete(postSaying(peer)));
             assertThat(arrived.await(30, TimeUnit.SECONDS)).isTrue();
-            caller.interrupt();
-
-            assertThat(outcome.get(30, TimeUnit.SECONDS).toLowerCase(Locale.ROOT))
-                    .endsWith("interrupted: true");
+            stop.accept(caller);
+            return outcome.get(within.toMillis(), TimeUnit.MILLISECONDS);
         } finally {
             never.countDown();
         }
     }
 
-    @Test
-    void directHttpInterruptEndsTheCallOfAPlatformThreadBlockedOnTheAnswer() throws Exception {
-        CountDownLatch arrived = new CountDownLatch(1);
-        CountDownLatch never = new CountDownLatch(1);
-        try (Peer peer = new Peer(r -> {
-            arrived.countDown();
-            try {
-                never.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return null;
-        })) {
-            CompletableFuture<String> outcome = new CompletableFuture<>();
-            Thread caller = Thread.ofPlatform().daemon().start(() -> {
-                try {
-                    post(peer.uri("/v1/leases/acquire"), "{}");
-                    outcome.complete("answered");
-                } catch (IOException e) {
-                    outcome.complete(e.getClass().getSimpleName() + ", interrupted: "
-                            + Thread.currentThread().isInterrupted());
-                }
-            });
-            assertThat(arrived.await(30, TimeUnit.SECONDS)).isTrue();
-            DirectHttp.interrupt(caller);
-
-            // TIMEOUT is 10 s and the peer never answers: only the closed connection ends it sooner
-            assertThat(outcome.get(TIMEOUT.toSeconds() / 2, TimeUnit.SECONDS))
-                    .isEqualTo("InterruptedIOException, interrupted: true");
-        } finally {
-            never.countDown();
+    /**
+     * Posts to {@code peer} and says how the call ended: "answered", or the exception's class and
+     * whether the thread's interrupt status was set.
+     */
+    private static String postSaying(Peer peer) {
+        try {
+            post(peer.uri("/v1/leases/acquire"), "{}");
+            return "answered";
+        } catch (IOException e) {
+            return e.getClass().getSimpleName() + ", interrupted: "
+                    + Thread.currentThread().isInterrupted();
         }
     }
 
@@ -317,13 +309,7 @@ class DirectHttpTest {
             CompletableFuture<String> outcome = new CompletableFuture<>();
             Thread.ofPlatform().daemon().start(() -> {
                 Thread.currentThread().interrupt();
-                try {
-                    post(peer.uri("/v1/leases/acquire"), "{}");
-                    outcome.complete("answered");
-                } catch (IOException e) {
-                    outcome.complete(e.getClass().getSimpleName() + ", interrupted: "
-                            + Thread.currentThread().isInterrupted());
-                }
+                outcome.complete(postSaying(peer));
             });
 
             assertThat(outcome.get(30, TimeUnit.SECONDS)).isEqualTo("InterruptedIOException, interrupted: true");

@@ -32,6 +32,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -109,34 +113,11 @@ class RemoteLeaseServiceTest {
                 .isEmpty();
     }
 
-    /** How a node stops: it interrupts its acquiring (virtual) thread, whose long poll ends at once. */
+    /** How a node in process stops: it interrupts its acquiring (virtual) thread, whose long poll ends at once. */
     @Test
     void anInterruptEndsALongPollingAcquire() throws Exception {
         RemoteLeaseService client = client("runner-tok");
-        java.util.concurrent.CompletableFuture<Throwable> ended = new java.util.concurrent.CompletableFuture<>();
-        java.util.concurrent.atomic.AtomicBoolean stillInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
-        Thread acquiring = Thread.ofVirtual().start(() -> {
-            try {
-                client.acquire(acquire(Duration.ofSeconds(60)));
-                ended.complete(null);
-            } catch (Throwable e) {
-                stillInterrupted.set(Thread.currentThread().isInterrupted());
-                ended.complete(e);
-            }
-        });
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (leases.waitingAcquires() == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertThat(leases.waitingAcquires())
-                .as("the acquire waits on the server")
-                .isEqualTo(1);
-        acquiring.interrupt();
-
-        assertThat(ended.get(10, java.util.concurrent.TimeUnit.SECONDS))
-                .isInstanceOfSatisfying(
-                        RunnerNodeException.class, e -> assertThat(e.code()).isEqualTo("interrupted"));
-        assertThat(stillInterrupted).as("the thread's interrupt status is kept").isTrue();
+        assertEndsInterrupted(client, Thread.ofVirtual(), Thread::interrupt);
     }
 
     /**
@@ -146,9 +127,19 @@ class RemoteLeaseServiceTest {
     @Test
     void interruptAcquireEndsThePlatformThreadsLongPoll() throws Exception {
         RemoteLeaseService client = client("runner-tok");
-        java.util.concurrent.CompletableFuture<Throwable> ended = new java.util.concurrent.CompletableFuture<>();
-        java.util.concurrent.atomic.AtomicBoolean stillInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
-        Thread acquiring = Thread.ofPlatform().daemon().start(() -> {
+        assertEndsInterrupted(client, Thread.ofPlatform().daemon(), client::interruptAcquire);
+    }
+
+    /**
+     * Starts a 60 s acquire on a thread of {@code builder}, stops it with {@code stop} once the server
+     * holds it, and checks that it ended within 10 s as an interrupted call, the thread's interrupt
+     * status kept.
+     */
+    private void assertEndsInterrupted(RemoteLeaseService client, Thread.Builder builder, Consumer<Thread> stop)
+            throws Exception {
+        CompletableFuture<Throwable> ended = new CompletableFuture<>();
+        AtomicBoolean stillInterrupted = new AtomicBoolean();
+        Thread acquiring = builder.start(() -> {
             try {
                 client.acquire(acquire(Duration.ofSeconds(60)));
                 ended.complete(null);
@@ -158,9 +149,9 @@ class RemoteLeaseServiceTest {
             }
         });
         awaitWaitingAcquires(1);
-        client.interruptAcquire(acquiring);
+        stop.accept(acquiring);
 
-        assertThat(ended.get(10, java.util.concurrent.TimeUnit.SECONDS))
+        assertThat(ended.get(10, TimeUnit.SECONDS))
                 .isInstanceOfSatisfying(
                         RunnerNodeException.class, e -> assertThat(e.code()).isEqualTo("interrupted"));
         assertThat(stillInterrupted).as("the thread's interrupt status is kept").isTrue();
