@@ -179,16 +179,20 @@ final class HttpTransport implements AutoCloseable {
         });
     }
 
-    /** One attempt of a call: its 2xx answer, or the status and body of the error answer. */
-    private record Attempted<T>(T answer, int status, byte[] error) {
+    /** One attempt of a call that reached the server: its 2xx answer, or the status and body of the error answer. */
+    private sealed interface Attempted<T> {
         static <T> Attempted<T> answered(T answer) {
-            return new Attempted<>(answer, 200, null);
+            return new Answered<>(answer);
         }
 
         static <T> Attempted<T> refused(int status, byte[] error) {
-            return new Attempted<>(null, status, error);
+            return new Refused<>(status, error);
         }
     }
+
+    private record Answered<T>(T answer) implements Attempted<T> {}
+
+    private record Refused<T>(int status, byte[] error) implements Attempted<T> {}
 
     /** An attempt of a call, which may fail in transit or be interrupted. */
     @FunctionalInterface
@@ -204,11 +208,12 @@ final class HttpTransport implements AutoCloseable {
             Problem problem;
             boolean sent;
             try {
-                Attempted<T> attempted = call.run();
-                if (attempted.error() == null) {
-                    return attempted.answer();
+                switch (call.run()) {
+                    case Answered<T> answered -> {
+                        return answered.answer();
+                    }
+                    case Refused<T> refused -> problem = problem(route, refused.status(), refused.error());
                 }
-                problem = problem(route, attempted.status(), attempted.error());
                 sent = true;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
