@@ -114,27 +114,26 @@ class AcceptancesTest {
         }
     }
 
+    /** Waits (up to {@code LIMIT}) for the ticker to park, and fails when it does not. */
+    private static void assertParks(Acceptances acceptances, String what) throws InterruptedException {
+        long until = System.nanoTime() + LIMIT.toNanos();
+        while (acceptances.ticking() && System.nanoTime() < until) {
+            Thread.sleep(5);
+        }
+        assertThat(acceptances.ticking()).as(what).isFalse();
+    }
+
     @Test
     void anIdleTickerParksAndTheNextRegistrationWakesIt() throws Exception {
         try (Acceptances acceptances = new Acceptances(Duration.ofMillis(5), 2)) {
-            long until = System.nanoTime() + LIMIT.toNanos();
-            while (acceptances.ticking() && System.nanoTime() < until) {
-                Thread.sleep(5);
-            }
-            assertThat(acceptances.ticking()).as("parked after two idle ticks").isFalse();
+            assertParks(acceptances, "parked after two idle ticks");
             for (int round = 0; round < 3; round++) {
                 Acceptances.Pending pending = pending();
                 assertThat(acceptances.register(pending)).isTrue();
                 // woken by nothing but the ticker, which the registration woke
                 assertThat(awaitAppend(pending, Duration.ofMillis(20))).isFalse();
                 acceptances.remove(pending);
-                until = System.nanoTime() + LIMIT.toNanos();
-                while (acceptances.ticking() && System.nanoTime() < until) {
-                    Thread.sleep(5);
-                }
-                assertThat(acceptances.ticking())
-                        .as("parked again, round " + round)
-                        .isFalse();
+                assertParks(acceptances, "parked again, round " + round);
             }
         }
     }
