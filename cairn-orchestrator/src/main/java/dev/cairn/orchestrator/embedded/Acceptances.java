@@ -119,11 +119,20 @@ final class Acceptances implements AutoCloseable {
         }
 
         /**
-         * Writes the acceptance in {@code tx}; returns the run already stored under this id (nothing
-         * written then), if any.
+         * Writes the acceptance in {@code tx}, its rows as {@link RunIndex#accepted} makes them;
+         * returns the run already stored under this id (nothing written then), if any.
          */
         Optional<RunInfo> write(SqlTransaction tx) {
-            if (!RunIndex.accept(tx, acceptance)) {
+            return write(tx, RunIndex.accepted(acceptance));
+        }
+
+        /**
+         * Writes the acceptance in {@code tx} with {@code rows}: those of {@link RunIndex#accepted},
+         * maybe folded over the run's first events already ({@link RunIndex#accept}). Returns the run
+         * already stored under this id (nothing written then), if any.
+         */
+        Optional<RunInfo> write(SqlTransaction tx, InFlightRuns.Entry rows) {
+            if (!RunIndex.accept(tx, acceptance, rows)) {
                 return Optional.of(RunIndex.run(tx, acceptance.runId()).orElseThrow());
             }
             for (int i = 0; i < sinks.size(); i++) {

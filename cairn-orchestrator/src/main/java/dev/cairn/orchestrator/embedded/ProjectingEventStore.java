@@ -6,6 +6,7 @@ import dev.cairn.machine.events.EventEnvelope;
 import dev.cairn.machine.events.KernelEvent;
 import dev.cairn.machine.events.RunStatus;
 import dev.cairn.machine.ids.RunId;
+import dev.cairn.machine.runtime.EngineEvents;
 import dev.cairn.machine.stores.EventStore;
 import dev.cairn.machine.time.Clock;
 import dev.cairn.orchestrator.embedded.RunIndex.RunInfo;
@@ -104,12 +105,19 @@ final class ProjectingEventStore implements EventStore {
             head = db.write(tx -> {
                 queue.finishAtCommit(tx, moves); // waiters hear of the pushed leases from the writer thread
                 InFlightRuns.Entry cached = null;
+                RunIndex.DbSteps steps = null;
+                RunProjection.Effects effects = null;
                 if (carries != null) {
-                    Optional<RunInfo> before = carries.write(tx);
+                    cached = RunIndex.accepted(carries.acceptance);
+                    if (!copiesSteps(batch)) {
+                        // folded before it is written: the rows go in once, as this append leaves them
+                        steps = new RunIndex.DbSteps(tx, run, cached.steps());
+                        effects = RunProjection.fold(cached.run(), steps, batch);
+                    }
+                    Optional<RunInfo> before = carries.write(tx, cached);
                     if (before.isPresent()) {
                         throw new AlreadyAccepted(before.get());
                     }
-                    cached = RunIndex.accepted(carries.acceptance); // what it just wrote
                 }
                 long newHead = tx.append(append);
                 if (batch.isEmpty()) {
@@ -119,39 +127,42 @@ final class ProjectingEventStore implements EventStore {
                     cached = inFlight.take(run);
                 }
                 RunRow row;
-                RunIndex.DbSteps steps;
-                boolean stored;
-                if (cached != null) {
-                    row = cached.run();
-                    steps = new RunIndex.DbSteps(tx, run, cached.steps());
-                    stored = true;
-                    if (endsCancelled(batch)) {
-                        // the sweep sets it behind the projection's back: the cache does not hold it
-                        row.timeoutRequested = tx.queryOne(
-                                        "SELECT timeout_requested FROM runs WHERE run_id = ?",
-                                        r -> r.getLong(1) != 0,
-                                        run)
-                                .orElse(false);
+                if (effects != null) {
+                    row = cached.run(); // written as folded, with the acceptance
+                } else {
+                    boolean stored;
+                    if (cached != null) {
+                        row = cached.run();
+                        steps = new RunIndex.DbSteps(tx, run, cached.steps());
+                        stored = true;
+                        if (endsCancelled(batch)) {
+                            // the sweep sets it behind the projection's back: the cache does not hold it
+                            row.timeoutRequested = tx.queryOne(
+                                            "SELECT timeout_requested FROM runs WHERE run_id = ?",
+                                            r -> r.getLong(1) != 0,
+                                            run)
+                                    .orElse(false);
+                        }
+                    } else {
+                        Optional<RunRow> loaded = RunIndex.loadRun(tx, run);
+                        row = loaded.orElseGet(() -> new RunRow(
+                                run,
+                                "external",
+                                "",
+                                RunProjection.ACCEPTED,
+                                batch.getFirst().tsMillis().orElse(now),
+                                false));
+                        steps = new RunIndex.DbSteps(tx, run);
+                        stored = loaded.isPresent();
                     }
-                } else {
-                    Optional<RunRow> loaded = RunIndex.loadRun(tx, run);
-                    row = loaded.orElseGet(() -> new RunRow(
-                            run,
-                            "external",
-                            "",
-                            RunProjection.ACCEPTED,
-                            batch.getFirst().tsMillis().orElse(now),
-                            false));
-                    steps = new RunIndex.DbSteps(tx, run);
-                    stored = loaded.isPresent();
+                    effects = RunProjection.fold(row, steps, batch);
+                    if (stored) {
+                        RunIndex.saveRun(tx, row);
+                    } else {
+                        RunIndex.insertRun(tx, row);
+                    }
+                    steps.save();
                 }
-                RunProjection.Effects effects = RunProjection.fold(row, steps, batch);
-                if (stored) {
-                    RunIndex.saveRun(tx, row);
-                } else {
-                    RunIndex.insertRun(tx, row);
-                }
-                steps.save();
                 if (effects.runEnded()) {
                     queue.cancelRun(tx, run, now, moves); // and the run leaves the cache (not put back)
                 } else {
@@ -208,6 +219,19 @@ final class ProjectingEventStore implements EventStore {
         taken.forEach(s -> s.done(Optional.ofNullable(dispatched.get(s))));
         appended.fire(run);
         return head;
+    }
+
+    /**
+     * Whether folding {@code batch} copies step rows in the tables ({@code replay_of}: a replay's
+     * steps from its original run), so that it needs the run's own rows written first.
+     */
+    private static boolean copiesSteps(List<EventEnvelope> batch) {
+        for (EventEnvelope envelope : batch) {
+            if (envelope.event() instanceof Event.Domain d && d.event().name().equals(EngineEvents.REPLAY_OF)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether {@code batch} ends its run cancelled (the fold then reads {@code timeout_requested}). */

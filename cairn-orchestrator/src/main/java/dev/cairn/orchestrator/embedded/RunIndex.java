@@ -156,18 +156,32 @@ final class RunIndex {
      * Writes the acceptance record unless a run with its id exists; false (nothing written) when one
      * does. One statement finds that out and writes the run's row ({@code ON CONFLICT DO NOTHING}:
      * no read first); the step rows go in multi-row inserts.
+     *
+     * <p>The rows are written as {@code rows} holds them: {@link #accepted} as they are, or after a
+     * fold of the run's first events (a carried acceptance, {@link ProjectingEventStore}), so that a
+     * run written and moved on in one transaction is written once. An update of the phase just
+     * written would touch a second leaf of {@code runs_by_phase} (another WAL frame in the commit),
+     * and run two more statements. Every step row is written; the rows' {@code dirty} and {@code
+     * inserted} marks are cleared.
      */
-    static boolean accept(SqlTransaction tx, Acceptance a) {
+    static boolean accept(SqlTransaction tx, Acceptance a, InFlightRuns.Entry rows) {
+        RunRow run = rows.run();
         int inserted = tx.update(
-                "INSERT INTO runs (run_id, kind, op_id, phase, created_at, updated_at, manifest_id, request_hash,"
-                        + " client_run_id, mode, tags, priority, deadline_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING",
+                "INSERT INTO runs (run_id, kind, op_id, phase, created_at, updated_at, completed_at, head_seq,"
+                        + " replay_of, error, exports, manifest_id, request_hash, client_run_id, mode, tags, priority,"
+                        + " deadline_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING",
                 a.runId(),
-                a.kind(),
-                a.opId(),
-                RunProjection.ACCEPTED,
+                run.kind,
+                run.opId,
+                run.phase,
                 a.createdAt(),
-                a.createdAt(),
+                run.updatedAt,
+                run.completedAt,
+                run.headSeq,
+                run.replayOf,
+                run.error,
+                run.exports,
                 a.manifestId(),
                 a.requestHash(),
                 a.clientRunId().orElse(null),
@@ -178,28 +192,44 @@ final class RunIndex {
         if (inserted == 0) {
             return false;
         }
-        List<StepPlan> steps = a.steps();
+        List<StepRow> steps = List.copyOf(rows.steps().values());
         for (int at = 0; at < steps.size(); ) {
-            int rows = Integer.highestOneBit(Math.min(steps.size() - at, MAX_STEPS_PER_INSERT));
-            Object[] args = new Object[rows * 7];
-            for (int i = 0; i < rows; i++) {
-                StepPlan s = steps.get(at + i);
-                args[i * 7] = a.runId();
-                args[i * 7 + 1] = s.stateId().value();
-                args[i * 7 + 2] = s.stepId();
-                args[i * 7 + 3] = s.name();
-                args[i * 7 + 4] = s.region().orElse(null);
-                args[i * 7 + 5] = s.position();
-                args[i * 7 + 6] = RunProjection.PENDING;
+            int count = Integer.highestOneBit(Math.min(steps.size() - at, MAX_STEPS_PER_INSERT));
+            Object[] args = new Object[count * STEP_INSERT_COLUMNS];
+            for (int i = 0; i < count; i++) {
+                StepRow s = steps.get(at + i);
+                int c = i * STEP_INSERT_COLUMNS;
+                args[c] = a.runId();
+                args[c + 1] = s.stateId;
+                args[c + 2] = s.stepId;
+                args[c + 3] = s.name;
+                args[c + 4] = s.region;
+                args[c + 5] = s.position;
+                args[c + 6] = s.status;
+                args[c + 7] = s.attempt;
+                args[c + 8] = s.failures;
+                args[c + 9] = s.startedAt;
+                args[c + 10] = s.endedAt;
+                args[c + 11] = s.errorCode;
+                args[c + 12] = s.errorMessage;
+                args[c + 13] = s.verdict;
+                args[c + 14] = s.cache;
+                args[c + 15] = s.cacheKey;
+                args[c + 16] = s.cacheOutputs;
+                s.dirty = false;
+                s.inserted = false;
             }
-            tx.update(INSERT_STEPS[Integer.numberOfTrailingZeros(rows)], args);
-            at += rows;
+            tx.update(INSERT_STEPS[Integer.numberOfTrailingZeros(count)], args);
+            at += count;
         }
         return true;
     }
 
     /** The most step rows one insert of an acceptance writes (a power of two). */
     private static final int MAX_STEPS_PER_INSERT = 32;
+
+    /** The columns of one step row in {@link #INSERT_STEPS}. */
+    private static final int STEP_INSERT_COLUMNS = 17;
 
     /**
      * {@code INSERT_STEPS[k]} inserts 2^k step rows: an acceptance's steps go in the largest of these
@@ -208,10 +238,12 @@ final class RunIndex {
     private static final String[] INSERT_STEPS = insertSteps();
 
     private static String[] insertSteps() {
+        String row = "(" + String.join(", ", java.util.Collections.nCopies(STEP_INSERT_COLUMNS, "?")) + ")";
         String[] out = new String[Integer.numberOfTrailingZeros(MAX_STEPS_PER_INSERT) + 1];
         for (int k = 0; k < out.length; k++) {
-            out[k] = "INSERT INTO steps (run_id, state_id, step_id, name, region, position, status) VALUES "
-                    + String.join(", ", java.util.Collections.nCopies(1 << k, "(?, ?, ?, ?, ?, ?, ?)"));
+            out[k] = "INSERT INTO steps (run_id, state_id, step_id, name, region, position, status, attempt, failures,"
+                    + " started_at, ended_at, error_code, error_message, verdict, cache, cache_key, cache_outputs)"
+                    + " VALUES " + String.join(", ", java.util.Collections.nCopies(1 << k, row));
         }
         return out;
     }
@@ -235,7 +267,7 @@ final class RunIndex {
         return row;
     }
 
-    /** The rows {@link #accept} writes, as a fold finds them in the tables right after. */
+    /** The rows of a run just accepted, before any of its events: what {@link #accept} writes of them unfolded. */
     static InFlightRuns.Entry accepted(Acceptance a) {
         RunRow run = new RunRow(a.runId(), a.kind(), a.opId(), RunProjection.ACCEPTED, a.createdAt(), false);
         run.priority = a.priority();

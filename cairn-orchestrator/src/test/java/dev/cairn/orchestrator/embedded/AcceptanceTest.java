@@ -8,6 +8,7 @@ import dev.cairn.machine.events.Event;
 import dev.cairn.machine.events.EventEnvelope;
 import dev.cairn.machine.events.KernelEvent;
 import dev.cairn.orchestrator.OrchestratorException;
+import dev.cairn.store.sqlite.SqliteDatabase;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,6 +60,47 @@ class AcceptanceTest {
             Consistency.assertIndexMatchesLog(h.orchestrator, runId);
             h.commandWorker("w", Map.of());
             assertThat(h.awaitEnd(runId).state()).isEqualTo(RunState.COMPLETED);
+        }
+    }
+
+    @Test
+    void aCarriedAcceptanceWritesItsRowsOnceAsTheRunsFirstEventsLeaveThem() throws Exception {
+        // written as accepted, then updated to running in the same commit, the run's row would touch
+        // two leaves of runs_by_phase: a WAL frame more in the commit every submission waits for
+        try (Harness h = new Harness(dir, b -> b.resumeOnOpen(false).acceptanceWait(Harness.WAIT))) {
+            SqliteDatabase db = h.orchestrator.database();
+            db.write(tx -> {
+                tx.update("CREATE TABLE row_writes (run_id TEXT NOT NULL, what TEXT NOT NULL, head_seq INTEGER)");
+                tx.update("CREATE TRIGGER runs_inserted AFTER INSERT ON runs BEGIN INSERT INTO row_writes"
+                        + " VALUES (NEW.run_id, 'insert ' || NEW.phase, NEW.head_seq); END");
+                tx.update("CREATE TRIGGER runs_updated AFTER UPDATE ON runs BEGIN INSERT INTO row_writes"
+                        + " VALUES (NEW.run_id, 'update ' || NEW.phase, NEW.head_seq); END");
+                tx.update("CREATE TRIGGER steps_updated AFTER UPDATE ON steps BEGIN INSERT INTO row_writes"
+                        + " VALUES (NEW.run_id, 'step ' || NEW.status,"
+                        + " (SELECT head_seq FROM runs WHERE run_id = NEW.run_id)); END");
+                return null;
+            });
+
+            String runId = h.submit(ONE_COMMAND, Map.of());
+
+            record Write(String what, long headSeq) {}
+            List<Write> writes = db.read(r -> r.query(
+                    "SELECT what, head_seq FROM row_writes WHERE run_id = ? ORDER BY rowid",
+                    row -> new Write(row.getString(1), row.getLong(2)),
+                    runId));
+            assertThat(writes).isNotEmpty();
+            Write first = writes.getFirst();
+            assertThat(first.what()).isEqualTo("insert running");
+            assertThat(first.headSeq())
+                    .as("the acceptance's commit holds the run's first events")
+                    .isPositive();
+            // later appends update the rows; none did within the acceptance's own transaction
+            assertThat(writes.subList(1, writes.size()))
+                    .allSatisfy(w -> assertThat(w.headSeq()).as(w.what()).isGreaterThan(first.headSeq()));
+            Consistency.assertIndexMatchesLog(h.orchestrator, runId);
+            h.commandWorker("w", Map.of());
+            assertThat(h.awaitEnd(runId).state()).isEqualTo(RunState.COMPLETED);
+            Consistency.assertIndexMatchesLog(h.orchestrator, runId);
         }
     }
 
