@@ -69,16 +69,19 @@ public record SqliteOptions(
     /**
      * Default {@link #newPageSize}: 4 KiB, SQLite's own. A commit writes one WAL frame per page it
      * dirtied, and its fsync takes longer the more bytes it carries: on the machine of
-     * docs/benchmarks.md, an
-     * fdatasync after fourteen 8 KiB frames took ~100 us more than after one, and fourteen 4 KiB
-     * frames ~40 us less than fourteen 8 KiB ones. A run's acceptance dirties fourteen pages whatever
-     * their size (a leaf of each table and index it writes), so with 4 KiB pages {@code cairn bench
-     * submit-latency} fell from 0.78 to 0.68 ms remote p50 (four runs each, alternating). Larger
-     * pages hold more of the rows in flight at the tails of the append-ordered B-trees, so under
-     * load 8 KiB pages dirtied fewer pages per task (7.0 against 8.8 WAL frames, {@code cairn bench
-     * tasks} under strace) and cost the writer ~5 % less CPU per task; {@code cairn bench tasks} gave
-     * 8 KiB pages 4–10 % more tasks/s (two runs each), within its goals either way. Latency won: every submission
-     * waits for its commit, while a busy writer shares each fsync between many.
+     * docs/benchmarks.md, an fdatasync after fourteen 8 KiB frames took ~100 us more than after one,
+     * and fourteen 4 KiB frames ~40 us less than fourteen 8 KiB ones. A run's acceptance dirties
+     * about fourteen pages whatever their size (a leaf of each table and index it writes), so with
+     * 4 KiB pages {@code cairn bench submit-latency} fell from 0.78 to 0.68 ms remote p50 (four runs
+     * each, alternating). Larger pages hold more of the rows in flight at the tails of the
+     * append-ordered B-trees, so under load 8 KiB pages dirtied fewer pages per task (7.0 against 8.8
+     * WAL frames, {@code cairn bench tasks} under strace) and cost the writer ~5 % less CPU per task;
+     * {@code cairn bench tasks} gave 8 KiB pages 4–10 % more tasks/s (two runs each), within its
+     * goals either way. Latency won: every submission waits for its commit, while a busy writer
+     * shares each fsync between many. Smaller still, 2 KiB pages took ~50 us off the in-process
+     * submission (five pairs), but cost {@code cairn bench tasks} 17–21 % in-process (6,290 → 5,250
+     * and 4,960 tasks/s; the writer's CPU per task 125 → 147–159 us: deeper B-trees, more pages per
+     * task), below its goal of 5,000 in one run of two.
      */
     public static final int DEFAULT_NEW_PAGE_SIZE = 4_096;
 
