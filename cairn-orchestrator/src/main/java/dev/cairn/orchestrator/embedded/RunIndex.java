@@ -6,6 +6,7 @@ import dev.cairn.store.sqlite.Row;
 import dev.cairn.store.sqlite.SqlReader;
 import dev.cairn.store.sqlite.SqlTransaction;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -167,28 +168,21 @@ final class RunIndex {
     static boolean accept(SqlTransaction tx, Acceptance a, InFlightRuns.Entry rows) {
         RunRow run = rows.run();
         int inserted = tx.update(
-                "INSERT INTO runs (run_id, kind, op_id, phase, created_at, updated_at, completed_at, head_seq,"
-                        + " replay_of, error, exports, manifest_id, request_hash, client_run_id, mode, tags, priority,"
-                        + " deadline_at)"
+                "INSERT INTO runs (run_id, " + PROJECTED_RUN_COLUMNS + ", created_at, manifest_id, request_hash,"
+                        + " client_run_id, mode, tags, priority, deadline_at)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING",
-                a.runId(),
-                run.kind,
-                run.opId,
-                run.phase,
-                a.createdAt(),
-                run.updatedAt,
-                run.completedAt,
-                run.headSeq,
-                run.replayOf,
-                run.error,
-                run.exports,
-                a.manifestId(),
-                a.requestHash(),
-                a.clientRunId().orElse(null),
-                a.mode().orElse(null),
-                a.tags(),
-                a.priority(),
-                a.deadlineAt().orElse(null));
+                args(
+                        List.of(a.runId()),
+                        projected(run),
+                        Arrays.asList(
+                                a.createdAt(),
+                                a.manifestId(),
+                                a.requestHash(),
+                                a.clientRunId().orElse(null),
+                                a.mode().orElse(null),
+                                a.tags(),
+                                a.priority(),
+                                a.deadlineAt().orElse(null))));
         if (inserted == 0) {
             return false;
         }
@@ -317,8 +311,17 @@ final class RunIndex {
 
     static void saveRun(SqlTransaction tx, RunRow run) {
         tx.update(
-                "UPDATE runs SET kind = ?, op_id = ?, phase = ?, updated_at = ?, completed_at = ?, head_seq = ?,"
-                        + " replay_of = ?, error = ?, exports = ? WHERE run_id = ?",
+                "UPDATE runs SET (" + PROJECTED_RUN_COLUMNS + ") = (?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE run_id = ?",
+                args(projected(run), List.of(run.runId)));
+    }
+
+    /** The columns of a {@code runs} row that the fold of its events sets, in {@link #projected}'s order. */
+    private static final String PROJECTED_RUN_COLUMNS =
+            "kind, op_id, phase, updated_at, completed_at, head_seq, replay_of, error, exports";
+
+    /** The values of {@link #PROJECTED_RUN_COLUMNS} in {@code run} (some null). */
+    private static List<?> projected(RunRow run) {
+        return Arrays.asList(
                 run.kind,
                 run.opId,
                 run.phase,
@@ -327,8 +330,16 @@ final class RunIndex {
                 run.headSeq,
                 run.replayOf,
                 run.error,
-                run.exports,
-                run.runId);
+                run.exports);
+    }
+
+    /** The arguments of a statement, from its parts in order. */
+    private static Object[] args(List<?>... parts) {
+        List<Object> all = new ArrayList<>();
+        for (List<?> part : parts) {
+            all.addAll(part);
+        }
+        return all.toArray();
     }
 
     /**
