@@ -105,6 +105,39 @@ class AcceptanceTest {
     }
 
     @Test
+    void theSamePipelineSubmittedAgainDoesNotWriteItsManifestAndSpecAgain() throws Exception {
+        try (Harness h = new Harness(dir, b -> b.resumeOnOpen(false).acceptanceWait(Harness.WAIT))) {
+            SqliteDatabase db = h.orchestrator.database();
+            db.write(tx -> {
+                tx.update("CREATE TABLE blob_writes (id TEXT NOT NULL, what TEXT NOT NULL)");
+                tx.update("CREATE TRIGGER blob_inserted AFTER INSERT ON blobs BEGIN INSERT INTO blob_writes"
+                        + " VALUES (NEW.id, 'insert'); END");
+                tx.update("CREATE TRIGGER blob_updated AFTER UPDATE ON blobs BEGIN INSERT INTO blob_writes"
+                        + " VALUES (NEW.id, 'update'); END");
+                return null;
+            });
+            String first = h.submit(ONE_COMMAND, Map.of());
+            String manifest = h.orchestrator.indexed(first).run().manifestId().orElseThrow();
+            List<String> afterFirst = blobWrites(db);
+            assertThat(afterFirst).contains(manifest + " insert");
+
+            String second = h.submit(ONE_COMMAND, Map.of());
+            assertThat(h.orchestrator.indexed(second).run().manifestId()).contains(manifest);
+            List<String> all = blobWrites(db);
+            List<String> again = all.subList(afterFirst.size(), all.size());
+            // neither the manifest nor the spec (nor any blob the first acceptance wrote) is rewritten
+            List<String> firstIds =
+                    afterFirst.stream().map(w -> w.split(" ")[0]).toList();
+            assertThat(again).noneMatch(w -> firstIds.contains(w.split(" ")[0]));
+        }
+    }
+
+    private static List<String> blobWrites(SqliteDatabase db) {
+        return db.read(
+                r -> r.query("SELECT id || ' ' || what FROM blob_writes ORDER BY rowid", row -> row.getString(1)));
+    }
+
+    @Test
     void aSubmitterThatDoesNotWaitForTheEngineAcceptsTheRunItselfAndTheRunStillStarts() throws Exception {
         // the submitter claims the acceptance before the engine's first append
         try (Harness h = new Harness(dir, b -> b.acceptanceWait(Duration.ZERO))) {
