@@ -69,17 +69,16 @@ class AcceptanceTest {
         // two leaves of runs_by_phase: a WAL frame more in the commit every submission waits for
         try (Harness h = new Harness(dir, b -> b.resumeOnOpen(false).acceptanceWait(Harness.WAIT))) {
             SqliteDatabase db = h.orchestrator.database();
-            db.write(tx -> {
-                tx.update("CREATE TABLE row_writes (run_id TEXT NOT NULL, what TEXT NOT NULL, head_seq INTEGER)");
-                tx.update("CREATE TRIGGER runs_inserted AFTER INSERT ON runs BEGIN INSERT INTO row_writes"
-                        + " VALUES (NEW.run_id, 'insert ' || NEW.phase, NEW.head_seq); END");
-                tx.update("CREATE TRIGGER runs_updated AFTER UPDATE ON runs BEGIN INSERT INTO row_writes"
-                        + " VALUES (NEW.run_id, 'update ' || NEW.phase, NEW.head_seq); END");
-                tx.update("CREATE TRIGGER steps_updated AFTER UPDATE ON steps BEGIN INSERT INTO row_writes"
-                        + " VALUES (NEW.run_id, 'step ' || NEW.status,"
-                        + " (SELECT head_seq FROM runs WHERE run_id = NEW.run_id)); END");
-                return null;
-            });
+            execute(
+                    db,
+                    "CREATE TABLE row_writes (run_id TEXT NOT NULL, what TEXT NOT NULL, head_seq INTEGER)",
+                    "CREATE TRIGGER runs_inserted AFTER INSERT ON runs BEGIN INSERT INTO row_writes"
+                            + " VALUES (NEW.run_id, 'insert ' || NEW.phase, NEW.head_seq); END",
+                    "CREATE TRIGGER runs_updated AFTER UPDATE ON runs BEGIN INSERT INTO row_writes"
+                            + " VALUES (NEW.run_id, 'update ' || NEW.phase, NEW.head_seq); END",
+                    "CREATE TRIGGER steps_updated AFTER UPDATE ON steps BEGIN INSERT INTO row_writes"
+                            + " VALUES (NEW.run_id, 'step ' || NEW.status,"
+                            + " (SELECT head_seq FROM runs WHERE run_id = NEW.run_id)); END");
 
             String runId = h.submit(ONE_COMMAND, Map.of());
 
@@ -108,14 +107,13 @@ class AcceptanceTest {
     void theSamePipelineSubmittedAgainDoesNotWriteItsManifestAndSpecAgain() throws Exception {
         try (Harness h = new Harness(dir, b -> b.resumeOnOpen(false).acceptanceWait(Harness.WAIT))) {
             SqliteDatabase db = h.orchestrator.database();
-            db.write(tx -> {
-                tx.update("CREATE TABLE blob_writes (id TEXT NOT NULL, what TEXT NOT NULL)");
-                tx.update("CREATE TRIGGER blob_inserted AFTER INSERT ON blobs BEGIN INSERT INTO blob_writes"
-                        + " VALUES (NEW.id, 'insert'); END");
-                tx.update("CREATE TRIGGER blob_updated AFTER UPDATE ON blobs BEGIN INSERT INTO blob_writes"
-                        + " VALUES (NEW.id, 'update'); END");
-                return null;
-            });
+            execute(
+                    db,
+                    "CREATE TABLE blob_writes (id TEXT NOT NULL, what TEXT NOT NULL)",
+                    "CREATE TRIGGER blob_inserted AFTER INSERT ON blobs BEGIN INSERT INTO blob_writes"
+                            + " VALUES (NEW.id, 'insert'); END",
+                    "CREATE TRIGGER blob_updated AFTER UPDATE ON blobs BEGIN INSERT INTO blob_writes"
+                            + " VALUES (NEW.id, 'update'); END");
             String first = h.submit(ONE_COMMAND, Map.of());
             String manifest = h.orchestrator.indexed(first).run().manifestId().orElseThrow();
             List<String> afterFirst = blobWrites(db);
@@ -130,6 +128,16 @@ class AcceptanceTest {
                     afterFirst.stream().map(w -> w.split(" ")[0]).toList();
             assertThat(again).noneMatch(w -> firstIds.contains(w.split(" ")[0]));
         }
+    }
+
+    /** Runs {@code statements} in one transaction (a test's log table and the triggers that fill it). */
+    private static void execute(SqliteDatabase db, String... statements) {
+        db.write(tx -> {
+            for (String statement : statements) {
+                tx.update(statement);
+            }
+            return null;
+        });
     }
 
     private static List<String> blobWrites(SqliteDatabase db) {
