@@ -132,7 +132,18 @@ public final class EmbeddedOrchestrator implements Orchestrator {
     private final RunSignals appended = new RunSignals();
     private final Signal logged = new Signal();
     private final ConcurrentHashMap<RunId, Thread> drivers = new ConcurrentHashMap<>();
-    private final AcceptedManifests acceptedManifests = new AcceptedManifests();
+    /**
+     * The manifests of runs this orchestrator accepted lately (forgetting one only costs a write).
+     * Such a manifest, and the pipeline spec it names, are stored: a committed run names its
+     * manifest ({@code runs.manifest_id}, {@code RunStarted}), its manifest names the spec, and runs
+     * are never deleted, so every collection keeps both ({@code cairn cache gc}'s roots). A run of
+     * the same pipeline with the same parameters does not stage them again: staging rewrote their
+     * rows in the acceptance's commit (a WAL frame and two statements in the commit every submission
+     * waits for), as content-addressed stores skip what they hold.
+     */
+    private final Recent<ArtifactId, Boolean> acceptedManifests = new Recent<>(ACCEPTED_MANIFESTS);
+
+    private static final int ACCEPTED_MANIFESTS = 1_024;
     private final Acceptances acceptances;
     private final LeaseService leases;
     private final LeaseService localLeases;
@@ -479,7 +490,7 @@ public final class EmbeddedOrchestrator implements Orchestrator {
             runId = new RunId(TaskIds.run(now, options.entropy()));
         }
         ArtifactId manifestId = planned.manifestId();
-        if (!acceptedManifests.contains(manifestId)) {
+        if (acceptedManifests.get(manifestId) == null) {
             // deferred, not yet durable: the transaction of the run's first append (or acceptAlone's)
             // carries them (HomeArtifactStore), before any row names them
             planned.spec().ifPresent(bytes -> artifacts.putDeferred(HomeArtifactStore.PIPELINE_SPEC, bytes));
@@ -544,37 +555,9 @@ public final class EmbeddedOrchestrator implements Orchestrator {
         if (raced.isPresent()) {
             return same(raced.get(), requestHash);
         }
-        acceptedManifests.add(manifestId);
+        acceptedManifests.put(manifestId, Boolean.TRUE);
         metrics.accepted(planned.kind());
         return new SubmitRunResponse(runId.toString());
-    }
-
-    /**
-     * The manifests of runs this orchestrator accepted lately (bounded; forgetting one only costs a
-     * write). Such a manifest, and the pipeline spec it names, are stored: a committed run names its
-     * manifest ({@code runs.manifest_id}, {@code RunStarted}), its manifest names the spec, and runs
-     * are never deleted, so every collection keeps both ({@code cairn cache gc}'s roots). A run of
-     * the same pipeline with the same parameters does not stage them again: staging rewrote their
-     * rows in the acceptance's commit (a WAL frame and two statements in the commit every submission
-     * waits for), as content-addressed stores skip what they hold.
-     */
-    private static final class AcceptedManifests {
-        private static final int LIMIT = 1_024;
-
-        private final Map<ArtifactId, Boolean> ids = new LinkedHashMap<>(64, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<ArtifactId, Boolean> eldest) {
-                return size() > LIMIT;
-            }
-        };
-
-        synchronized boolean contains(ArtifactId id) {
-            return ids.get(id) != null; // a hit keeps it (access order)
-        }
-
-        synchronized void add(ArtifactId id) {
-            ids.put(id, Boolean.TRUE);
-        }
     }
 
     /**

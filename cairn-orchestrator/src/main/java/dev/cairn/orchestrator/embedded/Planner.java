@@ -294,28 +294,6 @@ final class Planner {
         }
     }
 
-    /** The last {@code capacity} values put, by key, the least recently used first out. */
-    private static final class Recent<K, V> {
-        private final Map<K, V> map;
-
-        Recent(int capacity) {
-            this.map = new LinkedHashMap<>(16, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-                    return size() > capacity;
-                }
-            };
-        }
-
-        synchronized V get(K key) {
-            return map.get(key);
-        }
-
-        synchronized void put(K key, V value) {
-            map.put(key, value);
-        }
-    }
-
     private static void refuseLocalInputs(PipelineSpec spec) {
         for (int i = 0; i < spec.steps().size(); i++) {
             List<InputSpec> inputs = spec.steps().get(i).inputs();
