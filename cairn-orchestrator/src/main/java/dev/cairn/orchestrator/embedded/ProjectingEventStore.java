@@ -13,6 +13,7 @@ import dev.cairn.orchestrator.embedded.RunIndex.RunInfo;
 import dev.cairn.orchestrator.embedded.RunProjection.RunRow;
 import dev.cairn.orchestrator.embedded.RunProjection.StepRow;
 import dev.cairn.store.sqlite.EventAppend;
+import dev.cairn.store.sqlite.SqlTransaction;
 import dev.cairn.store.sqlite.SqliteDatabase;
 import dev.cairn.store.sqlite.SqliteEventStore;
 import java.util.ArrayList;
@@ -105,14 +106,13 @@ final class ProjectingEventStore implements EventStore {
             head = db.write(tx -> {
                 queue.finishAtCommit(tx, moves); // waiters hear of the pushed leases from the writer thread
                 InFlightRuns.Entry cached = null;
-                RunIndex.DbSteps steps = null;
-                RunProjection.Effects effects = null;
+                Folded folded = null;
                 if (carries != null) {
                     cached = RunIndex.accepted(carries.acceptance);
                     if (!copiesSteps(batch)) {
                         // folded before it is written: the rows go in once, as this append leaves them
-                        steps = new RunIndex.DbSteps(tx, run, cached.steps());
-                        effects = RunProjection.fold(cached.run(), steps, batch);
+                        RunIndex.DbSteps steps = new RunIndex.DbSteps(tx, run, cached.steps());
+                        folded = new Folded(cached.run(), steps, RunProjection.fold(cached.run(), steps, batch));
                     }
                     Optional<RunInfo> before = carries.write(tx, cached);
                     if (before.isPresent()) {
@@ -126,43 +126,12 @@ final class ProjectingEventStore implements EventStore {
                 if (cached == null) {
                     cached = inFlight.take(run);
                 }
-                RunRow row;
-                if (effects != null) {
-                    row = cached.run(); // written as folded, with the acceptance
-                } else {
-                    boolean stored;
-                    if (cached != null) {
-                        row = cached.run();
-                        steps = new RunIndex.DbSteps(tx, run, cached.steps());
-                        stored = true;
-                        if (endsCancelled(batch)) {
-                            // the sweep sets it behind the projection's back: the cache does not hold it
-                            row.timeoutRequested = tx.queryOne(
-                                            "SELECT timeout_requested FROM runs WHERE run_id = ?",
-                                            r -> r.getLong(1) != 0,
-                                            run)
-                                    .orElse(false);
-                        }
-                    } else {
-                        Optional<RunRow> loaded = RunIndex.loadRun(tx, run);
-                        row = loaded.orElseGet(() -> new RunRow(
-                                run,
-                                "external",
-                                "",
-                                RunProjection.ACCEPTED,
-                                batch.getFirst().tsMillis().orElse(now),
-                                false));
-                        steps = new RunIndex.DbSteps(tx, run);
-                        stored = loaded.isPresent();
-                    }
-                    effects = RunProjection.fold(row, steps, batch);
-                    if (stored) {
-                        RunIndex.saveRun(tx, row);
-                    } else {
-                        RunIndex.insertRun(tx, row);
-                    }
-                    steps.save();
+                if (folded == null) {
+                    folded = foldIntoTables(tx, run, cached, batch, now);
                 }
+                RunRow row = folded.row();
+                RunIndex.DbSteps steps = folded.steps();
+                RunProjection.Effects effects = folded.effects();
                 if (effects.runEnded()) {
                     queue.cancelRun(tx, run, now, moves); // and the run leaves the cache (not put back)
                 } else {
@@ -219,6 +188,50 @@ final class ProjectingEventStore implements EventStore {
         taken.forEach(s -> s.done(Optional.ofNullable(dispatched.get(s))));
         appended.fire(run);
         return head;
+    }
+
+    /** A run's rows after a fold of a batch of its events, and what the fold saw. */
+    private record Folded(RunRow row, RunIndex.DbSteps steps, RunProjection.Effects effects) {}
+
+    /**
+     * Folds {@code batch} into the run's rows as the tables hold them ({@code cached}: as a commit
+     * left them; null: read, or a row made for a run the index does not know) and writes them back.
+     */
+    private static Folded foldIntoTables(
+            SqlTransaction tx, String run, InFlightRuns.Entry cached, List<EventEnvelope> batch, long now) {
+        RunRow row;
+        RunIndex.DbSteps steps;
+        boolean stored;
+        if (cached != null) {
+            row = cached.run();
+            steps = new RunIndex.DbSteps(tx, run, cached.steps());
+            stored = true;
+            if (endsCancelled(batch)) {
+                // the sweep sets it behind the projection's back: the cache does not hold it
+                row.timeoutRequested = tx.queryOne(
+                                "SELECT timeout_requested FROM runs WHERE run_id = ?", r -> r.getLong(1) != 0, run)
+                        .orElse(false);
+            }
+        } else {
+            Optional<RunRow> loaded = RunIndex.loadRun(tx, run);
+            row = loaded.orElseGet(() -> new RunRow(
+                    run,
+                    "external",
+                    "",
+                    RunProjection.ACCEPTED,
+                    batch.getFirst().tsMillis().orElse(now),
+                    false));
+            steps = new RunIndex.DbSteps(tx, run);
+            stored = loaded.isPresent();
+        }
+        RunProjection.Effects effects = RunProjection.fold(row, steps, batch);
+        if (stored) {
+            RunIndex.saveRun(tx, row);
+        } else {
+            RunIndex.insertRun(tx, row);
+        }
+        steps.save();
+        return new Folded(row, steps, effects);
     }
 
     /**
