@@ -189,31 +189,13 @@ final class RunIndex {
         List<StepRow> steps = List.copyOf(rows.steps().values());
         for (int at = 0; at < steps.size(); ) {
             int count = Integer.highestOneBit(Math.min(steps.size() - at, MAX_STEPS_PER_INSERT));
-            Object[] args = new Object[count * STEP_INSERT_COLUMNS];
-            for (int i = 0; i < count; i++) {
-                StepRow s = steps.get(at + i);
-                int c = i * STEP_INSERT_COLUMNS;
-                args[c] = a.runId();
-                args[c + 1] = s.stateId;
-                args[c + 2] = s.stepId;
-                args[c + 3] = s.name;
-                args[c + 4] = s.region;
-                args[c + 5] = s.position;
-                args[c + 6] = s.status;
-                args[c + 7] = s.attempt;
-                args[c + 8] = s.failures;
-                args[c + 9] = s.startedAt;
-                args[c + 10] = s.endedAt;
-                args[c + 11] = s.errorCode;
-                args[c + 12] = s.errorMessage;
-                args[c + 13] = s.verdict;
-                args[c + 14] = s.cache;
-                args[c + 15] = s.cacheKey;
-                args[c + 16] = s.cacheOutputs;
+            List<Object> args = new ArrayList<>(count * STEP_INSERT_COLUMNS);
+            for (StepRow s : steps.subList(at, at + count)) {
+                args.addAll(inserted(a.runId(), s));
                 s.dirty = false;
                 s.inserted = false;
             }
-            tx.update(INSERT_STEPS[Integer.numberOfTrailingZeros(count)], args);
+            tx.update(INSERT_STEPS[Integer.numberOfTrailingZeros(count)], args.toArray());
             at += count;
         }
         return true;
@@ -222,8 +204,37 @@ final class RunIndex {
     /** The most step rows one insert of an acceptance writes (a power of two). */
     private static final int MAX_STEPS_PER_INSERT = 32;
 
-    /** The columns of one step row in {@link #INSERT_STEPS}. */
-    private static final int STEP_INSERT_COLUMNS = 17;
+    /** The columns of a {@code steps} row that the fold of its run's events sets, in {@link #projected(StepRow)}'s order. */
+    private static final String PROJECTED_STEP_COLUMNS =
+            "status, attempt, failures, started_at, ended_at, error_code, error_message, verdict, cache, cache_key,"
+                    + " cache_outputs";
+
+    /** The values of {@link #PROJECTED_STEP_COLUMNS} in {@code step} (some null). */
+    private static List<?> projected(StepRow step) {
+        return Arrays.asList(
+                step.status,
+                step.attempt,
+                step.failures,
+                step.startedAt,
+                step.endedAt,
+                step.errorCode,
+                step.errorMessage,
+                step.verdict,
+                step.cache,
+                step.cacheKey,
+                step.cacheOutputs);
+    }
+
+    /** The columns of one step row in {@link #INSERT_STEPS}: the plan's, then the projected ones. */
+    private static final int STEP_INSERT_COLUMNS = 6 + 11;
+
+    /** The values of one step row in {@link #INSERT_STEPS}, in its columns' order. */
+    private static List<Object> inserted(String runId, StepRow step) {
+        List<Object> values = new ArrayList<>(STEP_INSERT_COLUMNS);
+        values.addAll(Arrays.asList(runId, step.stateId, step.stepId, step.name, step.region, step.position));
+        values.addAll(projected(step));
+        return values;
+    }
 
     /**
      * {@code INSERT_STEPS[k]} inserts 2^k step rows: an acceptance's steps go in the largest of these
@@ -235,9 +246,8 @@ final class RunIndex {
         String row = "(" + String.join(", ", java.util.Collections.nCopies(STEP_INSERT_COLUMNS, "?")) + ")";
         String[] out = new String[Integer.numberOfTrailingZeros(MAX_STEPS_PER_INSERT) + 1];
         for (int k = 0; k < out.length; k++) {
-            out[k] = "INSERT INTO steps (run_id, state_id, step_id, name, region, position, status, attempt, failures,"
-                    + " started_at, ended_at, error_code, error_message, verdict, cache, cache_key, cache_outputs)"
-                    + " VALUES " + String.join(", ", java.util.Collections.nCopies(1 << k, row));
+            out[k] = "INSERT INTO steps (run_id, state_id, step_id, name, region, position, " + PROJECTED_STEP_COLUMNS
+                    + ") VALUES " + String.join(", ", java.util.Collections.nCopies(1 << k, row));
         }
         return out;
     }
@@ -483,39 +493,15 @@ final class RunIndex {
         void save() {
             for (StepRow row : rows.values()) {
                 if (row.inserted) {
+                    tx.update(INSERT_STEPS[0], inserted(runId, row).toArray());
+                } else if (row.dirty) {
                     tx.update(
-                            "INSERT INTO steps (run_id, state_id, step_id, name, region, position, status)"
-                                    + " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                            runId,
-                            row.stateId,
-                            row.stepId,
-                            row.name,
-                            row.region,
-                            row.position,
-                            row.status);
-                    row.inserted = false;
-                    row.dirty = true;
+                            "UPDATE steps SET (" + PROJECTED_STEP_COLUMNS + ") = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                                    + " WHERE run_id = ? AND state_id = ?",
+                            args(projected(row), List.of(runId, row.stateId)));
                 }
-                if (row.dirty) {
-                    tx.update(
-                            "UPDATE steps SET status = ?, attempt = ?, failures = ?, started_at = ?, ended_at = ?,"
-                                    + " error_code = ?, error_message = ?, verdict = ?, cache = ?, cache_key = ?,"
-                                    + " cache_outputs = ? WHERE run_id = ? AND state_id = ?",
-                            row.status,
-                            row.attempt,
-                            row.failures,
-                            row.startedAt,
-                            row.endedAt,
-                            row.errorCode,
-                            row.errorMessage,
-                            row.verdict,
-                            row.cache,
-                            row.cacheKey,
-                            row.cacheOutputs,
-                            runId,
-                            row.stateId);
-                    row.dirty = false;
-                }
+                row.inserted = false;
+                row.dirty = false;
             }
         }
     }
