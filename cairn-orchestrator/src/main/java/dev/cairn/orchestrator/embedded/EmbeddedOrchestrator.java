@@ -115,6 +115,9 @@ public final class EmbeddedOrchestrator implements Orchestrator {
     /** The largest page of events or log lines one call returns. */
     public static final int MAX_PAGE = 10_000;
 
+    /** How many accepted runs' manifests {@code acceptedManifests} remembers. */
+    private static final int ACCEPTED_MANIFESTS = 1_024;
+
     private final OrchestratorOptions options;
     private final SqliteDatabase db;
     private final HomeArtifactStore artifacts;
@@ -143,7 +146,6 @@ public final class EmbeddedOrchestrator implements Orchestrator {
      */
     private final Recent<ArtifactId, Boolean> acceptedManifests = new Recent<>(ACCEPTED_MANIFESTS);
 
-    private static final int ACCEPTED_MANIFESTS = 1_024;
     private final Acceptances acceptances;
     private final LeaseService leases;
     private final LeaseService localLeases;
