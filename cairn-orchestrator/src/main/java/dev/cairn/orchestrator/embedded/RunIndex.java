@@ -204,7 +204,10 @@ final class RunIndex {
     /** The most step rows one insert of an acceptance writes (a power of two). */
     private static final int MAX_STEPS_PER_INSERT = 32;
 
-    /** The columns of a {@code steps} row that the fold of its run's events sets, in {@link #projected(StepRow)}'s order. */
+    /**
+     * The columns of a {@code steps} row that the fold of its run's events sets, in {@link
+     * #projected(StepRow)}'s order.
+     */
     private static final String PROJECTED_STEP_COLUMNS =
             "status, attempt, failures, started_at, ended_at, error_code, error_message, verdict, cache, cache_key,"
                     + " cache_outputs";
@@ -325,7 +328,7 @@ final class RunIndex {
                 args(projected(run), List.of(run.runId)));
     }
 
-    /** The columns of a {@code runs} row that the fold of its events sets, in {@link #projected}'s order. */
+    /** The columns of a {@code runs} row that the fold of its events sets, in {@link #projected(RunRow)}'s order. */
     private static final String PROJECTED_RUN_COLUMNS =
             "kind, op_id, phase, updated_at, completed_at, head_seq, replay_of, error, exports";
 
